@@ -1,0 +1,108 @@
+"""Results stored per point as JSON, as each point finishes, so an interrupted batch resumes.
+
+A point's key is a hash of everything that determines its result: the input's content (size and
+hashes of its first and last MiB: no mtime, so a copied file keeps its key), the encoder's and
+decoder's identities and every argument of the job. Files are written atomically (temporary file
+in the same directory, then ``os.replace``), so a killed batch never leaves a half-written record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from vtm_accel.codecs.base import HarnessError
+
+FINGERPRINT_CHUNK = 1 << 20
+
+
+def input_fingerprint(path: Path, chunk: int = FINGERPRINT_CHUNK) -> str:
+    """Content fingerprint of a (possibly huge) input: size + SHA-256 of first and last MiB."""
+    try:
+        size = path.stat().st_size
+        h = hashlib.sha256(str(size).encode())
+        with path.open("rb") as f:
+            h.update(f.read(chunk))
+            if size > chunk:
+                f.seek(max(chunk, size - chunk))
+                h.update(f.read(chunk))
+    except OSError as e:
+        raise HarnessError(f"cannot read input {path}: {e.strerror or e}") from e
+    return f"{size}:{h.hexdigest()}"
+
+
+def point_key(fields: Mapping[str, object]) -> str:
+    """Stable key of a point from its defining fields (canonical JSON, SHA-256, 24 hex chars)."""
+    blob = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+def write_json_atomic(path: Path, data: object) -> None:
+    """Write JSON to ``path`` via a temporary file and ``os.replace`` (atomic on POSIX)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(data, f, indent=2, sort_keys=True, default=str)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def ensure_writable_dir(path: Path) -> Path:
+    """Create ``path`` and check it is writable, or raise a HarnessError saying so."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=path, prefix=".probe", delete=True)
+        probe.close()
+    except OSError as e:
+        raise HarnessError(
+            f"output directory {path} is not writable ({e.strerror or e}); choose another --out"
+        ) from e
+    return path
+
+
+@dataclass(frozen=True)
+class ResultStore:
+    """A directory of finished point records: ``<root>/points/<key>.json``."""
+
+    root: Path
+
+    @property
+    def points_dir(self) -> Path:
+        return self.root / "points"
+
+    def work_dir(self, key: str) -> Path:
+        """Where a point's bitstream, reconstruction and decoded output live."""
+        return self.root / "work" / key
+
+    def path(self, key: str) -> Path:
+        return self.points_dir / f"{key}.json"
+
+    def get(self, key: str) -> dict | None:
+        """The stored record, or None when absent or unreadable (then it is recomputed)."""
+        try:
+            with self.path(key).open() as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def put(self, key: str, record: Mapping[str, object]) -> Path:
+        p = self.path(key)
+        write_json_atomic(p, dict(record))
+        return p
+
+    def keys(self) -> Iterator[str]:
+        if self.points_dir.is_dir():
+            for p in sorted(self.points_dir.glob("*.json")):
+                yield p.stem
