@@ -1,0 +1,276 @@
+"""One test point: encode, decode, measure and check, stored as it finishes.
+
+A point is (source, frames, QP, intra period, encoder, decoder). ``run_point`` is a picklable
+top-level function so the local (joblib) and Dask runners can ship it to workers; it never
+raises for a failing point: the record says ``status: "failed"`` with the error (and the tail
+of the program's log), so a batch keeps going past it. Only finished, successful points are
+stored, so a resumed batch retries failed ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from vtm_accel.batch.pinning import pinned_core
+from vtm_accel.batch.store import ResultStore, input_fingerprint, point_key
+from vtm_accel.challenge import backends
+from vtm_accel.challenge.ratematch import match_rate
+from vtm_accel.challenge.rules import FrameLayout, check_decode, check_recon, frame_md5s
+from vtm_accel.codecs.base import DecodeResult, EncodeJob, EncodeResult, HarnessError, VideoInfo
+from vtm_accel.metrics import bitrate_kbps, video_psnr
+
+RECORD_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PointTask:
+    """Everything a worker needs to run one point (picklable)."""
+
+    sequence: str
+    role: str  # "anchor" or "candidate" (or "encode" for the single-point command)
+    video: VideoInfo
+    frames: int
+    intra_period: int
+    qp: int  # the nominal QP of the point (the rate point it belongs to)
+    encoder_spec: str
+    decoder_spec: str
+    store_root: Path
+    timeout_s: float | None = None
+    qp_encode: int | None = None  # the QP actually coded (rate matching); default ``qp``
+    qp_fraction: float = 0.0
+
+    @property
+    def coded_qp(self) -> int:
+        return self.qp if self.qp_encode is None else self.qp_encode
+
+
+@dataclass(frozen=True)
+class MatchTask:
+    """A candidate point whose QP is searched until its rate is in the anchor's window."""
+
+    point: PointTask
+    target_kbps: float
+    max_extra: int = 6
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _key_fields(task: PointTask, encoder_id: str, decoder_id: str) -> dict[str, object]:
+    v = task.video
+    return {
+        "v": RECORD_VERSION,
+        "input": input_fingerprint(v.path),
+        "container": v.container,
+        "width": v.width,
+        "height": v.height,
+        "fps": v.fps,
+        "bit_depth": v.bit_depth,
+        "frames": task.frames,
+        "qp": task.coded_qp,
+        "qp_fraction": task.qp_fraction,
+        "intra_period": task.intra_period,
+        "encoder": encoder_id,
+        "decoder": decoder_id,
+    }
+
+
+def _decorate(record: dict, task: PointTask, cached: bool) -> dict:
+    out = dict(record)
+    out.update(sequence=task.sequence, role=task.role, qp=task.qp, cached=cached)
+    return out
+
+
+def _empty_record(task: PointTask) -> dict:
+    return {
+        "status": "failed",
+        "stage": None,
+        "error": None,
+        "encoder": task.encoder_spec,
+        "encoder_id": None,
+        "decoder": task.decoder_spec,
+        "decoder_id": None,
+        "qp_used": task.coded_qp + task.qp_fraction,
+        "intra_period": task.intra_period,
+        "frames": task.frames,
+        "bytes": None,
+        "kbps": None,
+        "psnr_y": None,
+        "psnr_u": None,
+        "psnr_v": None,
+        "psnr_yuv": None,
+        "psnr_bit_depth": None,
+        "psnr_peak": None,
+        "cpu_s": None,
+        "wall_s": None,
+        "max_rss": None,
+        "decode_cpu_s": None,
+        "decode_wall_s": None,
+        "bitstream": None,
+        "decoded": None,
+        "recon": None,
+        "log": None,
+        "core": None,
+        "checks": {},
+        "key": None,
+        "finished": None,
+    }
+
+
+def run_point(task: PointTask) -> dict:
+    """Run (or fetch from the store) one point; returns its record (see docs/results-schema.md)."""
+    rec = _empty_record(task)
+    stage = "setup"
+    try:
+        encoder = backends.make_encoder(task.encoder_spec)
+        decoder = backends.make_decoder(task.decoder_spec)
+        rec["encoder_id"] = encoder.identity()
+        rec["decoder_id"] = backends.decoder_identity(decoder)
+        store = ResultStore(task.store_root)
+        key = point_key(_key_fields(task, rec["encoder_id"], rec["decoder_id"]))
+        rec["key"] = key
+        hit = store.get(key)
+        if hit is not None and hit.get("status") == "ok":
+            return _decorate(hit, task, cached=True)
+        work = store.work_dir(key)
+        work.mkdir(parents=True, exist_ok=True)
+        job = EncodeJob(
+            video=task.video,
+            frames=task.frames,
+            qp=task.coded_qp,
+            intra_period=task.intra_period,
+            out_dir=work,
+            qp_fraction=task.qp_fraction,
+        )
+        with pinned_core() as core:
+            rec["core"] = core
+            stage = "encode"
+            enc = encoder.encode(job, timeout_s=task.timeout_s)
+            _fill_encode(rec, enc, task)
+            stage = "decode"
+            try:
+                dec = decoder.decode(enc.bitstream, work / "decoded.yuv", timeout_s=task.timeout_s)
+            except HarnessError as e:
+                rec["checks"]["decodable"] = check_decode(task.frames, 0, str(e)).to_dict()
+                raise
+        stage = "metrics"
+        _fill_decode(rec, enc, dec, task)
+        if all(v.get("passed") for v in rec["checks"].values()):
+            rec["status"] = "ok"
+            rec["stage"] = None
+        else:
+            failed = [k for k, v in rec["checks"].items() if not v.get("passed")]
+            rec["stage"] = "checks"
+            rec["error"] = "; ".join(f"{k}: {rec['checks'][k]['detail']}" for k in failed)
+        rec["finished"] = _now()
+        if rec["status"] == "ok":
+            store.put(key, rec)
+    except HarnessError as e:
+        rec["stage"] = stage
+        rec["error"] = f"{stage} failed: {e}"
+    except Exception as e:  # noqa: BLE001 - a point never takes the batch down
+        rec["stage"] = stage
+        rec["error"] = f"{stage} failed unexpectedly: {e!r}\n{traceback.format_exc(limit=5)}"
+    return _decorate(rec, task, cached=False)
+
+
+def _fill_encode(rec: dict, enc: EncodeResult, task: PointTask) -> None:
+    size = enc.bitstream.stat().st_size
+    rec.update(
+        qp_used=float(enc.qp_used),
+        intra_period=int(enc.intra_period),
+        bytes=size,
+        kbps=bitrate_kbps(size, task.video.fps, task.frames),
+        cpu_s=enc.stats.cpu_s,
+        wall_s=enc.stats.wall_s,
+        max_rss=enc.stats.max_rss,
+        bitstream=str(enc.bitstream),
+        recon=str(enc.recon) if enc.recon else None,
+        log=str(enc.log) if enc.log else None,
+        encoder_id=enc.encoder_id or rec["encoder_id"],
+    )
+
+
+def _fill_decode(rec: dict, enc: EncodeResult, dec: DecodeResult, task: PointTask) -> None:
+    rec.update(
+        decoded=str(dec.decoded), decode_cpu_s=dec.stats.cpu_s, decode_wall_s=dec.stats.wall_s
+    )
+    rec["checks"]["decodable"] = check_decode(task.frames, dec.frames).to_dict()
+    layout = FrameLayout(dec.width, dec.height, 1 if dec.bit_depth <= 8 else 2)
+    decoded_md5 = frame_md5s(dec.decoded, layout)
+    recon_md5 = frame_md5s(enc.recon, layout) if enc.recon and enc.recon.exists() else None
+    rec["checks"]["recon_match"] = check_recon(recon_md5, decoded_md5).to_dict()
+    n = min(dec.frames, task.frames)
+    if n > 0:
+        info = VideoInfo(
+            path=dec.decoded,
+            width=dec.width,
+            height=dec.height,
+            fps=task.video.fps,
+            bit_depth=dec.bit_depth,
+            container="yuv",
+            num_frames=dec.frames,
+        )
+        p = video_psnr(task.video, info, frames=n)
+        rec.update(
+            psnr_y=p.y,
+            psnr_u=p.u,
+            psnr_v=p.v,
+            psnr_yuv=p.yuv,
+            psnr_bit_depth=p.bit_depth,
+            psnr_peak=p.peak,
+        )
+
+
+class _TrialFailed(Exception):
+    def __init__(self, record: dict) -> None:
+        super().__init__(record.get("error"))
+        self.record = record
+
+
+def run_matched_point(task: MatchTask) -> dict:
+    """Search the candidate's QP (``challenge.ratematch``); every trial is a stored point."""
+    probe = backends.make_encoder(task.point.encoder_spec)
+    fractional = backends.supports_qp_fraction(probe)
+    records: dict[tuple[int, float], dict] = {}
+
+    def encode(qp: int, frac: float) -> float:
+        rec = run_point(replace(task.point, qp_encode=qp, qp_fraction=frac))
+        records[(qp, frac)] = rec
+        if rec.get("kbps") is None or rec.get("status") != "ok":
+            raise _TrialFailed(rec)
+        return float(rec["kbps"])
+
+    try:
+        m = match_rate(
+            encode,
+            task.target_kbps,
+            task.point.qp,
+            max_extra=task.max_extra,
+            fractional=fractional,
+        )
+    except _TrialFailed as e:
+        rec = dict(e.record)
+        rec["rate_match"] = {
+            "target_kbps": task.target_kbps,
+            "matched": False,
+            "error": rec.get("error"),
+            "trials": [
+                {"qp": q, "qp_fraction": f, "kbps": r.get("kbps")} for (q, f), r in records.items()
+            ],
+        }
+        return rec
+    rec = dict(records[(m.qp, m.qp_fraction)])
+    rec["rate_match"] = m.to_dict()
+    return rec
+
+
+def run_any(task: PointTask | MatchTask) -> dict:
+    """Dispatch for the batch runners (one picklable entry point)."""
+    if isinstance(task, MatchTask):
+        return run_matched_point(task)
+    return run_point(task)
