@@ -15,6 +15,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import imageio_ffmpeg
 
@@ -26,7 +27,11 @@ from vtm_accel.codecs.base import (
     EncodeResult,
     HarnessError,
     RunStats,
+    VideoInfo,
 )
+
+if TYPE_CHECKING:
+    from vtm_accel.challenge.run import SequenceSpec
 
 
 def _registry() -> object | None:
@@ -153,3 +158,79 @@ def _standin_decoder(spec: str) -> Decoder:
     if spec != "ffmpeg":
         raise HarnessError(f"unknown decoder spec {spec!r} (stand-in knows ffmpeg)")
     return _FfmpegDecoder()
+
+
+# ------------------------------------------------------------------------- sequence lists --
+
+
+def _to_spec(obj: object, default_frames: int | None) -> SequenceSpec:
+    """Convert PY-CORE's Sequence entry (attribute names tolerated) into a SequenceSpec."""
+    from vtm_accel.challenge.run import SequenceSpec, default_intra_period
+
+    video = getattr(obj, "video", None) or getattr(obj, "info", None)
+    if not isinstance(video, VideoInfo):
+        raise HarnessError(f"sequence entry {obj!r} has no VideoInfo")
+    name = str(getattr(obj, "name", None) or video.path.stem)
+    frames = getattr(obj, "frames", None) or default_frames or video.num_frames
+    ip = getattr(obj, "intra_period", None) or default_intra_period(video.fps)
+    if not frames:
+        raise HarnessError(f"sequence {name}: number of frames unknown; add frames=N")
+    return SequenceSpec(name=name, video=video, frames=int(frames), intra_period=int(ip))
+
+
+def load_sequence_list(path: Path, default_frames: int | None = None) -> list[SequenceSpec]:
+    """Read a sequence list file with ``vtm_accel.sequences`` (stand-in format until it lands)."""
+    if not path.is_file():
+        raise HarnessError(f"sequence list not found: {path} (--sequences)")
+    try:
+        mod = importlib.import_module("vtm_accel.sequences")
+    except ModuleNotFoundError:
+        mod = None
+    if mod is not None:
+        for name in ("load_sequences", "read_sequences", "parse_sequence_list", "load"):
+            fn = getattr(mod, name, None)
+            if fn is not None:
+                return [_to_spec(s, default_frames) for s in fn(path)]
+    return _standin_sequences(path, default_frames)
+
+
+def _standin_sequences(path: Path, default_frames: int | None) -> list[SequenceSpec]:
+    """Lines ``FILE [name=N] [frames=N] [intra_period=N] [width=W height=H fps=F bit_depth=B]``;
+    relative paths are relative to the list; ``#`` starts a comment."""
+    from vtm_accel.challenge.run import SequenceSpec, default_intra_period
+    from vtm_accel.io import probe_video
+
+    out: list[SequenceSpec] = []
+    for lineno, raw in enumerate(path.read_text().splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        file, *opts = line.split()
+        kv: dict[str, str] = {}
+        for o in opts:
+            if "=" not in o:
+                raise HarnessError(f"{path}:{lineno}: expected key=value, got {o!r}")
+            k, v = o.split("=", 1)
+            kv[k.replace("-", "_")] = v
+        p = Path(file)
+        p = p if p.is_absolute() else path.parent / p
+        try:
+            video = probe_video(
+                p,
+                width=int(kv["width"]) if "width" in kv else None,
+                height=int(kv["height"]) if "height" in kv else None,
+                fps=float(kv["fps"]) if "fps" in kv else None,
+                bit_depth=int(kv["bit_depth"]) if "bit_depth" in kv else None,
+            )
+        except HarnessError as e:
+            raise HarnessError(f"{path}:{lineno}: {e}") from e
+        frames = int(kv.get("frames", 0)) or default_frames or video.num_frames or 0
+        out.append(
+            SequenceSpec(
+                name=kv.get("name", p.stem),
+                video=video,
+                frames=frames,
+                intra_period=int(kv.get("intra_period", 0)) or default_intra_period(video.fps),
+            )
+        )
+    return out

@@ -1,0 +1,302 @@
+"""The ``vtm-accel`` command: encode, challenge, report, bdrate, demo (contract: docs/cli.md).
+
+Exit status: 0 success (and, for ``challenge``/``demo``, every rule passed); 1 the run finished
+but a rule or a point failed; 2 bad input or a missing tool (``vtm-accel: error: ...``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from vtm_accel.batch.progress import default_enabled
+from vtm_accel.codecs.base import HarnessError
+
+PROG = "vtm-accel"
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from e
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return v
+
+
+def _qp(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"QP must be an integer 0..63, got {text!r}") from e
+    if not 0 <= v <= 63:
+        raise argparse.ArgumentTypeError(f"QP must be an integer 0..63, got {text!r}")
+    return v
+
+
+def _qp_list(text: str) -> tuple[int, ...]:
+    qps = tuple(_qp(t.strip()) for t in text.split(",") if t.strip())
+    if not qps:
+        raise argparse.ArgumentTypeError("expected a comma-separated list of QPs, e.g. 22,27,32,37")
+    return qps
+
+
+def _positive_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from e
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return v
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=PROG, description="NN-accelerated VVC encoder harness (ISCAS track 3)"
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    e = sub.add_parser("encode", help="encode one source at one QP, decode it and measure it")
+    e.add_argument("--encoder", required=True, metavar="SPEC", help="e.g. vvenc:medium, engine")
+    e.add_argument("--input", required=True, type=Path, metavar="FILE", help=".yuv or .y4m")
+    e.add_argument("--width", type=_positive_int, metavar="W")
+    e.add_argument("--height", type=_positive_int, metavar="H")
+    e.add_argument("--fps", type=_positive_float, metavar="F")
+    e.add_argument("--bit-depth", type=int, choices=(8, 10), metavar="B")
+    e.add_argument("--frames", required=True, type=_positive_int, metavar="N")
+    e.add_argument("--qp", required=True, type=_qp, metavar="Q")
+    e.add_argument("--out", required=True, type=Path, metavar="DIR")
+    e.add_argument("--intra-period", type=int, metavar="N", help="default: CTC (32/48/64 by fps)")
+    e.add_argument("--decoder", default="ffmpeg", metavar="SPEC", help="ffmpeg (default), vtm:PATH")
+    e.add_argument("--timeout", type=_positive_float, metavar="S", help="per program, seconds")
+
+    c = sub.add_parser("challenge", help="run the track-3 challenge: anchor vs candidate")
+    c.add_argument("--sequences", required=True, type=Path, metavar="FILE")
+    c.add_argument("--anchor", required=True, metavar="SPEC")
+    c.add_argument("--candidate", required=True, metavar="SPEC")
+    c.add_argument("--out", required=True, type=Path, metavar="DIR")
+    c.add_argument("--match-anchor", action="store_true", help="search candidate QPs to match rate")
+    c.add_argument("--jobs", type=int, default=1, metavar="N", help="local cores (0: all)")
+    c.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
+    c.add_argument("--decoder", default="ffmpeg", metavar="SPEC")
+    c.add_argument("--qps", type=_qp_list, default=(22, 27, 32, 37), metavar="Q,Q,...")
+    c.add_argument("--timeout", type=_positive_float, metavar="S", help="per program, seconds")
+    c.add_argument("--frames", type=_positive_int, metavar="N", help="frames when the list omits")
+    c.add_argument("--max-extra-encodes", type=int, default=6, metavar="N")
+
+    r = sub.add_parser("report", help="rebuild report.md/html/csv/png from DIR/results.json")
+    r.add_argument("dir", type=Path, metavar="DIR")
+
+    b = sub.add_parser("bdrate", help="BD-rate and BD-PSNR of two RD-point CSV files")
+    b.add_argument("anchor", type=Path, metavar="ANCHOR.csv")
+    b.add_argument("test", type=Path, metavar="TEST.csv")
+
+    d = sub.add_parser("demo", help="a short real-content challenge run (vvenc slower vs medium)")
+    d.add_argument("--out", type=Path, default=Path("vtm-accel-demo"), metavar="DIR")
+    d.add_argument("--jobs", type=int, default=0, metavar="N", help="local cores (0: all)")
+    return p
+
+
+# ------------------------------------------------------------------------------ commands --
+
+
+def _fmt(v: object, digits: int = 2) -> str:
+    return "-" if v is None else f"{v:.{digits}f}" if isinstance(v, (int, float)) else str(v)
+
+
+def print_summary(results: dict, console: Console) -> None:
+    """The per-point table and the verdicts of a results.json document."""
+    for seq in results.get("sequences", []):
+        t = Table(title=f"{seq['name']}  BD-rate {_fmt(seq.get('bd_rate'))}%")
+        for col in ("QP", "role", "QP used", "kbps", "PSNR-Y", "PSNR-YUV", "CPU s", "status"):
+            t.add_column(col, justify="right")
+        for p in seq.get("points", []):
+            for role in ("anchor", "candidate"):
+                rec = p.get(role) or {}
+                t.add_row(
+                    str(p["qp"]),
+                    role,
+                    _fmt(rec.get("qp_used")),
+                    _fmt(rec.get("kbps")),
+                    _fmt(rec.get("psnr_y"), 3),
+                    _fmt(rec.get("psnr_yuv"), 3),
+                    _fmt(rec.get("cpu_s"), 3),
+                    str(rec.get("status", "missing")),
+                )
+        console.print(t)
+    s = results.get("summary", {})
+    console.print(f"average BD-rate (PSNR-YUV): {_fmt(s.get('bd_rate'))}%")
+    console.print(f"average BD-PSNR (PSNR-YUV): {_fmt(s.get('bd_psnr'), 3)} dB")
+    for name, r in (s.get("rules") or {}).items():
+        verdict = "pass" if r.get("passed") else "FAIL"
+        first = f"  ({r['failures'][0]})" if r.get("failures") else ""
+        console.print(f"rule {name}: {verdict}{first}", markup=False)
+    console.print(f"overall: {'PASS' if s.get('passed') else 'FAIL'}")
+
+
+def cmd_encode(args: argparse.Namespace, console: Console) -> int:
+    from vtm_accel.batch.store import ensure_writable_dir, write_json_atomic
+    from vtm_accel.challenge.points import PointTask, run_point
+    from vtm_accel.challenge.run import default_intra_period
+    from vtm_accel.io import probe_video
+
+    video = probe_video(args.input, args.width, args.height, args.fps, args.bit_depth)
+    if video.num_frames is not None and video.num_frames < args.frames:
+        raise HarnessError(
+            f"{args.input} has {video.num_frames} frames, --frames {args.frames} requested"
+        )
+    out = ensure_writable_dir(args.out)
+    ip = args.intra_period if args.intra_period is not None else default_intra_period(video.fps)
+    task = PointTask(
+        sequence=args.input.stem,
+        role="encode",
+        video=video,
+        frames=args.frames,
+        intra_period=ip,
+        qp=args.qp,
+        encoder_spec=args.encoder,
+        decoder_spec=args.decoder,
+        store_root=out,
+        timeout_s=args.timeout,
+    )
+    rec = run_point(task)
+    write_json_atomic(out / "result.json", rec)
+    if rec["status"] != "ok" and rec.get("stage") in ("setup", "encode"):
+        raise HarnessError(rec["error"])
+    t = Table(title=f"{args.input.name} QP {args.qp} ({args.encoder})")
+    for col in ("kbps", "PSNR-Y", "PSNR-U", "PSNR-V", "PSNR-YUV", "CPU s", "wall s", "status"):
+        t.add_column(col, justify="right")
+    t.add_row(
+        _fmt(rec["kbps"]),
+        *(_fmt(rec[k], 3) for k in ("psnr_y", "psnr_u", "psnr_v", "psnr_yuv", "cpu_s", "wall_s")),
+        rec["status"],
+    )
+    console.print(t)
+    console.print(f"bitstream: {rec['bitstream']}\nresult: {out / 'result.json'}", markup=False)
+    if rec["status"] != "ok":
+        console.print(f"point failed: {rec['error']}", markup=False)
+        return 1
+    return 0
+
+
+def cmd_challenge(args: argparse.Namespace, console: Console) -> int:
+    from vtm_accel.challenge.backends import load_sequence_list
+    from vtm_accel.challenge.run import ChallengeConfig, run_challenge
+
+    seqs = load_sequence_list(args.sequences, args.frames)
+    cfg = ChallengeConfig(
+        anchor=args.anchor,
+        candidate=args.candidate,
+        decoder=args.decoder,
+        qps=tuple(args.qps),
+        match_anchor=args.match_anchor,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        timeout_s=args.timeout,
+        max_extra_encodes=args.max_extra_encodes,
+        progress=default_enabled(),
+    )
+    outcome = run_challenge(seqs, cfg, args.out)
+    print_summary(outcome.results, console)
+    console.print(f"report: {args.out / 'report.html'}", markup=False)
+    return 0 if outcome.passed else 1
+
+
+def cmd_report(args: argparse.Namespace, console: Console) -> int:
+    from vtm_accel.report import regenerate
+
+    files = regenerate(args.dir)
+    from vtm_accel.report.results import load_results
+
+    results = load_results(args.dir)
+    print_summary(results, console)
+    for f in (files.results_csv, files.report_md, files.report_html, files.rd_png):
+        if f is not None:
+            console.print(f"wrote {f}", markup=False)
+    return 0 if results.get("summary", {}).get("passed") else 1
+
+
+def read_rd_csv(path: Path) -> tuple[list[float], list[float]]:
+    """(kbps, psnr) columns of a CSV; the PSNR column is ``psnr`` or ``psnr_yuv``."""
+    try:
+        with path.open(newline="") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as e:
+        raise HarnessError(f"cannot read {path}: {e.strerror or e}") from e
+    if not rows:
+        raise HarnessError(f"{path}: no data rows (expected columns kbps,psnr)")
+    cols = {c.strip().lower(): c for c in rows[0] if c}
+    if "kbps" not in cols or not ({"psnr", "psnr_yuv"} & cols.keys()):
+        raise HarnessError(
+            f"{path}: needs columns kbps and psnr (or psnr_yuv); found {', '.join(cols) or 'none'}"
+        )
+    pc = cols.get("psnr_yuv") or cols["psnr"]
+    rates, psnrs = [], []
+    for i, row in enumerate(rows, 2):
+        try:
+            rates.append(float(row[cols["kbps"]]))
+            psnrs.append(float(row[pc]))
+        except (TypeError, ValueError) as e:
+            raise HarnessError(f"{path}:{i}: not a number: {row}") from e
+    return rates, psnrs
+
+
+def cmd_bdrate(args: argparse.Namespace, console: Console) -> int:
+    import math
+
+    from vtm_accel.metrics import bd_psnr, bd_rate
+
+    ra, pa = read_rd_csv(args.anchor)
+    rt, pt = read_rd_csv(args.test)
+    rate = bd_rate(ra, pa, rt, pt)
+    psnr = bd_psnr(ra, pa, rt, pt)
+    if math.isnan(rate) or math.isnan(psnr):
+        raise HarnessError("BD-rate is undefined: the two RD curves do not overlap in PSNR")
+    console.print(f"BD-rate: {rate:+.2f}%", markup=False)
+    console.print(f"BD-PSNR: {psnr:+.4f} dB", markup=False)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, console: Console) -> int:
+    from vtm_accel.demo import run_demo
+
+    outcome = run_demo(args.out, jobs=args.jobs, progress=default_enabled())
+    print_summary(outcome.results, console)
+    console.print(f"report: {args.out / 'report.html'}", markup=False)
+    return 0 if outcome.passed else 1
+
+
+COMMANDS = {
+    "encode": cmd_encode,
+    "challenge": cmd_challenge,
+    "report": cmd_report,
+    "bdrate": cmd_bdrate,
+    "demo": cmd_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``vtm-accel``; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    console = Console(highlight=False, soft_wrap=True)
+    try:
+        return COMMANDS[args.command](args, console)
+    except HarnessError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; finished points are stored, rerun to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
