@@ -34,6 +34,8 @@ class EncodeJob:
     intra_period: int
     out_dir: Path
     qp_fraction: float = 0.0  # finer rate steps where a backend allows it (rate matching)
+    core: int | None = None  # CPU core to pin the encoder to; None: inherit the caller's affinity
+    frame_skip: int = 0  # source frames to skip before the first coded frame
 
 
 @dataclass
@@ -63,7 +65,7 @@ class EncodeResult:
 @dataclass
 class DecodeResult:
     bitstream: Path
-    decoded: Path  # raw 4:2:0, 16-bit LE at the coded bit depth
+    decoded: Path  # raw 4:2:0 at bit_depth: 1 byte/sample for 8-bit, else 16-bit LE
     frames: int
     width: int
     height: int
@@ -73,6 +75,7 @@ class DecodeResult:
 
 class Encoder(Protocol):
     name: str
+    supports_qp_fraction: bool  # True when qp + qp_fraction is honoured (VTM: -q 27.5)
 
     def identity(self) -> str: ...
 
@@ -82,8 +85,14 @@ class Encoder(Protocol):
 class Decoder(Protocol):
     name: str
 
+    def identity(self) -> str: ...
+
     def decode(
-        self, bitstream: Path, out: Path, timeout_s: float | None = None
+        self,
+        bitstream: Path,
+        out: Path,
+        timeout_s: float | None = None,
+        core: int | None = None,
     ) -> DecodeResult: ...
 
 

@@ -1,0 +1,147 @@
+"""The project's own C++ encoder (``vtm-accel-engine``), driven through its CLI contract.
+
+Binary lookup (``find_engine``): ``$VTM_ACCEL_ENGINE``, else ``vtm-accel-engine`` on PATH (what
+``pip install .`` puts there), else ``build*/vtm-accel-engine``, ``build/*/vtm-accel-engine`` or
+``engine/build*/vtm-accel-engine`` under the repository. Missing: HarnessError saying how to
+build it.
+
+Command (argv, no shell)::
+
+    vtm-accel-engine --input SRC [--width W --height H --input-bit-depth B] --fps F
+      --frames N [--frame-skip K] --qp Q --intra-period IP --bitstream DIR/<stem>_qp<Q>.266
+      --recon DIR/<stem>_qp<Q>_recon.yuv --log DIR/<stem>_qp<Q>.jsonl [options]
+
+(W/H/bit depth are omitted for ``.y4m``, whose header carries them.) Options come from the
+spec: ``engine:speed=exhaustive,nn=MODEL,level=2,md5-sei`` gives
+``--speed exhaustive --nn MODEL --level 2 --md5-sei`` (each ``key=value`` -> ``--key value``,
+each bare word -> ``--word``; ``_`` in keys becomes ``-``; ``bin=PATH`` picks the binary).
+The JSON-lines log (one object per picture: poc, slice_type, qp, bits, psnr_y/u/v, time_s) is
+read into ``extra["pictures"]`` with ``extra["bits"]`` (sum).
+
+Public API: ``find_engine(repo_root=None) -> Path``, ``read_engine_log(path) -> list[dict]``,
+``class EngineEncoder(binary=None, options=None, flags=(), repo_root=None)`` with ``argv(job,
+paths)``, ``identity()``, ``encode(job, timeout_s=None)``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from vtm_accel.codecs.base import EncodeJob, EncodeResult, HarnessError
+from vtm_accel.codecs.common import OutputPaths, file_digest, output_paths, resolve_binary
+from vtm_accel.timing import run_timed
+
+ENGINE_NAME = "vtm-accel-engine"
+_REPO = Path(__file__).resolve().parents[2]
+_BUILD_HINT = (
+    "build it with `cmake -S engine -B engine/build -G Ninja && cmake --build engine/build` "
+    "(or `pip install .`), or point $VTM_ACCEL_ENGINE / engine:bin=PATH at the binary"
+)
+
+
+def find_engine(repo_root: Path | None = None) -> Path:
+    env = os.environ.get("VTM_ACCEL_ENGINE")
+    if env:
+        return resolve_binary(env, "engine binary from $VTM_ACCEL_ENGINE")
+    on_path = shutil.which(ENGINE_NAME)
+    if on_path:
+        return Path(on_path)
+    root = Path(repo_root) if repo_root else _REPO
+    patterns = (f"build*/{ENGINE_NAME}", f"build/*/{ENGINE_NAME}", f"engine/build*/{ENGINE_NAME}")
+    found = sorted(
+        (p for pat in patterns for p in root.glob(pat) if p.is_file() and os.access(p, os.X_OK)),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    if found:
+        return found[0]
+    raise HarnessError(f"the engine binary {ENGINE_NAME} was not found: {_BUILD_HINT}")
+
+
+def read_engine_log(path: Path) -> list[dict]:
+    pictures = []
+    if not Path(path).is_file():
+        return pictures
+    for n, line in enumerate(Path(path).read_text().splitlines(), 1):
+        if line.strip():
+            try:
+                pictures.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise HarnessError(f"{path}:{n}: bad JSON line in the engine log: {e}") from e
+    return pictures
+
+
+class EngineEncoder:
+    name = "engine"
+    supports_qp_fraction = False
+
+    def __init__(
+        self,
+        binary: str | Path | None = None,
+        options: Mapping[str, str] | None = None,
+        flags: Sequence[str] = (),
+        repo_root: Path | None = None,
+    ) -> None:
+        self.binary = (
+            resolve_binary(binary, "engine binary (engine:bin=PATH)")
+            if binary
+            else find_engine(repo_root)
+        )
+        self.options = {k.replace("_", "-"): str(v) for k, v in (options or {}).items()}
+        self.flags = [f.replace("_", "-") for f in flags]
+        self._id: str | None = None
+
+    def identity(self) -> str:
+        if self._id is None:
+            opts = "".join(f",{k}={v}" for k, v in sorted(self.options.items()))
+            opts += "".join(f",{f}" for f in sorted(self.flags))
+            self._id = f"engine:{file_digest(self.binary)}{opts}"
+        return self._id
+
+    def argv(self, job: EncodeJob, paths: OutputPaths) -> list[str]:
+        v = job.video
+        argv = [str(self.binary), "--input", str(v.path)]
+        if v.container != "y4m":
+            argv += ["--width", str(v.width), "--height", str(v.height)]
+            argv += ["--input-bit-depth", str(v.bit_depth)]
+        argv += ["--fps", f"{v.fps:g}", "--frames", str(job.frames)]
+        if job.frame_skip:
+            argv += ["--frame-skip", str(job.frame_skip)]
+        argv += ["--qp", str(job.qp), "--intra-period", str(job.intra_period)]
+        argv += ["--bitstream", str(paths.bitstream), "--recon", str(paths.recon)]
+        argv += ["--log", str(paths.jsonl)]
+        for k, val in self.options.items():
+            argv += [f"--{k}", val]
+        argv += [f"--{f}" for f in self.flags]
+        return argv
+
+    def encode(self, job: EncodeJob, timeout_s: float | None = None) -> EncodeResult:
+        if job.qp_fraction:
+            raise HarnessError("the engine takes integer QPs only (qp_fraction must be 0)")
+        paths = output_paths(job)
+        for p in (paths.bitstream, paths.recon, paths.jsonl):
+            p.unlink(missing_ok=True)
+        stats = run_timed(self.argv(job, paths), paths.log, core=job.core, timeout_s=timeout_s)
+        if not paths.bitstream.is_file() or paths.bitstream.stat().st_size == 0:
+            raise HarnessError(f"the engine wrote no bitstream (log: {paths.log})")
+        pictures = read_engine_log(paths.jsonl)
+        return EncodeResult(
+            job=job,
+            bitstream=paths.bitstream,
+            recon=paths.recon if paths.recon.is_file() else None,
+            stats=stats,
+            qp_used=float(job.qp),
+            intra_period=job.intra_period,
+            encoder_id=self.identity(),
+            log=paths.log,
+            extra={
+                "pictures": pictures,
+                "bits": sum(int(p.get("bits", 0)) for p in pictures),
+                "bytes": paths.bitstream.stat().st_size,
+                "jsonl": str(paths.jsonl),
+            },
+        )
