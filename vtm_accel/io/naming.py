@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-_SIZE = re.compile(r"^(\d{2,5})x(\d{2,5})$", re.IGNORECASE)
+_SIZE = re.compile(r"^(\d{1,5})x(\d{1,5})$", re.IGNORECASE)
 _FPS = re.compile(r"^(\d+(?:\.\d+)?)(fps|hz)?$", re.IGNORECASE)
 _FPS_TAGGED = re.compile(r"^(\d+(?:\.\d+)?)(fps|hz)$", re.IGNORECASE)
 _BITS = re.compile(r"^(\d{1,2})(?:bits?|b)$", re.IGNORECASE)
