@@ -2,8 +2,9 @@
 
 It pans a scikit-image photograph across a 416x240 frame for 8 frames (real texture and real
 motion, no download), then runs the challenge with vvenc 'slower' as the anchor and vvenc
-'medium' as the candidate at QP 22/27/32/37, decodes with FFmpeg, checks every rule and writes
-the report.
+'medium' as the candidate at QP 22/27/32/37 (the candidate's QP searched to land in the anchor's
+rate window, as ``--match-anchor`` does), decodes with FFmpeg, checks every rule and writes the
+report.
 """
 
 from __future__ import annotations
@@ -86,10 +87,17 @@ def run_demo(
     candidate: str = "vvenc:medium",
     jobs: int = 0,
     progress: bool = False,
+    match_anchor: bool = True,
 ) -> ChallengeOutcome:
     ensure_writable_dir(out_dir)
     name = f"{clip.photo}_pan_{clip.width}x{clip.height}_{int(clip.fps)}"
     video = make_pan_clip(out_dir / "input" / f"{name}.yuv", clip)
     seq = SequenceSpec(name=name, video=video, frames=clip.frames, intra_period=32)
-    cfg = ChallengeConfig(anchor=anchor, candidate=candidate, jobs=jobs, progress=progress)
+    cfg = ChallengeConfig(
+        anchor=anchor,
+        candidate=candidate,
+        jobs=jobs,
+        progress=progress,
+        match_anchor=match_anchor,
+    )
     return run_challenge([seq], cfg, out_dir)
