@@ -1,0 +1,307 @@
+// Intra sample prediction (H.266 8.4.5.2), see intra_pred.h for the split into halves.
+#include "intra/intra_pred.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+namespace vvc {
+namespace {
+
+// floor(log2(v)) for v >= 1.
+inline int ilog2(int v) {
+  return 31 - __builtin_clz(static_cast<unsigned>(v));
+}
+
+// Planar (8.4.5.2.11). top/left use the IntraRefs layout (index 0 = corner).
+void pred_planar(const Pel* top, const Pel* left, int w, int h, Pel* dst, int stride) {
+  const int log2W = ilog2(w);
+  const int log2H = ilog2(h);
+  const int shift = log2W + log2H + 1;
+  const int topRight = top[1 + w];
+  const int bottomLeft = left[1 + h];
+  for (int y = 0; y < h; ++y) {
+    const int l = left[1 + y];
+    Pel* d = dst + y * stride;
+    for (int x = 0; x < w; ++x) {
+      const int predV = ((h - 1 - y) * top[1 + x] + (y + 1) * bottomLeft) << log2W;
+      const int predH = ((w - 1 - x) * l + (x + 1) * topRight) << log2H;
+      d[x] = static_cast<Pel>((predV + predH + w * h) >> shift);
+    }
+  }
+}
+
+// DC (8.4.5.2.12): non-square blocks average the longer side only.
+void pred_dc(const Pel* top, const Pel* left, int w, int h, Pel* dst, int stride) {
+  int sum = 0;
+  int dc;
+  if (w == h) {
+    for (int i = 0; i < w; ++i) sum += top[1 + i] + left[1 + i];
+    dc = (sum + w) >> (ilog2(w) + 1);
+  } else if (w > h) {
+    for (int i = 0; i < w; ++i) sum += top[1 + i];
+    dc = (sum + (w >> 1)) >> ilog2(w);
+  } else {
+    for (int i = 0; i < h; ++i) sum += left[1 + i];
+    dc = (sum + (h >> 1)) >> ilog2(h);
+  }
+  for (int y = 0; y < h; ++y) {
+    Pel* d = dst + y * stride;
+    for (int x = 0; x < w; ++x) d[x] = static_cast<Pel>(dc);
+  }
+}
+
+// PDPC for planar and DC (8.4.5.2.14): refL = p[-1][y], refT = p[x][-1],
+// wL = 32 >> ((x << 1) >> nScale), wT = 32 >> ((y << 1) >> nScale), no corner term.
+void pdpc_planar_dc(const Pel* top, const Pel* left, int w, int h, Pel* dst, int stride) {
+  const int nScale = (ilog2(w) + ilog2(h) - 2) >> 2;
+  const int xLim = std::min(w, 3 << nScale);  // wL is 0 from x = 3 << nScale on
+  const int yLim = std::min(h, 3 << nScale);
+  int wL[kMaxIntraTbSize];
+  for (int x = 0; x < xLim; ++x) wL[x] = 32 >> ((x << 1) >> nScale);
+  for (int y = 0; y < h; ++y) {
+    Pel* d = dst + y * stride;
+    const int l = left[1 + y];
+    if (y < yLim) {
+      const int wT = 32 >> ((y << 1) >> nScale);
+      for (int x = 0; x < w; ++x) {
+        const int wl = x < xLim ? wL[x] : 0;
+        const int v = d[x];
+        d[x] = clip_pel(v + ((wl * (l - v) + wT * (top[1 + x] - v) + 32) >> 6));
+      }
+    } else {
+      for (int x = 0; x < xLim; ++x) {
+        const int v = d[x];
+        d[x] = clip_pel(v + ((wL[x] * (l - v) + 32) >> 6));
+      }
+    }
+  }
+}
+
+// Angular prediction (8.4.5.2.13) in the "vertical" orientation: main is the reference line
+// the prediction runs along (top for modes >= 34, left for modes < 34 with the block
+// transposed), side the other one, both in IntraRefs layout. W x H is the block in this
+// orientation (W along main). Writes rows of W samples to dst with the given stride.
+void pred_angular_ver(const Pel* main, const Pel* side, int W, int H, int mode, bool isLuma,
+                      bool smoothFilter, bool pdpc, Pel* dst, int stride) {
+  const int angle = intra_pred_angle(mode);
+  // ref[k] for k = -H .. 2W + 4 (ref[0] = corner).
+  Pel refBuf[kMaxIntraTbSize + 2 * kMaxIntraTbSize + 8];
+  Pel* ref = refBuf + kMaxIntraTbSize;
+  const int invAngle = angle ? intra_inv_angle(angle) : 0;
+  if (angle < 0) {
+    // ref[x] = p[..] for x = 0..W+1, extended to the left by projecting the side line.
+    std::memcpy(ref, main, sizeof(Pel) * (W + 2));
+    for (int k = -H; k < 0; ++k) ref[k] = side[std::min((k * invAngle + 256) >> 9, H)];
+  } else {
+    // ref[x] for x = 0..refW, then ref[refW + 1] = p[refW - 1][-1]; the extra copies are only
+    // ever read with a zero filter coefficient.
+    std::memcpy(ref, main, sizeof(Pel) * (2 * W + 1));
+    for (int k = 1; k <= 4; ++k) ref[2 * W + k] = main[2 * W];
+  }
+
+  if (angle == 0) {
+    for (int y = 0; y < H; ++y) std::memcpy(dst + y * stride, ref + 1, sizeof(Pel) * W);
+    if (pdpc) {  // modes 18 / 50: refL = p[-1][y] - p[-1][-1] + pred, wT = 0
+      const int nScale = (ilog2(W) + ilog2(H) - 2) >> 2;
+      const int xLim = std::min(W, 3 << nScale);
+      for (int y = 0; y < H; ++y) {
+        Pel* d = dst + y * stride;
+        const int diff = side[1 + y] - side[0];
+        for (int x = 0; x < xLim; ++x) {
+          const int wL = 32 >> ((x << 1) >> nScale);
+          d[x] = clip_pel(d[x] + ((wL * diff + 32) >> 6));
+        }
+      }
+    }
+    return;
+  }
+
+  for (int y = 0; y < H; ++y) {
+    const int pos = (y + 1) * angle;
+    const int iIdx = pos >> 5;
+    const int iFact = pos & 31;
+    const Pel* r = ref + iIdx;  // r[x + i] = ref[x + iIdx + i]
+    Pel* d = dst + y * stride;
+    if (isLuma) {
+      if (iFact == 0 && !smoothFilter) {  // fC phase 0 is {0, 64, 0, 0}
+        std::memcpy(d, r + 1, sizeof(Pel) * W);
+      } else {
+        const int8_t* f = smoothFilter ? kIntraFilterG[iFact] : kIntraFilterC[iFact];
+        const int f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3];
+        for (int x = 0; x < W; ++x) {
+          const int v = f0 * r[x] + f1 * r[x + 1] + f2 * r[x + 2] + f3 * r[x + 3];
+          d[x] = clip_pel((v + 32) >> 6);
+        }
+      }
+    } else {  // chroma: 2-tap linear interpolation
+      if (iFact == 0) {
+        std::memcpy(d, r + 1, sizeof(Pel) * W);
+      } else {
+        const int a = 32 - iFact;
+        for (int x = 0; x < W; ++x)
+          d[x] = static_cast<Pel>((a * r[x + 1] + iFact * r[x + 2] + 16) >> 5);
+      }
+    }
+  }
+
+  if (pdpc) {
+    // Angular PDPC (8.4.5.2.14), modes > 50 in this orientation: refL = p[-1][y + dYInt[x]],
+    // dYInt[x] = ((x + 1) * invAngle + 256) >> 9, wL = 32 >> ((x << 1) >> nScale).
+    const int nScale = std::min(2, ilog2(H) - ilog2(3 * invAngle - 2) + 8);
+    const int xLim = std::min(W, 3 << nScale);
+    int dYInt[kMaxIntraTbSize];
+    int wL[kMaxIntraTbSize];
+    for (int x = 0; x < xLim; ++x) {
+      dYInt[x] = ((x + 1) * invAngle + 256) >> 9;
+      wL[x] = 32 >> ((x << 1) >> nScale);
+    }
+    for (int y = 0; y < H; ++y) {
+      Pel* d = dst + y * stride;
+      for (int x = 0; x < xLim; ++x) {
+        const int l = side[1 + y + dYInt[x]];
+        const int v = d[x];
+        d[x] = clip_pel(v + ((wL[x] * (l - v) + 32) >> 6));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int intra_wide_angle_mode(int predModeIntra, int w, int h) {
+  if (w == h || predModeIntra < 2 || predModeIntra > 66) return predModeIntra;
+  const int whRatio = std::abs(ilog2(w) - ilog2(h));
+  if (w > h && predModeIntra < (whRatio > 1 ? 8 + 2 * whRatio : 8)) return predModeIntra + 65;
+  if (h > w && predModeIntra > (whRatio > 1 ? 60 - 2 * whRatio : 60)) return predModeIntra - 67;
+  return predModeIntra;
+}
+
+void finish_intra_refs(IntraRefs& refs, const uint8_t* okTop, const uint8_t* okLeft) {
+  const int refW = 2 * refs.w;
+  const int refH = 2 * refs.h;
+  Pel* top = refs.top;
+  Pel* left = refs.left;
+
+  // Substitution (8.4.5.2.8) walks p[-1][refH-1] .. p[-1][-1], p[0][-1] .. p[refW-1][-1]:
+  // a missing start takes the first available sample of that walk, every other missing
+  // sample copies its predecessor in the walk.
+  int firstLeft = -1;  // walk position of the first available sample, on the left part
+  for (int y = refH; y >= 0; --y) {
+    if (okLeft[y]) {
+      firstLeft = y;
+      break;
+    }
+  }
+  int firstTop = -1;
+  if (firstLeft < 0) {
+    for (int x = 1; x <= refW; ++x) {
+      if (okTop[x]) {
+        firstTop = x;
+        break;
+      }
+    }
+  }
+  if (firstLeft < 0 && firstTop < 0) {
+    const Pel mid = static_cast<Pel>(1 << (kBitDepth - 1));
+    for (int i = 0; i <= refW; ++i) top[i] = mid;
+    for (int i = 0; i <= refH; ++i) left[i] = mid;
+  } else {
+    Pel prev = firstLeft >= 0 ? left[firstLeft] : top[firstTop];
+    for (int y = refH; y >= 1; --y) {
+      if (okLeft[y])
+        prev = left[y];
+      else
+        left[y] = prev;
+    }
+    if (okLeft[0])  // corner (okTop[0] == okLeft[0])
+      prev = left[0];
+    else
+      left[0] = prev;
+    top[0] = left[0];
+    for (int x = 1; x <= refW; ++x) {
+      if (okTop[x])
+        prev = top[x];
+      else
+        top[x] = prev;
+    }
+  }
+  for (int i = 1; i <= 4 && refW + i < kIntraRefLen; ++i) top[refW + i] = top[refW];
+  for (int i = 1; i <= 4 && refH + i < kIntraRefLen; ++i) left[refH + i] = left[refH];
+
+  // Filtering of neighbouring samples (8.4.5.2.9): luma with nTbW * nTbH > 32 (the mode
+  // dependent refFilterFlag is applied at prediction time).
+  refs.hasFiltered = refs.cIdx == 0 && refs.w * refs.h > 32;
+  if (refs.hasFiltered) {
+    Pel* tf = refs.topF;
+    Pel* lf = refs.leftF;
+    tf[0] = lf[0] = static_cast<Pel>((left[1] + 2 * top[0] + top[1] + 2) >> 2);
+    for (int x = 1; x < refW; ++x)
+      tf[x] = static_cast<Pel>((top[x - 1] + 2 * top[x] + top[x + 1] + 2) >> 2);
+    tf[refW] = top[refW];
+    for (int y = 1; y < refH; ++y)
+      lf[y] = static_cast<Pel>((left[y - 1] + 2 * left[y] + left[y + 1] + 2) >> 2);
+    lf[refH] = left[refH];
+    for (int i = 1; i <= 4 && refW + i < kIntraRefLen; ++i) tf[refW + i] = tf[refW];
+    for (int i = 1; i <= 4 && refH + i < kIntraRefLen; ++i) lf[refH + i] = lf[refH];
+  }
+}
+
+void predict_from_refs(const IntraRefs& refs, int predMode, Pel* dst, int dstStride) {
+  const int w = refs.w;
+  const int h = refs.h;
+  const bool isLuma = refs.cIdx == 0;
+  const int mode = intra_wide_angle_mode(predMode, w, h);
+  // refFilterFlag selects the [1 2 1] filtered lines (luma, nTbW * nTbH > 32 only).
+  const bool refFilterFlag = intra_ref_filter_mode(mode);
+  const bool useFiltered = refFilterFlag && refs.hasFiltered;
+  const Pel* top = useFiltered ? refs.topF : refs.top;
+  const Pel* left = useFiltered ? refs.leftF : refs.left;
+  // PDPC needs both sides >= 4 (refIdx 0, no BDPCM in our tool set).
+  const bool pdpcSize = w >= 4 && h >= 4;
+
+  if (mode == kIntraPlanar || mode == kIntraDc) {
+    if (mode == kIntraPlanar)
+      pred_planar(top, left, w, h, dst, dstStride);
+    else
+      pred_dc(top, left, w, h, dst, dstStride);
+    if (pdpcSize) pdpc_planar_dc(top, left, w, h, dst, dstStride);
+    return;
+  }
+
+  const bool isVer = mode >= kIntraDia;
+  const int angle = intra_pred_angle(mode);
+  const int W = isVer ? w : h;  // block size in the vertical orientation
+  const int H = isVer ? h : w;
+
+  // Interpolation filter choice (8.4.5.2.13): fG when minDistVerHor > threshold, unless the
+  // mode uses the filtered reference lines (refFilterFlag) or this is chroma (2-tap).
+  bool smooth = false;
+  if (isLuma && !refFilterFlag) {
+    const int minDistVerHor = std::min(std::abs(mode - kIntraVer), std::abs(mode - kIntraHor));
+    const int nTbS = (ilog2(w) + ilog2(h)) >> 1;
+    smooth = minDistVerHor > kIntraHorVerDistThres[nTbS - 2];
+  }
+
+  // PDPC for angular modes: 18 and 50 always (with the size condition); otherwise positive
+  // angles (modes < 18 or > 50) with nScale >= 0.
+  bool pdpc = pdpcSize && angle >= 0;
+  if (pdpc && angle > 0) {
+    const int nScale = std::min(2, ilog2(H) - ilog2(3 * intra_inv_angle(angle) - 2) + 8);
+    pdpc = nScale >= 0;
+  }
+
+  if (isVer) {
+    pred_angular_ver(top, left, W, H, mode, isLuma, smooth, pdpc, dst, dstStride);
+  } else {
+    // Horizontal modes: predict the transposed block from (left, top), then transpose back.
+    alignas(16) Pel tmp[kMaxIntraTbSize * kMaxIntraTbSize];
+    pred_angular_ver(left, top, W, H, mode, isLuma, smooth, pdpc, tmp, W);
+    for (int y = 0; y < h; ++y) {
+      Pel* d = dst + y * dstStride;
+      for (int x = 0; x < w; ++x) d[x] = tmp[x * W + y];
+    }
+  }
+}
+
+}  // namespace vvc

@@ -1,0 +1,27 @@
+// Block distortion measures for the RD search.
+#pragma once
+#include <cstdint>
+
+#include "common/picture.h"
+
+namespace vvc {
+
+// Sum of squared differences of two w x h blocks.
+uint64_t sse(const Pel* a, int as, const Pel* b, int bs, int w, int h);
+
+// Sum of absolute differences.
+uint64_t sad(const Pel* a, int as, const Pel* b, int bs, int w, int h);
+
+// Hadamard SATD as VTM uses for intra mode pre-selection: the block is tiled with 8x8
+// transforms when w and h are both multiples of 8, else with 4x4 ones (w, h multiples of 4).
+// Per tile (VTM RdCost xCalcHADs8x8 / xCalcHADs4x4 conventions): S = sum |H(i,j)| with the DC
+// coefficient counted at a quarter (S - |DC| + (|DC| >> 2)); an 8x8 tile gives (S + 2) >> 2,
+// a 4x4 tile (S + 1) >> 1. The tile results are summed. (VTM additionally has 16x8 / 8x4
+// rectangular kernels; we tile square ones.)
+uint64_t satd(const Pel* a, int as, const Pel* b, int bs, int w, int h);
+
+// Single tiles, exposed for tests.
+uint32_t satd_4x4(const Pel* a, int as, const Pel* b, int bs);
+uint32_t satd_8x8(const Pel* a, int as, const Pel* b, int bs);
+
+}  // namespace vvc
