@@ -217,10 +217,9 @@ def test_assemble_judges_each_rule(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory: pytest.TempPathFactory) -> VideoInfo:
     pytest.importorskip("skimage")
-    from vtm_accel.demo import ClipSpec, make_pan_clip
+    from content import make_clip
 
-    d = tmp_path_factory.mktemp("clip")
-    return make_pan_clip(d / "pan_128x96_30.yuv", ClipSpec(width=128, height=96, frames=3))
+    return make_clip(tmp_path_factory.mktemp("clip") / "pan.yuv", 128, 96, 3)
 
 
 def test_match_anchor_search_with_real_encoder(tmp_path: Path, clip: VideoInfo) -> None:

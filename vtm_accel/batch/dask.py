@@ -39,7 +39,7 @@ def run_dask(
         futures = client.map(fn, list(items), pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         out: dict[int, R] = {}
-        with progress_bar(description, len(futures), progress) as advance:
+        with client.as_current(), progress_bar(description, len(futures), progress) as advance:
             for fut in as_completed(futures):
                 out[index[fut.key]] = fut.result()
                 advance()
