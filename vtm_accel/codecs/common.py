@@ -11,6 +11,7 @@ Public functions:
 - ``probe_bitstream(path, ffmpeg=None) -> StreamInfo``: size/pix_fmt/bit depth of a VVC
   bitstream, from FFmpeg's stream line (not timed)
 - ``resolve_binary(path_or_name, what) -> Path``: an executable, or HarnessError naming ``what``
+- ``decoded_video(result, fps) -> VideoInfo``: a DecodeResult as a readable video
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from vtm_accel.codecs.base import EncodeJob, HarnessError
+from vtm_accel.codecs.base import DecodeResult, EncodeJob, HarnessError, VideoInfo
 
 _PIX_FMTS = {"yuv420p": 8, "yuv420p10le": 10, "yuv420p12le": 12, "yuvj420p": 8}
 
@@ -132,3 +133,16 @@ def probe_bitstream(path: str | os.PathLike[str], ffmpeg: str | None = None) -> 
             f"{path}: pixel format {pix_fmt} is not supported (4:2:0 8/10/12-bit only)"
         )
     return StreamInfo(int(m.group(2)), int(m.group(3)), pix_fmt, _PIX_FMTS[pix_fmt])
+
+
+def decoded_video(result: DecodeResult, fps: float) -> VideoInfo:
+    """The VideoInfo of a decoder's raw output (for ``metrics.video_psnr``)."""
+    return VideoInfo(
+        path=Path(result.decoded),
+        width=result.width,
+        height=result.height,
+        fps=fps,
+        bit_depth=result.bit_depth,
+        container="yuv",
+        num_frames=result.frames,
+    )
