@@ -228,12 +228,11 @@ def assemble(
             where = f"{seq.name} QP{qp}"
             checks: dict[str, dict] = {}
             for role, rec in (("anchor", a), ("candidate", c)):
-                if rec.get("status") != "ok":
+                if "decodable" not in (rec.get("checks") or {}):  # no bitstream to decode
                     note("decodable", False, f"{where} {role}: {rec.get('error') or 'missing'}")
-                    continue
                 for name in ("decodable", "recon_match"):
                     v = (rec.get("checks") or {}).get(name)
-                    if v is not None:
+                    if v is not None and v.get("compared", True):  # recon: only when written
                         note(name, bool(v["passed"]), f"{where} {role}: {v['detail']}")
             if a.get("kbps") is not None and c.get("kbps") is not None:
                 v = check_rate(c["kbps"], a["kbps"])
