@@ -1,0 +1,70 @@
+#include "app/frame_log.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+namespace vvc {
+
+double plane_psnr(const Plane& a, const Plane& b, int w, int h) {
+  uint64_t sse = 0;
+  for (int y = 0; y < h; ++y) {
+    const Pel* ra = a.row(y);
+    const Pel* rb = b.row(y);
+    for (int x = 0; x < w; ++x) {
+      const int d = ra[x] - rb[x];
+      sse += static_cast<uint64_t>(d * d);
+    }
+  }
+  if (sse == 0) return kPsnrIdentical;
+  const double peak = static_cast<double>(kMaxVal);
+  const double mse = static_cast<double>(sse) / (static_cast<double>(w) * h);
+  return 10.0 * std::log10(peak * peak / mse);
+}
+
+std::string json_line(const FrameStats& s) {
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "{\"poc\":%d,\"slice_type\":\"%c\",\"qp\":%d,\"bits\":%llu,\"psnr_y\":%.4f,"
+                "\"psnr_u\":%.4f,\"psnr_v\":%.4f,\"time_s\":%.6f}",
+                s.poc, s.slice_type, s.qp, static_cast<unsigned long long>(s.bits), s.psnr[0],
+                s.psnr[1], s.psnr[2], s.time_s);
+  return buf;
+}
+
+std::string OutFile::open(const std::string& path) {
+  f_ = std::fopen(path.c_str(), "wb");
+  if (!f_) return "cannot write '" + path + "': " + std::strerror(errno);
+  return "";
+}
+
+bool OutFile::write(const void* data, size_t n) {
+  return f_ && std::fwrite(data, 1, n, f_) == n;
+}
+
+bool OutFile::close() {
+  if (!f_) return true;
+  const bool ok = std::fclose(f_) == 0;
+  f_ = nullptr;
+  return ok;
+}
+
+bool write_recon_frame(OutFile& out, const Picture& pic, int srcW, int srcH) {
+  std::vector<uint8_t> line(static_cast<size_t>(srcW) * 2);
+  for (int c = 0; c < 3; ++c) {
+    const int w = c ? srcW / 2 : srcW;
+    const int h = c ? srcH / 2 : srcH;
+    for (int y = 0; y < h; ++y) {
+      const Pel* r = pic.comp[c].row(y);
+      for (int x = 0; x < w; ++x) {
+        line[2 * x] = static_cast<uint8_t>(r[x] & 0xff);
+        line[2 * x + 1] = static_cast<uint8_t>((r[x] >> 8) & 0xff);
+      }
+      if (!out.write(line.data(), static_cast<size_t>(w) * 2)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace vvc

@@ -1,0 +1,50 @@
+// Per-picture outputs of the encoder app: reconstruction file (cropped, 10-bit LE 4:2:0),
+// PSNR against the source, and the JSON-lines log.
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "common/picture.h"
+
+namespace vvc {
+
+struct FrameStats {
+  int poc = 0;
+  char slice_type = 'I';
+  int qp = 0;
+  uint64_t bits = 0;  // all bytes written for the picture's access unit, times 8
+  double psnr[3] = {0, 0, 0};
+  double time_s = 0;  // wall time to encode the picture
+};
+
+// PSNR of the top-left w x h (luma units) area of component c, peak 1023 (10 bits). Identical
+// planes give kPsnrIdentical.
+constexpr double kPsnrIdentical = 999.99;
+double plane_psnr(const Plane& a, const Plane& b, int w, int h);
+
+// Formats one log line (no trailing newline):
+// {"poc":0,"slice_type":"I","qp":22,"bits":12345,"psnr_y":..,"psnr_u":..,"psnr_v":..,"time_s":..}
+std::string json_line(const FrameStats& s);
+
+// An output file opened for binary writing; closes on destruction.
+class OutFile {
+ public:
+  OutFile() = default;
+  OutFile(const OutFile&) = delete;
+  OutFile& operator=(const OutFile&) = delete;
+  ~OutFile() { close(); }
+  // Returns "" or an error message.
+  std::string open(const std::string& path);
+  bool is_open() const { return f_ != nullptr; }
+  bool write(const void* data, size_t n);
+  bool close();
+
+ private:
+  FILE* f_ = nullptr;
+};
+
+// Writes the top-left srcW x srcH area of pic as 10-bit little-endian 4:2:0 planes.
+bool write_recon_frame(OutFile& out, const Picture& pic, int srcW, int srcH);
+
+}  // namespace vvc

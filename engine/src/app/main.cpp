@@ -1,0 +1,313 @@
+// vtm-accel-engine: command-line front end of the engine (the contract with the Python
+// harness is in TEAM.md "Engine CLI"). Parses options, reads the source, codes every picture
+// as an IDR picture with one I slice, writes the Annex B stream, recon, and the JSON log.
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "app/frame_log.h"
+#include "app/slice_data.h"
+#include "app/video_input.h"
+#include "bitstream/nal.h"
+#include "bitstream/params.h"
+#include "bitstream/sei.h"
+
+namespace {
+
+using namespace vvc;
+
+constexpr const char* kUsage =
+    "usage: vtm-accel-engine --input FILE [--width W --height H] [--fps F]\n"
+    "         [--input-bit-depth 8|10] --frames N [--frame-skip K] --qp Q\n"
+    "         [--qp-offsets o0,o1,...] --bitstream OUT.266 [--recon RECON.yuv]\n"
+    "         [--log LOG.jsonl] [--md5-sei] [--no-deblock] [--intra-period N]\n"
+    "         [--split-log FILE] [--speed exhaustive]\n"
+    "\n"
+    "Encodes 4:2:0 video as VVC (H.266) Main 10, all pictures intra (IDR).\n"
+    "  --input FILE          .yuv (raw planar 4:2:0) or .y4m (size, rate and depth from its\n"
+    "                        header: C420jpeg/C420paldv/C420mpeg2/C420 8-bit, C420p10)\n"
+    "  --width W --height H  source size, required for .yuv (must match a .y4m header)\n"
+    "  --fps F               frame rate, e.g. 50, 29.97 or 30000/1001 (default: .y4m\n"
+    "                        header, else 30); only used for the level choice\n"
+    "  --input-bit-depth B   8 (default) or 10 (16-bit little-endian samples) for .yuv\n"
+    "  --frames N            number of frames to code\n"
+    "  --frame-skip K        skip the first K frames of the input (default 0)\n"
+    "  --qp Q                base QP, 0..63\n"
+    "  --qp-offsets LIST     per-picture QP offsets, used cyclically over the coding order\n"
+    "  --bitstream OUT.266   Annex B output\n"
+    "  --recon FILE          reconstruction, 10-bit little-endian 4:2:0, source size\n"
+    "  --log FILE            JSON lines, one per picture: poc, slice_type, qp, bits,\n"
+    "                        psnr_y/u/v (peak 1023, against the source at 10 bits), time_s\n"
+    "  --md5-sei             add a decoded picture hash SEI (MD5) after every picture\n"
+    "  --no-deblock          switch the deblocking filter off\n"
+    "  --intra-period N      intra period (stage 1 codes every picture as IDR)\n"
+    "  --split-log FILE      write the CTU split decisions (training data) as JSON lines\n"
+    "  --speed MODE          partition search mode: exhaustive\n"
+    "  --help                this text\n"
+    "Exit status: 0 success, 2 bad input or options (message on stderr), 1 internal error.\n";
+
+constexpr const char* kSpeedModes[] = {"exhaustive"};
+
+struct UsageError {
+  std::string msg;
+};
+
+struct Options {
+  std::string input, bitstream, recon, log, split_log, speed = "exhaustive";
+  int width = 0, height = 0, input_bit_depth = 0;
+  int fps_num = 0, fps_den = 1;
+  int frames = -1, frame_skip = 0, qp = -100, intra_period = 1;
+  std::vector<int> qp_offsets;
+  bool md5_sei = false, deblock = true, help = false;
+};
+
+int parse_int(const std::string& flag, const std::string& v, int lo, int hi) {
+  char* end = nullptr;
+  errno = 0;
+  const long n = std::strtol(v.c_str(), &end, 10);
+  if (v.empty() || *end != '\0' || errno != 0 || n < lo || n > hi)
+    throw UsageError{flag + " expects an integer in " + std::to_string(lo) + ".." +
+                     std::to_string(hi) + ", got '" + v + "'"};
+  return static_cast<int>(n);
+}
+
+void parse_fps(const std::string& v, Options& o) {
+  const size_t sep = v.find_first_of("/:");
+  if (sep != std::string::npos) {
+    o.fps_num = parse_int("--fps", v.substr(0, sep), 1, 1000000);
+    o.fps_den = parse_int("--fps", v.substr(sep + 1), 1, 1000000);
+    return;
+  }
+  char* end = nullptr;
+  const double f = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end != '\0' || !(f > 0) || f > 1000)
+    throw UsageError{"--fps expects a positive rate such as 50, 29.97 or 30000/1001, got '" + v +
+                     "'"};
+  if (std::fabs(f - std::round(f)) < 1e-9) {
+    o.fps_num = static_cast<int>(std::round(f));
+    o.fps_den = 1;
+  } else {
+    o.fps_num = static_cast<int>(std::round(f * 1000));
+    o.fps_den = 1000;
+  }
+}
+
+Options parse_args(int argc, char** argv) {
+  Options o;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i];
+    std::string value;
+    bool hasInline = false;
+    if (const size_t eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+      hasInline = true;
+    }
+    auto next = [&]() -> std::string {
+      if (hasInline) return value;
+      if (i + 1 >= args.size()) throw UsageError{flag + " needs a value"};
+      return args[++i];
+    };
+    if (flag == "--help" || flag == "-h") {
+      o.help = true;
+    } else if (flag == "--input") {
+      o.input = next();
+    } else if (flag == "--width") {
+      o.width = parse_int(flag, next(), 2, 16888);
+    } else if (flag == "--height") {
+      o.height = parse_int(flag, next(), 2, 16888);
+    } else if (flag == "--fps") {
+      parse_fps(next(), o);
+    } else if (flag == "--input-bit-depth") {
+      o.input_bit_depth = parse_int(flag, next(), 8, 10);
+      if (o.input_bit_depth != 8 && o.input_bit_depth != 10)
+        throw UsageError{"--input-bit-depth must be 8 or 10"};
+    } else if (flag == "--frames") {
+      o.frames = parse_int(flag, next(), 1, 1000000);
+    } else if (flag == "--frame-skip") {
+      o.frame_skip = parse_int(flag, next(), 0, 100000000);
+    } else if (flag == "--qp") {
+      o.qp = parse_int(flag, next(), 0, 63);
+    } else if (flag == "--qp-offsets") {
+      const std::string v = next();
+      size_t start = 0;
+      while (start <= v.size()) {
+        const size_t comma = v.find(',', start);
+        const std::string item =
+            v.substr(start, comma == std::string::npos ? v.npos : comma - start);
+        o.qp_offsets.push_back(parse_int(flag, item, -63, 63));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    } else if (flag == "--bitstream") {
+      o.bitstream = next();
+    } else if (flag == "--recon") {
+      o.recon = next();
+    } else if (flag == "--log") {
+      o.log = next();
+    } else if (flag == "--md5-sei") {
+      o.md5_sei = true;
+    } else if (flag == "--no-deblock") {
+      o.deblock = false;
+    } else if (flag == "--intra-period") {
+      o.intra_period = parse_int(flag, next(), 1, 100000);
+    } else if (flag == "--split-log") {
+      o.split_log = next();
+    } else if (flag == "--speed") {
+      o.speed = next();
+      const bool known = std::any_of(std::begin(kSpeedModes), std::end(kSpeedModes),
+                                     [&](const char* m) { return o.speed == m; });
+      if (!known) throw UsageError{"unknown --speed '" + o.speed + "' (known: exhaustive)"};
+    } else {
+      throw UsageError{"unknown option '" + args[i] + "' (see --help)"};
+    }
+  }
+  if (o.help) return o;
+  std::string missing;
+  if (o.input.empty()) missing += " --input";
+  if (o.frames < 0) missing += " --frames";
+  if (o.qp == -100) missing += " --qp";
+  if (o.bitstream.empty()) missing += " --bitstream";
+  if (!missing.empty()) throw UsageError{"missing required option(s):" + missing + " (see --help)"};
+  return o;
+}
+
+int run(const Options& opt) {
+  VideoReader reader;
+  InputRequest req{opt.input, opt.width, opt.height, opt.input_bit_depth};
+  if (std::string err = reader.open(req); !err.empty()) throw UsageError{err};
+  const VideoInfo& vi = reader.info();
+  const int64_t last = static_cast<int64_t>(opt.frame_skip) + opt.frames;
+  if (last > vi.num_frames)
+    throw UsageError{"truncated input: asked for " + std::to_string(opt.frames) +
+                     " frames after skipping " + std::to_string(opt.frame_skip) + ", but '" +
+                     opt.input + "' has only " + std::to_string(vi.num_frames) + " frames"};
+
+  EncoderConfig cfg;
+  cfg.src_width = vi.width;
+  cfg.src_height = vi.height;
+  cfg.width = (vi.width + 7) / 8 * 8;
+  cfg.height = (vi.height + 7) / 8 * 8;
+  cfg.input_bit_depth = vi.bit_depth;
+  if (opt.fps_num > 0) {
+    cfg.fps_num = opt.fps_num;
+    cfg.fps_den = opt.fps_den;
+  } else if (vi.fps_num > 0 && vi.fps_den > 0) {
+    cfg.fps_num = vi.fps_num;
+    cfg.fps_den = vi.fps_den;
+  }
+  cfg.qp = opt.qp;
+  cfg.qp_offsets = opt.qp_offsets;
+  cfg.intra_period = opt.intra_period;
+  cfg.deblock = opt.deblock;
+  cfg.md5_sei = opt.md5_sei;
+  cfg.split_log_path = opt.split_log;
+  cfg.speed = opt.speed;
+  if (std::string err = validate_config(cfg); !err.empty()) throw UsageError{err};
+
+  OutFile bitstream, recon, log;
+  if (std::string err = bitstream.open(opt.bitstream); !err.empty()) throw UsageError{err};
+  if (!opt.recon.empty())
+    if (std::string err = recon.open(opt.recon); !err.empty()) throw UsageError{err};
+  if (!opt.log.empty())
+    if (std::string err = log.open(opt.log); !err.empty()) throw UsageError{err};
+
+  if (!slice_data_encoder_available())
+    std::fprintf(stderr,
+                 "warning: no picture encoder linked yet: the stream has headers only and is "
+                 "not decodable\n");
+
+  Picture orig(cfg.width, cfg.height);
+  Picture rec(cfg.width, cfg.height);
+  uint64_t totalBytes = 0;
+  double sumPsnr[3] = {0, 0, 0};
+  for (int i = 0; i < opt.frames; ++i) {
+    if (std::string err = reader.read_frame(opt.frame_skip + i, orig); !err.empty())
+      throw UsageError{err};
+    const auto t0 = std::chrono::steady_clock::now();
+
+    SliceParams sp;
+    sp.poc = i;
+    sp.qp = std::clamp(cfg.picture_qp(i), -cfg.qp_bd_offset(), 63);
+    sp.slice_type = SliceType::I;
+    sp.nal_type = NalType::IDR_N_LP;
+    sp.temporal_id = 0;
+
+    std::vector<uint8_t> au;
+    if (i == 0) {
+      write_nal(au, NalType::SPS, 0, write_sps(cfg));
+      write_nal(au, NalType::PPS, 0, write_pps(cfg));
+    }
+    std::vector<uint8_t> slice = write_slice_header(cfg, sp);
+    const std::vector<uint8_t> data = encode_slice_data(cfg, orig, rec, sp);
+    slice.insert(slice.end(), data.begin(), data.end());
+    write_nal(au, sp.nal_type, sp.temporal_id, slice);
+    if (cfg.md5_sei)
+      write_nal(au, NalType::SUFFIX_SEI, sp.temporal_id, write_md5_sei(rec, rec.width, rec.height));
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    if (!bitstream.write(au.data(), au.size())) {
+      std::fprintf(stderr, "error: writing '%s' failed\n", opt.bitstream.c_str());
+      return 1;
+    }
+    totalBytes += au.size();
+    if (recon.is_open() && !write_recon_frame(recon, rec, cfg.src_width, cfg.src_height)) {
+      std::fprintf(stderr, "error: writing '%s' failed\n", opt.recon.c_str());
+      return 1;
+    }
+    FrameStats st;
+    st.poc = i;
+    st.slice_type = 'I';
+    st.qp = sp.qp;
+    st.bits = static_cast<uint64_t>(au.size()) * 8;
+    for (int c = 0; c < 3; ++c) {
+      const int w = c ? cfg.src_width / 2 : cfg.src_width;
+      const int h = c ? cfg.src_height / 2 : cfg.src_height;
+      st.psnr[c] = plane_psnr(orig.comp[c], rec.comp[c], w, h);
+      sumPsnr[c] += st.psnr[c];
+    }
+    st.time_s = secs;
+    if (log.is_open()) {
+      const std::string line = json_line(st) + "\n";
+      if (!log.write(line.data(), line.size())) {
+        std::fprintf(stderr, "error: writing '%s' failed\n", opt.log.c_str());
+        return 1;
+      }
+    }
+  }
+  if (!bitstream.close() || !recon.close() || !log.close()) {
+    std::fprintf(stderr, "error: closing an output file failed\n");
+    return 1;
+  }
+  std::printf("coded %d frames (%dx%d), %llu bytes, mean PSNR Y %.4f U %.4f V %.4f dB\n",
+              opt.frames, cfg.src_width, cfg.src_height,
+              static_cast<unsigned long long>(totalBytes), sumPsnr[0] / opt.frames,
+              sumPsnr[1] / opt.frames, sumPsnr[2] / opt.frames);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Options opt = parse_args(argc, argv);
+    if (opt.help) {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    return run(opt);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "error: %s\n", e.msg.c_str());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "internal error: %s\n", e.what());
+    return 1;
+  }
+}

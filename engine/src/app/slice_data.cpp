@@ -1,0 +1,62 @@
+#include "app/slice_data.h"
+
+// The picture encoder (INTEGRATOR's picture/encode_picture.h) is used when it is in the tree;
+// otherwise a stand-in keeps the app building (headers-only, not decodable streams).
+#if __has_include("picture/encode_picture.h")
+#include <memory>
+
+#include "partition/split_oracle.h"
+#include "picture/encode_picture.h"
+
+namespace vvc {
+
+// The split oracle for the whole run: the logging one when a split log is requested (one
+// file for all pictures), otherwise the exhaustive one.
+static SplitOracle& run_oracle(const EncoderConfig& cfg) {
+  static std::unique_ptr<SplitOracle> oracle;
+  if (!oracle) {
+    if (!cfg.split_log_path.empty())
+      oracle = std::make_unique<LoggingOracle>(cfg.split_log_path);
+    else
+      oracle = std::make_unique<AllSplitsOracle>();
+  }
+  return *oracle;
+}
+
+std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& orig,
+                                       Picture& recon, const SliceParams& sp) {
+  PictureCoding pc;
+  pc.poc = sp.poc;
+  pc.qp = sp.qp;
+  pc.slice_type = sp.slice_type;
+  pc.temporal_id = sp.temporal_id;
+  return encode_picture(cfg, orig, recon, pc, run_oracle(cfg));
+}
+
+bool slice_data_encoder_available() {
+  return true;
+}
+
+}  // namespace vvc
+
+#else
+
+namespace vvc {
+
+std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& orig,
+                                       Picture& recon, const SliceParams& sp) {
+  (void)cfg;
+  (void)sp;
+  recon = orig;
+  // Placeholder bytes: one data byte plus rbsp_slice_segment_trailing_bits, so that parsers
+  // (FFmpeg's cbs wants more RBSP data after the header) read the header intact.
+  return {0xff, 0x80};
+}
+
+bool slice_data_encoder_available() {
+  return false;
+}
+
+}  // namespace vvc
+
+#endif

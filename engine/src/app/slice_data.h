@@ -1,0 +1,22 @@
+// The one seam between the app and the picture encoder: code one picture's slice data.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "bitstream/params.h"
+#include "common/picture.h"
+
+namespace vvc {
+
+// Encodes the slice data of one picture (all CTUs, CABAC, incl. end_of_slice_segment_flag and
+// its rbsp_slice_segment_trailing_bits) and fills `recon` with the decoder's reconstruction
+// (coded size, after in-loop filters). The bytes are appended right after the slice header's
+// byte_alignment().
+std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& orig,
+                                       Picture& recon, const SliceParams& sp);
+
+// False while no picture encoder is linked: the stream then has headers only (not decodable),
+// and recon is a copy of the source.
+bool slice_data_encoder_available();
+
+}  // namespace vvc
