@@ -1,0 +1,586 @@
+// The picture encoder: CTU loop, exhaustive rate-distortion search of the dual-tree coding
+// trees (I slices), CU coding (prediction, transform, quantization, reconstruction, syntax)
+// and deblocking.
+//
+// Search and coding share one code path: every syntax writer is a template over the coder.
+// The search runs it with a BitEstimator on copies of the context set (snapshot / restore per
+// candidate) and keeps, per tree node, the cheapest J = D + lambda * R; the decisions of a
+// 64x64 quadrant's tree (pre-order: split mode per node, intra mode per CU) are then replayed
+// with the real CabacEncoder, which recomputes the identical reconstruction, so bitstream and
+// reconstruction cannot disagree.
+#include "picture/encode_picture.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <memory>
+
+#include "cabac/bit_estimator.h"
+#include "cabac/cabac_encoder.h"
+#include "cabac/contexts.h"
+#include "cu/cu_syntax.h"
+#include "filter/deblock.h"
+#include "intra/intra_pred.h"
+#include "intra/mpm.h"
+#include "partition/allowed_splits.h"
+#include "picture/cu_maps.h"
+#include "rdo/distortion.h"
+#include "rdo/lambda.h"
+#include "transform/quant.h"
+#include "transform/transform.h"
+
+#if __has_include("cabac/residual_coding.h")
+#include "cabac/residual_coding.h"
+#define ENGINE_HAVE_RESIDUAL 1
+#else
+#define ENGINE_HAVE_RESIDUAL 0
+#endif
+
+namespace vvc {
+namespace {
+
+constexpr int kMaxLevels = 24;  // coding-tree recursion depth (qt 1..4 + mtt 3 + boundary)
+constexpr int kMaxCu = 64;      // max CU side in the dual-tree I search (luma)
+constexpr double kInf = std::numeric_limits<double>::max();
+constexpr int kNumLumaModes = 67;
+// Luma modes kept after the SATD pre-selection for full RD (the MPMs are added on top).
+constexpr int kNumFullRdModes = 3;
+
+inline int ilog2(int v) {
+  return 31 - __builtin_clz(static_cast<unsigned>(v));
+}
+
+// Per-recursion-level scratch of the search, allocated once per picture encoder.
+struct Level {
+  ContextSet start;
+  ContextSet best_ctx;
+  std::vector<uint8_t> cur;
+  std::vector<uint8_t> best;
+  std::vector<Pel> save[3];
+  std::vector<CuUnit> save_units;
+  std::vector<uint8_t> save_modes;
+};
+
+class PictureEncoder {
+ public:
+  PictureEncoder(const EncoderConfig& cfg, const Picture& orig, Picture& recon,
+                 const PictureCoding& pc, SplitOracle& oracle)
+      : cfg_(cfg), orig_(orig), recon_(recon), pc_(pc), oracle_(oracle) {
+    lambdas_ = make_lambdas(cfg, pc.qp, pc.slice_type);
+    qpc_[0] = pc.qp;
+    qpc_[1] = chroma_qp(cfg, pc.qp, 1);
+    qpc_[2] = chroma_qp(cfg, pc.qp, 2);
+    lim_[0] = split_limits(cfg, pc.slice_type, TreeType::kDualLuma);
+    lim_[1] = split_limits(cfg, pc.slice_type, TreeType::kDualChroma);
+    for (auto& l : level_) {
+      l.cur.reserve(1024);
+      l.best.reserve(1024);
+      for (auto& s : l.save) s.resize(kMaxCu * kMaxCu);
+      l.save_units.resize((kMaxCu / 4) * (kMaxCu / 4));
+      l.save_modes.resize((kMaxCu / 4) * (kMaxCu / 4));
+    }
+    decisions_.reserve(8192);
+  }
+
+  std::vector<uint8_t> run();
+
+ private:
+  // ---- neighbourhood ----
+  SplitNeighbours split_neighbours(const TreeNode& n, int ch) const {
+    SplitNeighbours nb;
+    if (maps_.coded_luma_pos(ch, n.x - 1, n.y)) {
+      const CuUnit& u = maps_.at(ch, (n.x - 1) >> 2, n.y >> 2);
+      nb.availL = true;
+      nb.hL = 1 << u.log2h;
+      nb.qtL = u.qt_depth;
+    }
+    if (maps_.coded_luma_pos(ch, n.x, n.y - 1)) {
+      const CuUnit& u = maps_.at(ch, n.x >> 2, (n.y - 1) >> 2);
+      nb.availA = true;
+      nb.wA = 1 << u.log2w;
+      nb.qtA = u.qt_depth;
+    }
+    return nb;
+  }
+
+  void mpm_list(const TreeNode& n, int mpm[6]) const {
+    int a = 0, b = 0;  // PLANAR when unavailable
+    const int xa = n.x - 1, ya = n.y + n.h - 1;
+    if (maps_.coded_luma_pos(0, xa, ya)) a = maps_.mode(xa >> 2, ya >> 2);
+    const int xb = n.x + n.w - 1, yb = n.y - 1;
+    if (((yb >> cfg_.log2_ctu) == (n.y >> cfg_.log2_ctu)) && maps_.coded_luma_pos(0, xb, yb))
+      b = maps_.mode(xb >> 2, yb >> 2);
+    derive_mpm_list(a, b, mpm);
+  }
+
+  void mark_cu(const TreeNode& n, int ch, int lumaMode) {
+    const int x4 = n.x >> 2, y4 = n.y >> 2, n4w = n.w >> 2, n4h = n.h >> 2;
+    CuUnit u;
+    u.log2w = static_cast<uint8_t>(ilog2(n.w));
+    u.log2h = static_cast<uint8_t>(ilog2(n.h));
+    u.qt_depth = static_cast<uint8_t>(n.qt_depth);
+    u.coded = 1;
+    for (int y = y4; y < y4 + n4h; ++y)
+      for (int x = x4; x < x4 + n4w; ++x) {
+        maps_.at(ch, x, y) = u;
+        if (ch == 0) maps_.mode(x, y) = static_cast<uint8_t>(lumaMode);
+      }
+  }
+
+  // ---- CU coding (shared by search and final coding) ----
+  // Transforms, quantizes and reconstructs one TB of component c from pred_ (stride kMaxCu);
+  // the levels go to lv. Returns the number of nonzero levels. dst is the recon position.
+  int code_tb(int c, const Pel* org, int orgStride, int w, int h, int32_t* lv, Pel* dst,
+              int dstStride, const Pel* pred) {
+    const int log2W = ilog2(w), log2H = ilog2(h);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x)
+        resid_[y * kMaxCu + x] =
+            static_cast<int16_t>(org[y * orgStride + x] - pred[y * kMaxCu + x]);
+    int nz = 0;
+#if ENGINE_HAVE_RESIDUAL
+    forward_transform(resid_, kMaxCu, log2W, log2H, coeff_);
+    nz = quantize(coeff_, log2W, log2H, qpc_[c], true, lv);
+#else
+    (void)log2W;
+    (void)log2H;
+    (void)lv;
+    (void)c;
+#endif
+    if (nz) {
+      dequantize(lv, log2W, log2H, qpc_[c], coeff_);
+      inverse_transform(coeff_, log2W, log2H, resid_, kMaxCu);
+      for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+          dst[y * dstStride + x] = clip_pel(pred[y * kMaxCu + x] + resid_[y * kMaxCu + x]);
+    } else {
+      for (int y = 0; y < h; ++y)
+        std::memcpy(dst + y * dstStride, pred + y * kMaxCu, sizeof(Pel) * w);
+    }
+    return nz;
+  }
+
+  template <class Coder>
+  void code_residual_block(Coder& coder, ContextSet& ctx, const int32_t* lv, int w, int h, int c) {
+#if ENGINE_HAVE_RESIDUAL
+    code_residual(coder, ctx, lv, ilog2(w), ilog2(h), c);
+#else
+    (void)coder;
+    (void)ctx;
+    (void)lv;
+    (void)w;
+    (void)h;
+    (void)c;
+#endif
+  }
+
+  // Luma CU in the dual-tree luma tree with intra mode `mode`. Returns the SSE.
+  template <class Coder>
+  uint64_t code_luma_cu(Coder& coder, ContextSet& ctx, const TreeNode& n, int mode,
+                        const int mpm[6], bool final) {
+    Plane& rp = recon_.comp[kY];
+    const auto avail = [this](int x, int y) { return maps_.coded_luma_pos(0, x, y); };
+    intra_predict(rp, n.x, n.y, n.w, n.h, 0, mode, avail, pred_, kMaxCu);
+    const Plane& op = orig_.comp[kY];
+    const Pel* org = op.row(n.y) + n.x;
+    Pel* dst = rp.row(n.y) + n.x;
+    const int nz = code_tb(0, org, op.stride, n.w, n.h, levels_[0], dst, rp.stride, pred_);
+    code_luma_mode(coder, ctx, encode_luma_mode(mode, mpm));
+    coder.encode_bin(ctx[kCtxTuYCodedFlag + 0], nz > 0);
+    if (nz) code_residual_block(coder, ctx, levels_[0], n.w, n.h, 0);
+    mark_cu(n, 0, mode);
+    if (final) deblock_.set_luma_tb(n.x, n.y, n.w, n.h, pc_.qp);
+    return sse(org, op.stride, dst, rp.stride, n.w, n.h);
+  }
+
+  // Chroma CU in the dual-tree chroma tree with intra_chroma_pred_mode icpm (0..4). Returns
+  // the weighted distortion w_Cb * SSE_Cb + w_Cr * SSE_Cr.
+  template <class Coder>
+  double code_chroma_cu(Coder& coder, ContextSet& ctx, const TreeNode& n, int icpm, bool final) {
+    const int lumaMode = maps_.mode((n.x + n.w / 2) >> 2, (n.y + n.h / 2) >> 2);
+    const int predMode = chroma_pred_mode(icpm, lumaMode);
+    const int xc = n.x >> 1, yc = n.y >> 1, wc = n.w >> 1, hc = n.h >> 1;
+    const auto avail = [this](int x, int y) { return maps_.coded_luma_pos(1, 2 * x, 2 * y); };
+    int nz[3] = {0, 0, 0};
+    double dist = 0;
+    for (int c = 1; c < 3; ++c) {
+      Plane& rp = recon_.comp[c];
+      intra_predict(rp, xc, yc, wc, hc, c, predMode, avail, pred_, kMaxCu);
+      const Plane& op = orig_.comp[c];
+      const Pel* org = op.row(yc) + xc;
+      Pel* dst = rp.row(yc) + xc;
+      nz[c] = code_tb(c, org, op.stride, wc, hc, levels_[c], dst, rp.stride, pred_);
+      dist += lambdas_.chroma_weight[c] *
+              static_cast<double>(sse(org, op.stride, dst, rp.stride, wc, hc));
+    }
+    code_chroma_mode(coder, ctx, icpm);
+    coder.encode_bin(ctx[kCtxTuCbCodedFlag + 0], nz[1] > 0);
+    coder.encode_bin(ctx[kCtxTuCrCodedFlag + (nz[1] > 0 ? 1 : 0)], nz[2] > 0);
+    if (nz[1]) code_residual_block(coder, ctx, levels_[1], wc, hc, 1);
+    if (nz[2]) code_residual_block(coder, ctx, levels_[2], wc, hc, 2);
+    mark_cu(n, 1, 0);
+    if (final) deblock_.set_chroma_tb(xc, yc, wc, hc, pc_.qp);
+    return dist;
+  }
+
+  template <class Coder>
+  void code_split(Coder& coder, ContextSet& ctx, const TreeNode& n, int ch, SplitMode mode,
+                  SplitMask allowed) {
+    code_split_syntax(coder, ctx, n, mode, allowed, node_inside(n, lim_[ch]),
+                      split_neighbours(n, ch));
+  }
+
+  // ---- search ----
+  double search_node(const TreeNode& n, int ch, int level, ContextSet& ctx,
+                     std::vector<uint8_t>& out);
+  double search_luma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode);
+  double search_chroma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode);
+  void save_region(Level& L, const TreeNode& n, int ch);
+  void restore_region(const Level& L, const TreeNode& n, int ch);
+
+  // ---- final coding ----
+  void replay(const TreeNode& n, int ch, const uint8_t*& p, std::vector<uint8_t>& splits);
+  void code_tree(const TreeNode& root, int ch, std::vector<uint8_t>& splits);
+
+  double bits_cost(uint64_t fracBits) const {
+    return lambdas_.lambda * static_cast<double>(fracBits) / kFracBitsOne;
+  }
+
+  const EncoderConfig& cfg_;
+  const Picture& orig_;
+  Picture& recon_;
+  const PictureCoding& pc_;
+  SplitOracle& oracle_;
+  RdLambdas lambdas_;
+  int qpc_[3];
+  SplitLimits lim_[2];
+
+  CuMaps maps_;
+  DeblockGrid deblock_;
+  ContextSet ctx_;    // the real coder's contexts
+  CabacEncoder enc_;  // the real coder
+  BitEstimator est_;  // rate measurement in the search
+  Level level_[kMaxLevels];
+  std::vector<uint8_t> decisions_;
+
+  alignas(32) Pel pred_[kMaxCu * kMaxCu];
+  alignas(32) Pel mode_pred_[kMaxCu * kMaxCu];
+  alignas(32) int16_t resid_[kMaxCu * kMaxCu];
+  alignas(32) int32_t coeff_[kMaxCu * kMaxCu];
+  alignas(32) int32_t levels_[3][kMaxCu * kMaxCu];
+};
+
+void PictureEncoder::save_region(Level& L, const TreeNode& n, int ch) {
+  const int w = std::min(n.w, lim_[ch].pic_w - n.x), h = std::min(n.h, lim_[ch].pic_h - n.y);
+  if (ch == 0) {
+    const Plane& p = recon_.comp[kY];
+    for (int y = 0; y < h; ++y)
+      std::memcpy(&L.save[0][y * kMaxCu], p.row(n.y + y) + n.x, sizeof(Pel) * w);
+  } else {
+    for (int c = 1; c < 3; ++c) {
+      const Plane& p = recon_.comp[c];
+      for (int y = 0; y < h / 2; ++y)
+        std::memcpy(&L.save[c][y * kMaxCu], p.row(n.y / 2 + y) + n.x / 2, sizeof(Pel) * (w / 2));
+    }
+  }
+  const int x4 = n.x >> 2, y4 = n.y >> 2, n4w = w >> 2, n4h = h >> 2;
+  for (int y = 0; y < n4h; ++y)
+    for (int x = 0; x < n4w; ++x) {
+      L.save_units[y * (kMaxCu / 4) + x] = maps_.at(ch, x4 + x, y4 + y);
+      if (ch == 0) L.save_modes[y * (kMaxCu / 4) + x] = maps_.mode(x4 + x, y4 + y);
+    }
+}
+
+void PictureEncoder::restore_region(const Level& L, const TreeNode& n, int ch) {
+  const int w = std::min(n.w, lim_[ch].pic_w - n.x), h = std::min(n.h, lim_[ch].pic_h - n.y);
+  if (ch == 0) {
+    Plane& p = recon_.comp[kY];
+    for (int y = 0; y < h; ++y)
+      std::memcpy(p.row(n.y + y) + n.x, &L.save[0][y * kMaxCu], sizeof(Pel) * w);
+  } else {
+    for (int c = 1; c < 3; ++c) {
+      Plane& p = recon_.comp[c];
+      for (int y = 0; y < h / 2; ++y)
+        std::memcpy(p.row(n.y / 2 + y) + n.x / 2, &L.save[c][y * kMaxCu], sizeof(Pel) * (w / 2));
+    }
+  }
+  const int x4 = n.x >> 2, y4 = n.y >> 2, n4w = w >> 2, n4h = h >> 2;
+  for (int y = 0; y < n4h; ++y)
+    for (int x = 0; x < n4w; ++x) {
+      maps_.at(ch, x4 + x, y4 + y) = L.save_units[y * (kMaxCu / 4) + x];
+      if (ch == 0) maps_.mode(x4 + x, y4 + y) = L.save_modes[y * (kMaxCu / 4) + x];
+    }
+}
+
+double PictureEncoder::search_luma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode) {
+  int mpm[6];
+  mpm_list(n, mpm);
+
+  // Mode-signalling cost per mode from the current context states (no update).
+  const uint32_t mpm1 = BitEstimator::frac_bits(ctx[kCtxIntraLumaMpmFlag], 1);
+  const uint32_t mpm0 = BitEstimator::frac_bits(ctx[kCtxIntraLumaMpmFlag], 0);
+  const uint32_t np1 = BitEstimator::frac_bits(ctx[kCtxIntraLumaNotPlanarFlag + 1], 1);
+  const uint32_t np0 = BitEstimator::frac_bits(ctx[kCtxIntraLumaNotPlanarFlag + 1], 0);
+
+  // SATD pre-selection over all 67 modes (reference lines built once).
+  IntraRefs refs;
+  const auto avail = [this](int x, int y) { return maps_.coded_luma_pos(0, x, y); };
+  build_intra_refs(recon_.comp[kY], n.x, n.y, n.w, n.h, 0, avail, refs);
+  const Plane& op = orig_.comp[kY];
+  const Pel* org = op.row(n.y) + n.x;
+  double candCost[kNumFullRdModes];
+  int cand[kNumFullRdModes + 6];
+  int numCand = 0;
+  for (int m = 0; m < kNumLumaModes; ++m) {
+    predict_from_refs(refs, m, mode_pred_, kMaxCu);
+    const uint64_t d = satd(org, op.stride, mode_pred_, kMaxCu, n.w, n.h);
+    const MpmCode mc = encode_luma_mode(m, mpm);
+    uint64_t fb;
+    if (mc.mpm_flag) {
+      fb = mpm1;
+      if (!mc.not_planar)
+        fb += np0;
+      else
+        fb += np1 + uint64_t(mc.mpm_idx < 4 ? mc.mpm_idx + 1 : 4) * kFracBitsOne;
+    } else {
+      fb = mpm0 + uint64_t(mc.remainder < 3 ? 5 : 6) * kFracBitsOne;
+    }
+    const double cost =
+        static_cast<double>(d) + lambdas_.sqrt_lambda * static_cast<double>(fb) / kFracBitsOne;
+    // Insert into the sorted short list.
+    if (numCand < kNumFullRdModes || cost < candCost[numCand - 1]) {
+      int i = numCand < kNumFullRdModes ? numCand++ : numCand - 1;
+      while (i > 0 && candCost[i - 1] > cost) {
+        candCost[i] = candCost[i - 1];
+        cand[i] = cand[i - 1];
+        --i;
+      }
+      candCost[i] = cost;
+      cand[i] = m;
+    }
+  }
+  for (int j = 0; j < 6; ++j) {
+    bool found = false;
+    for (int i = 0; i < numCand; ++i) found |= cand[i] == mpm[j];
+    if (!found) cand[numCand++] = mpm[j];
+  }
+
+  // Full RD on the short list.
+  double best = kInf;
+  bestMode = cand[0];
+  ContextSet trial;
+  for (int i = 0; i < numCand; ++i) {
+    trial = ctx;
+    const uint64_t b0 = est_.frac_bits();
+    const uint64_t d = code_luma_cu(est_, trial, n, cand[i], mpm, false);
+    const double cost = static_cast<double>(d) + bits_cost(est_.frac_bits() - b0);
+    if (cost < best) {
+      best = cost;
+      bestMode = cand[i];
+    }
+  }
+  // Leave the winner's reconstruction, maps and context states in place.
+  code_luma_cu(est_, ctx, n, bestMode, mpm, false);
+  return best;
+}
+
+double PictureEncoder::search_chroma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode) {
+  double best = kInf;
+  bestMode = 4;
+  ContextSet trial;
+  for (int icpm = 4; icpm >= 0; --icpm) {
+    trial = ctx;
+    const uint64_t b0 = est_.frac_bits();
+    const double d = code_chroma_cu(est_, trial, n, icpm, false);
+    const double cost = d + bits_cost(est_.frac_bits() - b0);
+    if (cost < best) {
+      best = cost;
+      bestMode = icpm;
+    }
+  }
+  code_chroma_cu(est_, ctx, n, bestMode, false);
+  return best;
+}
+
+double PictureEncoder::search_node(const TreeNode& n, int ch, int level, ContextSet& ctx,
+                                   std::vector<uint8_t>& out) {
+  const SplitLimits& lim = lim_[ch];
+  const SplitMask allowed = allowed_splits(n, lim);
+  const bool inside = node_inside(n, lim);
+  const SplitMask choosable =
+      static_cast<SplitMask>(allowed | (inside ? split_bit(SplitMode::kNone) : 0));
+  SplitQuery q;
+  q.x = n.x;
+  q.y = n.y;
+  q.w = n.w;
+  q.h = n.h;
+  q.qt_depth = n.qt_depth;
+  q.mtt_depth = n.mtt_depth;
+  q.tree = n.tree;
+  q.slice_type = pc_.slice_type;
+  q.temporal_id = pc_.temporal_id;
+  q.poc = pc_.poc;
+  q.qp = pc_.qp;
+  q.orig = &orig_;
+  q.allowed = choosable;
+  SplitMask tryMask = static_cast<SplitMask>(oracle_.splits_to_try(q) & choosable);
+  if (!tryMask) tryMask = choosable;
+
+  Level& L = level_[level];
+  const int numTry = __builtin_popcount(tryMask);
+  if (numTry > 1) L.start = ctx;
+  double best = kInf;
+  bool lastWasBest = false;
+  int tried = 0;
+  L.best.clear();
+  const int x4 = n.x >> 2, y4 = n.y >> 2;
+  for (int m = 0; m < kNumSplitModes; ++m) {
+    if (!(tryMask & (1u << m))) continue;
+    const SplitMode mode = static_cast<SplitMode>(m);
+    const bool isLast = ++tried == numTry;
+    if (tried > 1) {
+      ctx = L.start;
+      maps_.set_coded(ch, x4, y4, n.w >> 2, n.h >> 2, 0);
+    }
+    L.cur.clear();
+    L.cur.push_back(static_cast<uint8_t>(m));
+    const uint64_t b0 = est_.frac_bits();
+    code_split(est_, ctx, n, ch, mode, allowed);
+    double cost = bits_cost(est_.frac_bits() - b0);
+    if (mode == SplitMode::kNone) {
+      int cuMode = 0;
+      cost += ch == 0 ? search_luma_cu(n, ctx, cuMode) : search_chroma_cu(n, ctx, cuMode);
+      L.cur.push_back(static_cast<uint8_t>(cuMode));
+    } else {
+      TreeNode kids[4];
+      const int nk = split_children(n, mode, lim, kids);
+      for (int k = 0; k < nk && cost < best; ++k)
+        cost += search_node(kids[k], ch, level + 1, ctx, L.cur);
+    }
+    lastWasBest = cost < best;
+    if (lastWasBest) {
+      best = cost;
+      std::swap(L.best, L.cur);
+      if (!isLast) {
+        save_region(L, n, ch);
+        L.best_ctx = ctx;
+      }
+    }
+  }
+  if (!lastWasBest) {
+    restore_region(L, n, ch);
+    ctx = L.best_ctx;
+  }
+  out.insert(out.end(), L.best.begin(), L.best.end());
+  return best;
+}
+
+void PictureEncoder::replay(const TreeNode& n, int ch, const uint8_t*& p,
+                            std::vector<uint8_t>& splits) {
+  const SplitMode mode = static_cast<SplitMode>(*p++);
+  splits.push_back(static_cast<uint8_t>(mode));
+  const SplitMask allowed = allowed_splits(n, lim_[ch]);
+  code_split(enc_, ctx_, n, ch, mode, allowed);
+  if (mode == SplitMode::kNone) {
+    const int cuMode = *p++;
+    if (ch == 0) {
+      int mpm[6];
+      mpm_list(n, mpm);
+      code_luma_cu(enc_, ctx_, n, cuMode, mpm, true);
+    } else {
+      code_chroma_cu(enc_, ctx_, n, cuMode, true);
+    }
+    return;
+  }
+  TreeNode kids[4];
+  const int nk = split_children(n, mode, lim_[ch], kids);
+  for (int k = 0; k < nk; ++k) replay(kids[k], ch, p, splits);
+}
+
+void PictureEncoder::code_tree(const TreeNode& root, int ch, std::vector<uint8_t>& splits) {
+  ContextSet ctx = ctx_;
+  decisions_.clear();
+  search_node(root, ch, 0, ctx, decisions_);
+  // Final coding with the real coder: the area is coded again from scratch.
+  maps_.set_coded(ch, root.x >> 2, root.y >> 2, root.w >> 2, root.h >> 2, 0);
+  const uint8_t* p = decisions_.data();
+  replay(root, ch, p, splits);
+}
+
+std::vector<uint8_t> PictureEncoder::run() {
+  const int W = cfg_.width, H = cfg_.height;
+  if (recon_.width != W || recon_.height != H) recon_ = Picture(W, H);
+  maps_.reset(W, H);
+  deblock_.reset(W, H);
+  ctx_.init(pc_.qp, 0);
+  enc_.start();
+  est_.start();
+
+  const int ctu = cfg_.ctu_size();
+  const int qsize = std::min(ctu, 64);  // dual-tree implicit QT split down to 64x64
+  CtuTreeRecord rec[2];
+  for (int c = 0; c < 2; ++c) {
+    rec[c].poc = pc_.poc;
+    rec[c].qp = pc_.qp;
+    rec[c].slice_type = pc_.slice_type;
+    rec[c].tree = c ? TreeType::kDualChroma : TreeType::kDualLuma;
+    rec[c].splits.reserve(4096);
+  }
+  for (int cy = 0; cy < H; cy += ctu) {
+    for (int cx = 0; cx < W; cx += ctu) {
+      for (int c = 0; c < 2; ++c) {
+        rec[c].x = cx;
+        rec[c].y = cy;
+        rec[c].splits.clear();
+        if (ctu > qsize) rec[c].splits.push_back(static_cast<uint8_t>(SplitMode::kQt));
+      }
+      // dual_tree_implicit_qt_split (7.3.9.3), CTU 128 -> 64x64 in z-order.
+      const int n = ctu / qsize;
+      for (int i = 0; i < n * n; ++i) {
+        const int x = cx + (i % n) * qsize, y = cy + (i / n) * qsize;
+        if (x >= W || y >= H) continue;
+        for (int c = 0; c < 2; ++c) {
+          TreeNode root;
+          root.x = x;
+          root.y = y;
+          root.w = root.h = qsize;
+          root.qt_depth = ilog2(ctu / qsize);
+          root.part_idx = i;
+          root.parent_split = SplitMode::kQt;
+          root.tree = c ? TreeType::kDualChroma : TreeType::kDualLuma;
+          code_tree(root, c, rec[c].splits);
+        }
+      }
+      for (int c = 0; c < 2; ++c) oracle_.record_tree(rec[c]);
+    }
+  }
+  // end_of_slice_segment_flag: in H.266 (7.3.8.1) only after the last CTU of the slice (no
+  // tiles, no entropy sync: nothing is coded between CTUs).
+  enc_.encode_bin_trm(1);
+  enc_.finish();
+  oracle_.end_picture();
+
+  if (cfg_.deblock) {
+    DeblockParams dp;
+    dp.ctu_size = ctu;
+    for (int c = 0; c < 3; ++c) {
+      dp.beta_offset_div2[c] = cfg_.deblock_beta_offset_div2;
+      dp.tc_offset_div2[c] = cfg_.deblock_tc_offset_div2;
+    }
+    const EncoderConfig& cfg = cfg_;
+    dp.set_chroma_qp_mapping([&cfg](int qpY, int cIdx) { return chroma_qp(cfg, qpY, cIdx); });
+    deblock_picture(recon_, deblock_, dp);
+  }
+  return std::move(enc_.bytes());
+}
+
+}  // namespace
+
+std::vector<uint8_t> encode_picture(const EncoderConfig& cfg, const Picture& orig, Picture& recon,
+                                    const PictureCoding& pc, SplitOracle& oracle) {
+  // The encoder holds sizeable scratch buffers: keep it off the stack.
+  auto enc = std::make_unique<PictureEncoder>(cfg, orig, recon, pc, oracle);
+  return enc->run();
+}
+
+}  // namespace vvc
