@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--decoder", default="ffmpeg", metavar="SPEC")
     c.add_argument("--qps", type=_qp_list, default=(22, 27, 32, 37), metavar="Q,Q,...")
     c.add_argument("--timeout", type=_positive_float, metavar="S", help="per program, seconds")
-    c.add_argument("--frames", type=_positive_int, metavar="N", help="frames when the list omits")
+    c.add_argument("--frames", type=_positive_int, metavar="N", help="code at most N frames each")
     c.add_argument("--max-extra-encodes", type=int, default=6, metavar="N")
 
     r = sub.add_parser("report", help="rebuild report.md/html/csv/png from DIR/results.json")

@@ -41,6 +41,7 @@ class PointTask:
     timeout_s: float | None = None
     qp_encode: int | None = None  # the QP actually coded (rate matching); default ``qp``
     qp_fraction: float = 0.0
+    frame_skip: int = 0
 
     @property
     def coded_qp(self) -> int:
@@ -71,6 +72,7 @@ def _key_fields(task: PointTask, encoder_id: str, decoder_id: str) -> dict[str, 
         "fps": v.fps,
         "bit_depth": v.bit_depth,
         "frames": task.frames,
+        "frame_skip": task.frame_skip,
         "qp": task.coded_qp,
         "qp_fraction": task.qp_fraction,
         "intra_period": task.intra_period,
@@ -97,6 +99,7 @@ def _empty_record(task: PointTask) -> dict:
         "qp_used": task.coded_qp + task.qp_fraction,
         "intra_period": task.intra_period,
         "frames": task.frames,
+        "frame_skip": task.frame_skip,
         "bytes": None,
         "kbps": None,
         "psnr_y": None,
@@ -138,16 +141,18 @@ def run_point(task: PointTask) -> dict:
             return _decorate(hit, task, cached=True)
         work = store.work_dir(key)
         work.mkdir(parents=True, exist_ok=True)
-        job = EncodeJob(
-            video=task.video,
-            frames=task.frames,
-            qp=task.coded_qp,
-            intra_period=task.intra_period,
-            out_dir=work,
-            qp_fraction=task.qp_fraction,
-        )
         with pinned_core() as core:
             rec["core"] = core
+            job = EncodeJob(
+                video=task.video,
+                frames=task.frames,
+                qp=task.coded_qp,
+                intra_period=task.intra_period,
+                out_dir=work,
+                qp_fraction=task.qp_fraction,
+                core=core,
+                frame_skip=task.frame_skip,
+            )
             stage = "encode"
             enc = encoder.encode(job, timeout_s=task.timeout_s)
             _fill_encode(rec, enc, task)
@@ -215,7 +220,7 @@ def _fill_decode(rec: dict, enc: EncodeResult, dec: DecodeResult, task: PointTas
             container="yuv",
             num_frames=dec.frames,
         )
-        p = video_psnr(task.video, info, frames=n)
+        p = video_psnr(task.video, info, frames=n, start=task.frame_skip)
         rec.update(
             psnr_y=p.y,
             psnr_u=p.u,

@@ -48,6 +48,7 @@ class SequenceSpec:
     video: VideoInfo
     frames: int
     intra_period: int
+    frame_skip: int = 0  # source frames skipped before the first coded one
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,9 @@ class ChallengeOutcome:
 
 def default_intra_period(fps: float) -> int:
     """JVET CTC random access: 32 for <= 30 fps, 48 for 50 fps, 64 for 60 fps (about 1 s)."""
-    if fps <= 30.5:
-        return 32
-    if fps <= 50.5:
-        return 48
-    return 64
+    from vtm_accel.sequences import ctc_intra_period
+
+    return ctc_intra_period(fps)
 
 
 def validate_sequences(sequences: Sequence[SequenceSpec]) -> None:
@@ -95,9 +94,10 @@ def validate_sequences(sequences: Sequence[SequenceSpec]) -> None:
         if s.frames <= 0:
             raise HarnessError(f"sequence {s.name}: frames must be positive, got {s.frames}")
         have = s.video.num_frames
-        if have is not None and have < s.frames:
+        if have is not None and have < s.frame_skip + s.frames:
             raise HarnessError(
-                f"sequence {s.name}: {s.video.path} has {have} frames, {s.frames} requested"
+                f"sequence {s.name}: {s.video.path} has {have} frames, "
+                f"{s.frames} requested after skipping {s.frame_skip}"
             )
 
 
@@ -128,6 +128,7 @@ def run_challenge(
             video=seq.video,
             frames=seq.frames,
             intra_period=seq.intra_period,
+            frame_skip=seq.frame_skip,
             qp=qp,
             encoder_spec=getattr(config, role),
             decoder_spec=config.decoder,
@@ -262,6 +263,7 @@ def assemble(
                 "fps": seq.video.fps,
                 "bit_depth": seq.video.bit_depth,
                 "frames": seq.frames,
+                "frame_skip": seq.frame_skip,
                 "intra_period": seq.intra_period,
                 "points": points,
                 "bd_rate": rate,
