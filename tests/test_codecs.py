@@ -306,3 +306,13 @@ def test_shared_data_decode_and_reencode(data_dir: Path, tmp_path: Path) -> None
     r = make_encoder("vvenc:faster").encode(_job(src, tmp_path, 27, frames=3, intra_period=48))
     _, psnr = _decode_and_psnr(r.bitstream, src, tmp_path)
     assert psnr.y > 32
+
+
+def test_vvenc_rejects_odd_sizes_and_fractions(tmp_path: Path) -> None:
+    odd = make_clip(tmp_path / "odd_33x17.yuv", 33, 17, 1)
+    enc = make_encoder("vvenc:faster")
+    with pytest.raises(HarnessError, match="even frame sizes"):
+        enc.encode(_job(odd, tmp_path, 30, frames=1))
+    even = make_clip(tmp_path / "even_34x18.yuv", 34, 18, 1)
+    with pytest.raises(HarnessError, match="integer QPs"):
+        enc.encode(_job(even, tmp_path, 30, frames=1, qp_fraction=0.5))
