@@ -190,63 +190,59 @@ constexpr SizeMats kMats = make_size_mats();
 constexpr int kInterMin = -(1 << 15);  // CoeffMinY/C, extended_precision off
 constexpr int kInterMax = (1 << 15) - 1;
 
-}  // namespace
-
-int dct2_coef(int log2N, int k, int i) {
-  return kMats.fwd[log2N - 2][k][i];
-}
-
-void forward_transform(const int16_t* resid, int residStride, int log2W, int log2H,
-                       int32_t* coeff) {
-  const int w = 1 << log2W;
-  const int h = 1 << log2H;
-  const int keepW = std::min(w, 32);  // 64-point zero-out
-  const int keepH = std::min(h, 32);
+// Compile-time sizes let the compiler unroll and vectorise every inner loop; only the outer
+// reduction loops of the inverse depend on the data (last nonzero row/column).
+template <int L2W, int L2H>
+void forward_impl(const int16_t* resid, ptrdiff_t residStride, int32_t* coeff) {
+  constexpr int w = 1 << L2W;
+  constexpr int h = 1 << L2H;
+  constexpr int keepW = w < 32 ? w : 32;  // 64-point zero-out
+  constexpr int keepH = h < 32 ? h : 32;
   // shift1 = log2W + bitDepth + 6 - 15, shift2 = log2H + 6 (VTM's forward scaling).
-  const int shift1 = log2W + kBitDepth + 6 - 15;
-  const int shift2 = log2H + 6;
-  const int add1 = 1 << (shift1 - 1);
-  const int add2 = 1 << (shift2 - 1);
-  const auto& tw = kMats.tr[log2W - 2];   // [x][k]
-  const auto& th = kMats.fwd[log2H - 2];  // [k][y]
+  constexpr int shift1 = L2W + kBitDepth + 6 - 15;
+  constexpr int shift2 = L2H + 6;
+  constexpr int add1 = 1 << (shift1 - 1);
+  constexpr int add2 = 1 << (shift2 - 1);
+  const auto& tw = kMats.tr[L2W - 2];   // [x][k]
+  const auto& th = kMats.fwd[L2H - 2];  // [k][y]
 
   // Horizontal pass: tmp[y][k] = sum_x T_W[k][x] * resid[y][x], k < keepW.
-  alignas(32) int32_t tmp[64 * 32];
+  alignas(32) int32_t tmp[h * keepW];
   for (int y = 0; y < h; ++y) {
-    const int16_t* r = resid + static_cast<ptrdiff_t>(y) * residStride;
-    alignas(32) int32_t acc[32] = {};
+    const int16_t* r = resid + y * residStride;
+    alignas(32) int32_t acc[keepW] = {};
     for (int x = 0; x < w; ++x) {
       const int32_t a = r[x];
       const int32_t* m = tw[x];
       for (int k = 0; k < keepW; ++k) acc[k] += a * m[k];
     }
-    int32_t* t = tmp + y * 32;
+    int32_t* t = tmp + y * keepW;
     for (int k = 0; k < keepW; ++k) t[k] = (acc[k] + add1) >> shift1;
   }
   // Vertical pass: coeff[k][x] = sum_y T_H[k][y] * tmp[y][x].
   for (int k = 0; k < keepH; ++k) {
-    alignas(32) int32_t acc[32] = {};
+    alignas(32) int32_t acc[keepW] = {};
     const int32_t* m = th[k];
     for (int y = 0; y < h; ++y) {
       const int32_t a = m[y];
-      const int32_t* t = tmp + y * 32;
+      const int32_t* t = tmp + y * keepW;
       for (int x = 0; x < keepW; ++x) acc[x] += a * t[x];
     }
     int32_t* c = coeff + k * w;
     for (int x = 0; x < keepW; ++x) c[x] = (acc[x] + add2) >> shift2;
     for (int x = keepW; x < w; ++x) c[x] = 0;
   }
-  std::fill(coeff + keepH * w, coeff + h * w, 0);
+  for (int i = keepH * w; i < h * w; ++i) coeff[i] = 0;
 }
 
-void inverse_transform(const int32_t* coeff, int log2W, int log2H, int16_t* resid,
-                       int residStride) {
-  const int w = 1 << log2W;
-  const int h = 1 << log2H;
-  // 8.7.4.1: nonZeroW = Min(nTbW, 32), nonZeroH = Min(nTbH, 32) for DCT-II. Narrow further to
-  // the actual last nonzero column/row: the skipped terms are exact zeros.
-  const int nzW0 = std::min(w, 32);
-  const int nzH0 = std::min(h, 32);
+template <int L2W, int L2H>
+void inverse_impl(const int32_t* coeff, int16_t* resid, ptrdiff_t residStride) {
+  constexpr int w = 1 << L2W;
+  constexpr int h = 1 << L2H;
+  // 8.7.4.1: nonZeroW = Min(nTbW, 32), nonZeroH = Min(nTbH, 32) for DCT-II. The outer
+  // reduction loops stop at the actual last nonzero row/column (skipped terms are zeros).
+  constexpr int nzW0 = w < 32 ? w : 32;
+  constexpr int nzH0 = h < 32 ? h : 32;
   int nzW = 0, nzH = 0;
   for (int y = 0; y < nzH0; ++y) {
     const int32_t* c = coeff + y * w;
@@ -258,42 +254,77 @@ void inverse_transform(const int32_t* coeff, int log2W, int log2H, int16_t* resi
   }
   if (nzW == 0) {
     for (int y = 0; y < h; ++y)
-      std::fill(resid + static_cast<ptrdiff_t>(y) * residStride,
-                resid + static_cast<ptrdiff_t>(y) * residStride + w, 0);
+      for (int x = 0; x < w; ++x) resid[y * residStride + x] = 0;
     return;
   }
-  const auto& tv = kMats.fwd[log2H - 2];  // [k][y]
-  const auto& th = kMats.fwd[log2W - 2];  // [k][x]
+  const auto& tv = kMats.fwd[L2H - 2];  // [k][y]
+  const auto& th = kMats.fwd[L2W - 2];  // [k][x]
 
-  // 8.7.4.2 step 1-2: vertical 1-D transform of each column x < nzW, then
+  // 8.7.4.2 steps 1-2: vertical 1-D transform of each column, then
   // g[x][y] = Clip3(coeffMin, coeffMax, (e[x][y] + 64) >> 7).
-  alignas(32) int32_t g[64 * 32];
+  alignas(32) int32_t g[h * nzW0];
   for (int y = 0; y < h; ++y) {
-    alignas(32) int32_t acc[32] = {};
+    alignas(32) int32_t acc[nzW0] = {};
     for (int j = 0; j < nzH; ++j) {
       const int32_t a = tv[j][y];
       const int32_t* c = coeff + j * w;
-      for (int x = 0; x < nzW; ++x) acc[x] += a * c[x];
+      for (int x = 0; x < nzW0; ++x) acc[x] += a * c[x];
     }
-    int32_t* gr = g + y * 32;
-    for (int x = 0; x < nzW; ++x) gr[x] = std::clamp((acc[x] + 64) >> 7, kInterMin, kInterMax);
+    int32_t* gr = g + y * nzW0;
+    for (int x = 0; x < nzW0; ++x) gr[x] = std::clamp((acc[x] + 64) >> 7, kInterMin, kInterMax);
   }
-  // Step 3-4: horizontal 1-D transform of each row, then 8.7.2:
+  // Steps 3-4: horizontal 1-D transform of each row, then 8.7.2:
   // r = (r + (1 << (bdShift - 1))) >> bdShift, bdShift = Max(20 - BitDepth, 0) = 10.
   constexpr int bdShift = 20 - kBitDepth;
   constexpr int bdAdd = 1 << (bdShift - 1);
   for (int y = 0; y < h; ++y) {
-    alignas(32) int32_t acc[64] = {};
-    const int32_t* gr = g + y * 32;
+    alignas(32) int32_t acc[w] = {};
+    const int32_t* gr = g + y * nzW0;
     for (int j = 0; j < nzW; ++j) {
       const int32_t a = gr[j];
       const int32_t* m = th[j];
       for (int x = 0; x < w; ++x) acc[x] += a * m[x];
     }
-    int16_t* r = resid + static_cast<ptrdiff_t>(y) * residStride;
+    int16_t* r = resid + y * residStride;
     for (int x = 0; x < w; ++x)
       r[x] = static_cast<int16_t>(std::clamp((acc[x] + bdAdd) >> bdShift, -32768, 32767));
   }
+}
+
+using FwdFn = void (*)(const int16_t*, ptrdiff_t, int32_t*);
+using InvFn = void (*)(const int32_t*, int16_t*, ptrdiff_t);
+
+template <int L2W, int L2H>
+constexpr void fill_tables(FwdFn (&f)[5][5], InvFn (&i)[5][5]) {
+  f[L2W - 2][L2H - 2] = &forward_impl<L2W, L2H>;
+  i[L2W - 2][L2H - 2] = &inverse_impl<L2W, L2H>;
+  if constexpr (L2H < 6)
+    fill_tables<L2W, L2H + 1>(f, i);
+  else if constexpr (L2W < 6)
+    fill_tables<L2W + 1, 2>(f, i);
+}
+
+struct Dispatch {
+  FwdFn fwd[5][5] = {};
+  InvFn inv[5][5] = {};
+  constexpr Dispatch() { fill_tables<2, 2>(fwd, inv); }
+};
+constexpr Dispatch kDispatch;
+
+}  // namespace
+
+int dct2_coef(int log2N, int k, int i) {
+  return kMats.fwd[log2N - 2][k][i];
+}
+
+void forward_transform(const int16_t* resid, int residStride, int log2W, int log2H,
+                       int32_t* coeff) {
+  kDispatch.fwd[log2W - 2][log2H - 2](resid, residStride, coeff);
+}
+
+void inverse_transform(const int32_t* coeff, int log2W, int log2H, int16_t* resid,
+                       int residStride) {
+  kDispatch.inv[log2W - 2][log2H - 2](coeff, resid, residStride);
 }
 
 }  // namespace vvc
