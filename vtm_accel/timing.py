@@ -162,6 +162,10 @@ def run_timed(
                     break
                 except InterruptedError:
                     continue
+        except BaseException:  # Ctrl-C or a signal in the harness: take the run down with it
+            _kill_group(pgid)
+            proc.wait()
+            raise
         finally:
             wall = time.perf_counter() - t0
             with lock:
