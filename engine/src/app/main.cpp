@@ -45,7 +45,8 @@ constexpr const char* kUsage =
     "                        psnr_y/u/v (peak 1023, against the source at 10 bits), time_s\n"
     "  --md5-sei             add a decoded picture hash SEI (MD5) after every picture\n"
     "  --no-deblock          switch the deblocking filter off\n"
-    "  --intra-period N      intra period (stage 1 codes every picture as IDR)\n"
+    "  --intra-period N      intra period; 0 or -1: only the first picture (stage 1\n"
+    "                        codes every picture as IDR whatever the value)\n"
     "  --split-log FILE      write the CTU split decisions (training data) as JSON lines\n"
     "  --speed MODE          partition search mode: exhaustive\n"
     "  --help                this text\n"
@@ -156,7 +157,7 @@ Options parse_args(int argc, char** argv) {
     } else if (flag == "--no-deblock") {
       o.deblock = false;
     } else if (flag == "--intra-period") {
-      o.intra_period = parse_int(flag, next(), 1, 100000);
+      o.intra_period = parse_int(flag, next(), -1, 100000);  // <= 0: first picture only
     } else if (flag == "--split-log") {
       o.split_log = next();
     } else if (flag == "--speed") {
