@@ -199,6 +199,8 @@ def test_parse_real_vtm_log_format() -> None:
             "[Y 37.8913 dB    U 40.5283 dB    V 41.5349 dB] [ET     1 ] [L0 ] [L1 ]",
             "POC   16 LId:  0 TId: 1 ( TRAIL, B-SLICE, QP 36 )      12345 bits "
             "[Y 36.1000 dB    U 40.0000 dB    V 41.0000 dB] [ET     2 ] [L0 0 ] [L1 0 ]",
+            "POC    9 LId:  0 TId: 5 ( RASL_NUT, b-SLICE, QP 41 )        840 bits "
+            "[Y 35.0000 dB    U 39.0000 dB    V 40.0000 dB] [ET     0 ] [L0 8 0 ] [L1 10 16 ]",
             "",
             "",
             "SUMMARY --------------------------------------------------------",
@@ -214,9 +216,11 @@ def test_parse_real_vtm_log_format() -> None:
         ]
     )
     p = parse_vtm_encoder_log(log)
-    assert [x["poc"] for x in p["pictures"]] == [0, 16]
-    assert p["pictures"][0]["bits"] == 192792 and p["pictures"][1]["slice_type"] == "B"
-    assert p["pictures"][1]["temporal_id"] == 1 and p["pictures"][0]["nal_type"] == "IDR_W_RADL"
+    assert [x["poc"] for x in p["pictures"]] == [0, 9, 16]
+    assert p["pictures"][1]["slice_type"] == "B" and not p["pictures"][1]["referenced"]
+    assert p["pictures"][1]["qp"] == 41 and p["pictures"][1]["nal_type"] == "RASL_NUT"
+    assert p["pictures"][0]["bits"] == 192792 and p["pictures"][2]["slice_type"] == "B"
+    assert p["pictures"][2]["temporal_id"] == 1 and p["pictures"][0]["nal_type"] == "IDR_W_RADL"
     assert p["summary"]["kbps"] == 1234.5678 and p["summary"]["psnr_u"] == 40.2641
     assert p["summary"]["frames"] == 2  # the "a" row, not the I-slice row
     assert p["vtm_time_user_s"] == 12.345 and p["vtm_time_elapsed_s"] == 12.4

@@ -52,10 +52,10 @@ from vtm_accel.io.frames import frame_bytes
 from vtm_accel.timing import run_timed
 
 _POC = re.compile(
-    r"^POC\s+(?P<poc>-?\d+)\s+LId:\s*(?P<lid>\d+)\s+TId:\s*(?P<tid>\d+)\s+"
-    r"\(\s*(?P<nal>[\w]+),\s*(?P<type>[A-Z])-SLICE,\s*QP\s+(?P<qp>-?\d+)\s*\)\s+"
-    r"(?P<bits>\d+)\s+bits\s+\[Y\s+(?P<y>[\d.]+|inf)\s+dB\s+U\s+(?P<u>[\d.]+|inf)\s+dB\s+"
-    r"V\s+(?P<v>[\d.]+|inf)\s+dB\]"
+    r"^POC\s+(?P<poc>-?\d+)(?:\s+LId:\s*(?P<lid>\d+))?\s+TId:\s*(?P<tid>\d+)\s+"
+    r"\(\s*(?:(?P<nal>\w+),\s*)?(?P<type>[A-Za-z])-SLICE,\s*(?:nQP\s*-?\d+\s+)?"
+    r"QP\s*(?P<qp>-?\d+)\s*\)\s+(?P<bits>\d+)\s+bits\s+"
+    r"\[Y\s+(?P<y>[\d.]+|inf)\s+dB\s+U\s+(?P<u>[\d.]+|inf)\s+dB\s+V\s+(?P<v>[\d.]+|inf)\s+dB\]"
 )
 _SUMMARY_ROW = re.compile(
     r"^\s*(?P<frames>\d+)\s+a\s+(?P<kbps>[\d.]+)\s+(?P<y>[\d.]+)\s+(?P<u>[\d.]+)\s+"
@@ -79,7 +79,8 @@ def parse_vtm_encoder_log(text: str) -> dict:
                     "poc": int(m["poc"]),
                     "temporal_id": int(m["tid"]),
                     "nal_type": m["nal"],
-                    "slice_type": m["type"],
+                    "slice_type": m["type"].upper(),  # lower case = not referenced
+                    "referenced": m["type"].isupper(),
                     "qp": int(m["qp"]),
                     "bits": int(m["bits"]),
                     "psnr_y": float(m["y"]),
