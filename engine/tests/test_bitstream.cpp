@@ -1,7 +1,13 @@
 // Known-answer tests for the bitstream module: Exp-Golomb codes (H.266 9.2), emulation
 // prevention (7.4.2), MD5 (RFC 1321 appendix A.5 test suite), the chroma QP table
 // (7.4.3.4) and header bytes whose every field was checked with FFmpeg's trace_headers.
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -264,6 +270,76 @@ void test_chroma_qp() {
   CHECK_EQ(chroma_qp(c, 40, 1), 38);
 }
 
+// ---- CLI contract (TEAM.md "Engine CLI"), run against the app built next to this test ----
+
+int run_cli(const std::string& args) {
+  const std::string cmd = "./vtm-accel-engine " + args + " >/dev/null 2>&1";
+  const int st = std::system(cmd.c_str());
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+void write_file(const std::string& path, const std::string& data) {
+  std::ofstream(path, std::ios::binary) << data;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+void test_cli() {
+  struct stat st;
+  if (stat("./vtm-accel-engine", &st) != 0) {
+    std::printf("skipping CLI checks: ./vtm-accel-engine not built next to the test\n");
+    return;
+  }
+  const std::string dir = "test_bitstream_cli";
+  mkdir(dir.c_str(), 0755);
+  // A 24x18 8-bit 4:2:0 Y4M clip of 3 frames (gradients): coded as 24x24 with a window.
+  std::string y4m = "YUV4MPEG2 W24 H18 F25:1 Ip A1:1 C420jpeg\n";
+  for (int f = 0; f < 3; ++f) {
+    y4m += "FRAME\n";
+    for (int i = 0; i < 24 * 18; ++i) y4m += static_cast<char>((i * 7 + f * 13) & 0xff);
+    for (int i = 0; i < 2 * 12 * 9; ++i) y4m += static_cast<char>(100 + (i % 50));
+  }
+  write_file(dir + "/clip.y4m", y4m);
+  const std::string out = " --bitstream " + dir + "/out.266";
+
+  CHECK_EQ(run_cli("--help"), 0);
+  CHECK_EQ(run_cli(""), 2);                                                       // missing flags
+  CHECK_EQ(run_cli("--input " + dir + "/clip.y4m --qp 30" + out), 2);             // no --frames
+  CHECK_EQ(run_cli("--input " + dir + "/clip.y4m --frames 4 --qp 30" + out), 2);  // truncated
+  CHECK_EQ(run_cli("--input " + dir + "/clip.y4m --frames 2 --frame-skip 2 --qp 30" + out), 2);
+  CHECK_EQ(run_cli("--input " + dir + "/clip.y4m --frames 1 --qp 64" + out), 2);
+  CHECK_EQ(run_cli("--input " + dir + "/clip.y4m --frames 1 --qp 30 --bogus" + out), 2);
+  write_file(dir + "/c444.y4m", "YUV4MPEG2 W8 H8 F25:1 C444\nFRAME\n" + std::string(192, 'x'));
+  CHECK_EQ(run_cli("--input " + dir + "/c444.y4m --frames 1 --qp 30" + out), 2);
+  write_file(dir + "/odd.yuv", std::string(1000, 'x'));  // not whole 16x16 frames (384 bytes)
+  CHECK_EQ(run_cli("--input " + dir + "/odd.yuv --width 16 --height 16 --frames 1 --qp 30" + out),
+           2);
+  CHECK_EQ(run_cli("--input " + dir + "/odd.yuv --frames 1 --qp 30" + out), 2);  // no size
+
+  // A real run: 2 frames after skipping 1, with recon, log and MD5 SEI.
+  const int rc = run_cli("--input " + dir + "/clip.y4m --frames 2 --frame-skip 1 --qp 37" + out +
+                         " --recon " + dir + "/rec.yuv --log " + dir + "/log.jsonl --md5-sei");
+  CHECK_EQ(rc, 0);
+  if (rc != 0) return;
+  const std::string bs = read_file(dir + "/out.266");
+  CHECK(bs.size() > 8 && bs.compare(0, 6, std::string("\0\0\0\1\0\x79", 6)) == 0);  // SPS first
+  CHECK_EQ(read_file(dir + "/rec.yuv").size(), 2u * 24 * 18 * 3 / 2 * 2);  // cropped, 16-bit
+  const std::string log = read_file(dir + "/log.jsonl");
+  size_t lines = 0, bits = 0;
+  for (size_t pos = 0; (pos = log.find('\n', pos)) != std::string::npos; ++pos) ++lines;
+  CHECK_EQ(lines, 2u);
+  CHECK(log.rfind("{\"poc\":0,\"slice_type\":\"I\",\"qp\":37,\"bits\":", 0) == 0);
+  CHECK(log.find("\"psnr_y\":") != std::string::npos);
+  CHECK(log.find("\"time_s\":") != std::string::npos);
+  // The bits of all pictures add up to the stream size.
+  for (size_t pos = 0; (pos = log.find("\"bits\":", pos)) != std::string::npos; pos += 7)
+    bits += std::strtoull(log.c_str() + pos + 7, nullptr, 10);
+  CHECK_EQ(bits, bs.size() * 8);
+}
+
 }  // namespace
 
 int main() {
@@ -275,5 +351,6 @@ int main() {
   test_parameter_sets();
   test_slice_header();
   test_chroma_qp();
+  test_cli();
   TEST_MAIN_END();
 }
