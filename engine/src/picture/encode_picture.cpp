@@ -425,6 +425,16 @@ double PictureEncoder::search_node(const TreeNode& n, int ch, int level, Context
   q.allowed = choosable;
   SplitMask tryMask = static_cast<SplitMask>(oracle_.splits_to_try(q) & choosable);
   if (!tryMask) tryMask = choosable;
+  if (ch == 1) {
+    // Encoder restriction: no chroma blocks of height 2 (BT_H of a 4-high or TT_H of an
+    // 8-high chroma block are legal, but our transform, residual coding and prediction
+    // support chroma sizes of 4 and more). Never needed at picture boundaries (heights are
+    // multiples of 8 luma samples).
+    SplitMask drop = 0;
+    if (n.h == 8) drop |= split_bit(SplitMode::kBtH);
+    if (n.h == 16) drop |= split_bit(SplitMode::kTtH);
+    if (tryMask & ~drop) tryMask = static_cast<SplitMask>(tryMask & ~drop);
+  }
 
   Level& L = level_[level];
   const int numTry = __builtin_popcount(tryMask);
