@@ -287,3 +287,42 @@ def test_challenge_end_to_end(tmp_path: Path, clip: VideoInfo) -> None:
     assert res["summary"]["bd_rate"] == pytest.approx(want, abs=0.01)
     md = (out / "report.md").read_text()
     assert "BD-rate" in md and "peak 2^B-1" in md
+
+
+def _recon_template(recon_qp: str) -> str:
+    """An encoder template that writes a reconstruction: vvenc codes {bitstream} at {qp}; the
+    recon is FFmpeg's decode of a stream coded at ``recon_qp`` ("{qp}": the same stream, so it
+    matches; a fixed other QP: every frame differs)."""
+    import imageio_ffmpeg
+
+    ff = imageio_ffmpeg.get_ffmpeg_exe()
+    src = "-f rawvideo -pix_fmt yuv420p -s {width}x{height} -r {fps} -i {input} -frames:v {frames}"
+    enc = "-c:v libvvenc -preset faster -threads 1 -f rawvideo"
+    script = (
+        f"{ff} -v error -y {src} {enc} -qp {{qp}} {{bitstream}} && "
+        f"{ff} -v error -y {src} {enc} -qp {recon_qp} {{out_dir}}/r.266 && "
+        f"{ff} -v error -y -i {{out_dir}}/r.266 -f rawvideo -pix_fmt yuv420p10le {{recon}}"
+    )
+    return f'template:sh -c "{script}"'
+
+
+@pytest.mark.parametrize(("recon_qp", "ok"), [("{qp}", True), ("45", False)])
+def test_recon_rule_through_pipeline(
+    tmp_path: Path, clip: VideoInfo, recon_qp: str, ok: bool
+) -> None:
+    from vtm_accel.challenge.points import run_point
+
+    task = PointTask(
+        "pan", "encode", clip, 2, 32, 32, _recon_template(recon_qp), "ffmpeg", tmp_path
+    )
+    rec = run_point(task)
+    v = rec["checks"]["recon_match"]
+    assert v["compared"] and rec["recon"] is not None
+    assert v["passed"] is ok
+    assert rec["status"] == ("ok" if ok else "failed")
+    if not ok:
+        assert v["first_mismatch"] == 0 and rec["stage"] == "checks"
+        assert "recon_match" in rec["error"]
+        assert not list((tmp_path / "points").glob("*.json"))  # failed points are not stored
+    else:
+        assert v["frames_compared"] == 2
