@@ -79,6 +79,17 @@ inline void code_rice_value(Coder& c, unsigned value, int rice) {
   }
 }
 
+// Number of bins code_rice_value() writes for `value` with Rice parameter `rice`.
+inline int rice_code_length(unsigned value, int rice) {
+  const unsigned prefix = value >> rice;
+  if (prefix < 6) return int(prefix) + 1 + rice;
+  const unsigned s = value - (6u << rice);
+  const int k = rice + 1;
+  int pre = 0;
+  while (pre < 11 && s >= (((2u << pre) - 1) << k)) ++pre;
+  return 6 + pre + (pre == 11 ? 15 : 1 + pre + k);
+}
+
 // Sums over the local template (x+1,y) (x+2,y) (x,y+1) (x,y+2) (x+1,y+1) inside the w x h
 // region (9.3.4.2.6/7 locSumAbsPass1, locNumSig; 9.3.3.11 locSumAbs).
 struct Template {
