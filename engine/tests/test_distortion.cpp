@@ -80,6 +80,24 @@ void test_satd_random_and_tiling() {
       CHECK_EQ(got, ref_tile(diff, n));
     }
   }
+  // Extreme 10-bit differences (0 vs 1023) against the reference: no 16-bit overflow.
+  for (int t = 0; t < 20; ++t) {
+    std::vector<Pel> x(64), y(64);
+    std::vector<int> diff(64);
+    for (int i = 0; i < 64; ++i) {
+      const bool hiX = t == 0 || (t > 1 && (rng() & 1));
+      const bool hiY = t == 1 || (t > 1 && (rng() & 1) && !hiX);
+      x[i] = hiX ? 1023 : 0;
+      y[i] = hiY ? 1023 : 0;
+      diff[i] = x[i] - y[i];
+    }
+    CHECK_EQ(satd_8x8(x.data(), 8, y.data(), 8), ref_tile(diff, 8));
+  }
+  {
+    std::vector<Pel> x(64, 1023), y(64, 0);
+    // Only DC = 64 * 1023 = 65472: (65472 >> 2 + 2) >> 2 = 4092.
+    CHECK_EQ(satd_8x8(x.data(), 8, y.data(), 8), 4092u);
+  }
   // Tiling: 16x8 = two 8x8 tiles; 8x4 and 4x16 use 4x4 tiles; 32x32 = 16 8x8 tiles.
   auto tiles = [&](int w, int h, int n) {
     uint64_t s = 0;

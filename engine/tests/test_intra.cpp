@@ -506,6 +506,72 @@ void test_substitution() {
     for (int x = 0; x < 8; ++x) CHECK_EQ(a[y * 20 + x], b[y * 20 + x]);
 }
 
+// Random (also non-prefix) availability patterns against a literal transcription of the
+// 8.4.5.2.8 substitution walk on a 2-D p[x][y] map.
+void test_substitution_random() {
+  std::mt19937 rng(4321);
+  Plane pl(128, 128);
+  for (auto& v : pl.data) v = static_cast<Pel>(rng() & 1023);
+  for (int trial = 0; trial < 400; ++trial) {
+    const int cIdx = trial & 1;
+    const int unit = cIdx ? 2 : 4;
+    const int w = 4 << (rng() % 4), h = 4 << (rng() % 4);
+    const int x0 = 8 + unit * (rng() % 8), y0 = 8 + unit * (rng() % 8);
+    const unsigned mode = rng() % 4;  // 0 random units, 1 none, 2 all, 3 prefix
+    const int cutT = unit * (rng() % 40), cutL = unit * (rng() % 40);
+    const unsigned seed = rng();
+    auto avail = [&](int x, int y) {
+      if (mode == 1) return false;
+      if (mode == 2) return true;
+      if (mode == 3) return (y == y0 - 1 && x < x0 + cutT) || (x == x0 - 1 && y < y0 + cutL);
+      const unsigned hsh = (static_cast<unsigned>(x / unit) * 73856093u) ^
+                           (static_cast<unsigned>(y / unit) * 19349663u) ^ seed;
+      return ((hsh >> 7) % 3) != 0;
+    };
+    IntraRefs r;
+    build_intra_refs(pl, x0, y0, w, h, cIdx, avail, r);
+    // Spec walk.
+    const int refW = 2 * w, refH = 2 * h;
+    std::vector<int> pv(static_cast<size_t>((refW + 1) * (refH + 1)), -1);
+    auto P = [&](int x, int y) -> int& {
+      return pv[static_cast<size_t>((y + 1) * (refW + 1) + (x + 1))];
+    };
+    // Availability is uniform per (aligned) unit of the line: ask at the unit's start.
+    auto ok = [&](int x, int y) {
+      const int ax = x0 + x, ay = y0 + y;
+      if (y == -1 && x >= 0) return avail(ax - ax % unit, ay);
+      if (x == -1 && y >= 0) return avail(ax, ay - ay % unit);
+      return avail(ax, ay);
+    };
+    int nAvail = 0;
+    for (int y = -1; y < refH; ++y)
+      if (ok(-1, y)) P(-1, y) = pl.at(x0 - 1, y0 + y), ++nAvail;
+    for (int x = 0; x < refW; ++x)
+      if (ok(x, -1)) P(x, -1) = pl.at(x0 + x, y0 - 1), ++nAvail;
+    if (nAvail == 0) {
+      for (int y = -1; y < refH; ++y) P(-1, y) = 512;
+      for (int x = 0; x < refW; ++x) P(x, -1) = 512;
+    } else {
+      if (P(-1, refH - 1) < 0) {
+        int found = -1;
+        for (int y = refH - 1; y >= -1 && found < 0; --y)
+          if (P(-1, y) >= 0) found = P(-1, y);
+        for (int x = 0; x < refW && found < 0; ++x)
+          if (P(x, -1) >= 0) found = P(x, -1);
+        P(-1, refH - 1) = found;
+      }
+      for (int y = refH - 2; y >= -1; --y)
+        if (P(-1, y) < 0) P(-1, y) = P(-1, y + 1);
+      for (int x = 0; x < refW; ++x)
+        if (P(x, -1) < 0) P(x, -1) = P(x - 1, -1);
+    }
+    bool same = r.top[0] == P(-1, -1) && r.left[0] == P(-1, -1);
+    for (int x = 0; x < refW; ++x) same &= r.top[1 + x] == P(x, -1);
+    for (int y = 0; y < refH; ++y) same &= r.left[1 + y] == P(-1, y);
+    CHECK(same);
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -518,5 +584,6 @@ int main() {
   test_against_model();
   test_model_detects_a_wrong_filter();
   test_substitution();
+  test_substitution_random();
   TEST_MAIN_END();
 }

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "intra/simd_sse2.h"
+
 namespace vvc {
 namespace {
 
@@ -13,26 +15,60 @@ inline int ilog2(int v) {
   return 31 - __builtin_clz(static_cast<unsigned>(v));
 }
 
-// Planar (8.4.5.2.11). top/left use the IntraRefs layout (index 0 = corner).
-void pred_planar(const Pel* top, const Pel* left, int w, int h, Pel* dst, int stride) {
+// PDPC weights 32 >> ((k << 1) >> nScale) for k = 0..n-1, zero from k = 3 << nScale on
+// (8.4.5.2.14; the spec's shift reaches 6 there, later shifts are mathematically 0 too).
+inline void pdpc_weights(int nScale, int n, int32_t* wgt) {
+  const int lim = std::min(n, 3 << nScale);
+  for (int k = 0; k < lim; ++k) wgt[k] = 32 >> ((k << 1) >> nScale);
+  for (int k = lim; k < n; ++k) wgt[k] = 0;
+}
+
+// Planar (8.4.5.2.11) fused with its PDPC (8.4.5.2.14). top/left use the IntraRefs layout
+// (index 0 = corner). predV is updated incrementally per row; PDPC with refL = p[-1][y],
+// refT = p[x][-1] and no corner term is a convex combination, so no clipping is needed.
+void pred_planar(const Pel* top, const Pel* left, int w, int h, bool pdpc, Pel* dst, int stride) {
   const int log2W = ilog2(w);
   const int log2H = ilog2(h);
   const int shift = log2W + log2H + 1;
   const int topRight = top[1 + w];
   const int bottomLeft = left[1 + h];
+  const int nScale = (log2W + log2H - 2) >> 2;
+  int32_t vAcc[kMaxIntraTbSize], vStep[kMaxIntraTbSize], t[kMaxIntraTbSize];
+  int32_t hA[kMaxIntraTbSize], hB[kMaxIntraTbSize], wL[kMaxIntraTbSize];
+  for (int x = 0; x < w; ++x) {
+    t[x] = top[1 + x];
+    vAcc[x] = (h - 1) * t[x] + bottomLeft;  // (h-1-y)*T + (y+1)*BL at y = 0
+    vStep[x] = bottomLeft - t[x];
+    hA[x] = w - 1 - x;
+    hB[x] = (x + 1) * topRight;
+  }
+  pdpc_weights(pdpc ? nScale : 0, pdpc ? w : 0, wL);
+  const int yLim = pdpc ? std::min(h, 3 << nScale) : 0;
   for (int y = 0; y < h; ++y) {
     const int l = left[1 + y];
     Pel* d = dst + y * stride;
-    for (int x = 0; x < w; ++x) {
-      const int predV = ((h - 1 - y) * top[1 + x] + (y + 1) * bottomLeft) << log2W;
-      const int predH = ((w - 1 - x) * l + (x + 1) * topRight) << log2H;
-      d[x] = static_cast<Pel>((predV + predH + w * h) >> shift);
+    if (y < yLim) {
+      const int wT = 32 >> ((y << 1) >> nScale);
+      for (int x = 0; x < w; ++x) {
+        const int v = ((vAcc[x] << log2W) + ((hA[x] * l + hB[x]) << log2H) + w * h) >> shift;
+        d[x] = static_cast<Pel>(v + ((wL[x] * (l - v) + wT * (t[x] - v) + 32) >> 6));
+      }
+    } else if (pdpc) {
+      for (int x = 0; x < w; ++x) {
+        const int v = ((vAcc[x] << log2W) + ((hA[x] * l + hB[x]) << log2H) + w * h) >> shift;
+        d[x] = static_cast<Pel>(v + ((wL[x] * (l - v) + 32) >> 6));
+      }
+    } else {
+      for (int x = 0; x < w; ++x)
+        d[x] = static_cast<Pel>(((vAcc[x] << log2W) + ((hA[x] * l + hB[x]) << log2H) + w * h) >>
+                                shift);
     }
+    for (int x = 0; x < w; ++x) vAcc[x] += vStep[x];
   }
 }
 
-// DC (8.4.5.2.12): non-square blocks average the longer side only.
-void pred_dc(const Pel* top, const Pel* left, int w, int h, Pel* dst, int stride) {
+// DC (8.4.5.2.12; non-square blocks average the longer side only) fused with its PDPC.
+void pred_dc(const Pel* top, const Pel* left, int w, int h, bool pdpc, Pel* dst, int stride) {
   int sum = 0;
   int dc;
   if (w == h) {
@@ -45,37 +81,128 @@ void pred_dc(const Pel* top, const Pel* left, int w, int h, Pel* dst, int stride
     for (int i = 0; i < h; ++i) sum += left[1 + i];
     dc = (sum + (h >> 1)) >> ilog2(h);
   }
+  const int nScale = (ilog2(w) + ilog2(h) - 2) >> 2;
+  const int lim = pdpc ? 3 << nScale : 0;  // PDPC weights vanish from here on
+  const int xLim = std::min(w, lim);
+  int32_t wL[kMaxIntraTbSize];
+  int32_t tT[kMaxIntraTbSize];  // wT-independent part: p[x][-1] - dc
+  pdpc_weights(nScale, w, wL);
+  for (int x = 0; x < w; ++x) tT[x] = top[1 + x] - dc;
   for (int y = 0; y < h; ++y) {
     Pel* d = dst + y * stride;
-    for (int x = 0; x < w; ++x) d[x] = static_cast<Pel>(dc);
+    if (y < lim) {
+      const int wT = 32 >> ((y << 1) >> nScale);
+      const int lD = left[1 + y] - dc;
+      for (int x = 0; x < w; ++x)
+        d[x] = static_cast<Pel>(dc + ((wL[x] * lD + wT * tT[x] + 32) >> 6));
+    } else {
+      const int lD = left[1 + y] - dc;
+      for (int x = 0; x < xLim; ++x) d[x] = static_cast<Pel>(dc + ((wL[x] * lD + 32) >> 6));
+      for (int x = xLim; x < w; ++x) d[x] = static_cast<Pel>(dc);
+    }
   }
 }
 
-// PDPC for planar and DC (8.4.5.2.14): refL = p[-1][y], refT = p[x][-1],
-// wL = 32 >> ((x << 1) >> nScale), wT = 32 >> ((y << 1) >> nScale), no corner term.
-void pdpc_planar_dc(const Pel* top, const Pel* left, int w, int h, Pel* dst, int stride) {
+// Mode 18 directly (no transposition): pred = p[-1][y], PDPC adds
+// wT * (p[x][-1] - p[-1][-1]) on the first rows (8.4.5.2.14), clipped.
+void pred_hor_pure(const Pel* top, const Pel* left, int w, int h, bool pdpc, Pel* dst, int stride) {
   const int nScale = (ilog2(w) + ilog2(h) - 2) >> 2;
-  const int xLim = std::min(w, 3 << nScale);  // wL is 0 from x = 3 << nScale on
-  const int yLim = std::min(h, 3 << nScale);
-  int wL[kMaxIntraTbSize];
-  for (int x = 0; x < xLim; ++x) wL[x] = 32 >> ((x << 1) >> nScale);
+  const int yLim = pdpc ? std::min(h, 3 << nScale) : 0;
+  int32_t tD[kMaxIntraTbSize];
+  for (int x = 0; x < w; ++x) tD[x] = top[1 + x] - top[0];
   for (int y = 0; y < h; ++y) {
     Pel* d = dst + y * stride;
     const int l = left[1 + y];
     if (y < yLim) {
       const int wT = 32 >> ((y << 1) >> nScale);
-      for (int x = 0; x < w; ++x) {
-        const int wl = x < xLim ? wL[x] : 0;
-        const int v = d[x];
-        d[x] = clip_pel(v + ((wl * (l - v) + wT * (top[1 + x] - v) + 32) >> 6));
-      }
+      for (int x = 0; x < w; ++x) d[x] = clip_pel(l + ((wT * tD[x] + 32) >> 6));
     } else {
-      for (int x = 0; x < xLim; ++x) {
-        const int v = d[x];
-        d[x] = clip_pel(v + ((wL[x] * (l - v) + 32) >> 6));
+      for (int x = 0; x < w; ++x) d[x] = static_cast<Pel>(l);
+    }
+  }
+}
+
+// dst (w x h) = transpose of src (h x w rows of length srcStride... i.e. src is the block in
+// the vertical orientation: W = h columns, H = w rows).
+void transpose_block(const Pel* src, int W, int H, Pel* dst, int dstStride) {
+  // dst[y][x] = src[x][y]; src rows have length W (= dst height), H rows (= dst width).
+#ifdef VVC_HAVE_SSE2
+  if ((W & 7) == 0 && (H & 7) == 0) {
+    for (int y0 = 0; y0 < W; y0 += 8)
+      for (int x0 = 0; x0 < H; x0 += 8) {
+        __m128i r[8];
+        for (int i = 0; i < 8; ++i)
+          r[i] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + (x0 + i) * W + y0));
+        simd::transpose8x8_epi16(r);
+        for (int i = 0; i < 8; ++i)
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + (y0 + i) * dstStride + x0), r[i]);
+      }
+    return;
+  }
+#endif
+  constexpr int B = 8;
+  for (int y0 = 0; y0 < W; y0 += B) {
+    const int yEnd = std::min(W, y0 + B);
+    for (int x0 = 0; x0 < H; x0 += B) {
+      const int xEnd = std::min(H, x0 + B);
+      for (int y = y0; y < yEnd; ++y) {
+        Pel* d = dst + y * dstStride;
+        for (int x = x0; x < xEnd; ++x) d[x] = src[x * W + y];
       }
     }
   }
+}
+
+// d[x] = Clip1((f0 r[x] + f1 r[x+1] + f2 r[x+2] + f3 r[x+3] + 32) >> 6), x < W (W % 4 == 0).
+// The SSE2 path pairs taps for pmaddwd (exact 16x16->32 products; samples are 10-bit).
+inline void filter_4tap(const Pel* r, const int8_t* f, int W, Pel* d) {
+  int x = 0;
+#ifdef VVC_HAVE_SSE2
+  const __m128i c01 = _mm_set1_epi32((f[0] & 0xFFFF) | (f[1] << 16));
+  const __m128i c23 = _mm_set1_epi32((f[2] & 0xFFFF) | (f[3] << 16));
+  const __m128i rnd = _mm_set1_epi32(32);
+  const __m128i maxv = _mm_set1_epi16(kMaxVal);
+  const __m128i zero = _mm_setzero_si128();
+  for (; x + 8 <= W; x += 8) {
+    const __m128i r0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r + x));
+    const __m128i r1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r + x + 1));
+    const __m128i r2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r + x + 2));
+    const __m128i r3 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r + x + 3));
+    __m128i lo = _mm_add_epi32(_mm_madd_epi16(_mm_unpacklo_epi16(r0, r1), c01),
+                               _mm_madd_epi16(_mm_unpacklo_epi16(r2, r3), c23));
+    __m128i hi = _mm_add_epi32(_mm_madd_epi16(_mm_unpackhi_epi16(r0, r1), c01),
+                               _mm_madd_epi16(_mm_unpackhi_epi16(r2, r3), c23));
+    lo = _mm_srai_epi32(_mm_add_epi32(lo, rnd), 6);
+    hi = _mm_srai_epi32(_mm_add_epi32(hi, rnd), 6);
+    const __m128i v = _mm_min_epi16(_mm_max_epi16(_mm_packs_epi32(lo, hi), zero), maxv);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + x), v);
+  }
+#endif
+  const int f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3];
+  for (; x < W; ++x) {
+    const int v = f0 * r[x] + f1 * r[x + 1] + f2 * r[x + 2] + f3 * r[x + 3];
+    d[x] = clip_pel((v + 32) >> 6);
+  }
+}
+
+// Chroma: d[x] = ((32 - iFact) r[x] + iFact r[x+1] + 16) >> 5 (here r points at ref + iIdx + 1).
+inline void filter_2tap(const Pel* r, int iFact, int W, Pel* d) {
+  int x = 0;
+#ifdef VVC_HAVE_SSE2
+  const __m128i c = _mm_set1_epi32((32 - iFact) | (iFact << 16));
+  const __m128i rnd = _mm_set1_epi32(16);
+  for (; x + 8 <= W; x += 8) {
+    const __m128i r0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r + x));
+    const __m128i r1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r + x + 1));
+    const __m128i lo =
+        _mm_srai_epi32(_mm_add_epi32(_mm_madd_epi16(_mm_unpacklo_epi16(r0, r1), c), rnd), 5);
+    const __m128i hi =
+        _mm_srai_epi32(_mm_add_epi32(_mm_madd_epi16(_mm_unpackhi_epi16(r0, r1), c), rnd), 5);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + x), _mm_packs_epi32(lo, hi));
+  }
+#endif
+  const int a = 32 - iFact;
+  for (; x < W; ++x) d[x] = static_cast<Pel>((a * r[x] + iFact * r[x + 1] + 16) >> 5);
 }
 
 // Angular prediction (8.4.5.2.13) in the "vertical" orientation: main is the reference line
@@ -101,18 +228,17 @@ void pred_angular_ver(const Pel* main, const Pel* side, int W, int H, int mode, 
   }
 
   if (angle == 0) {
-    for (int y = 0; y < H; ++y) std::memcpy(dst + y * stride, ref + 1, sizeof(Pel) * W);
-    if (pdpc) {  // modes 18 / 50: refL = p[-1][y] - p[-1][-1] + pred, wT = 0
-      const int nScale = (ilog2(W) + ilog2(H) - 2) >> 2;
-      const int xLim = std::min(W, 3 << nScale);
-      for (int y = 0; y < H; ++y) {
-        Pel* d = dst + y * stride;
-        const int diff = side[1 + y] - side[0];
-        for (int x = 0; x < xLim; ++x) {
-          const int wL = 32 >> ((x << 1) >> nScale);
-          d[x] = clip_pel(d[x] + ((wL * diff + 32) >> 6));
-        }
-      }
+    // Modes 18 / 50: pred = ref[x + 1]; PDPC adds wL * (p[-1][y] - p[-1][-1]), clipped
+    // (refL = p[-1][y] - p[-1][-1] + pred, wT = 0).
+    const int nScale = (ilog2(W) + ilog2(H) - 2) >> 2;
+    const int xLim = pdpc ? std::min(W, 3 << nScale) : 0;
+    int32_t wL[kMaxIntraTbSize];
+    pdpc_weights(nScale, xLim, wL);
+    for (int y = 0; y < H; ++y) {
+      Pel* d = dst + y * stride;
+      const int diff = side[1 + y] - side[0];
+      for (int x = 0; x < xLim; ++x) d[x] = clip_pel(ref[1 + x] + ((wL[x] * diff + 32) >> 6));
+      std::memcpy(d + xLim, ref + 1 + xLim, sizeof(Pel) * (W - xLim));
     }
     return;
   }
@@ -128,20 +254,13 @@ void pred_angular_ver(const Pel* main, const Pel* side, int W, int H, int mode, 
         std::memcpy(d, r + 1, sizeof(Pel) * W);
       } else {
         const int8_t* f = smoothFilter ? kIntraFilterG[iFact] : kIntraFilterC[iFact];
-        const int f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3];
-        for (int x = 0; x < W; ++x) {
-          const int v = f0 * r[x] + f1 * r[x + 1] + f2 * r[x + 2] + f3 * r[x + 3];
-          d[x] = clip_pel((v + 32) >> 6);
-        }
+        filter_4tap(r, f, W, d);
       }
     } else {  // chroma: 2-tap linear interpolation
-      if (iFact == 0) {
+      if (iFact == 0)
         std::memcpy(d, r + 1, sizeof(Pel) * W);
-      } else {
-        const int a = 32 - iFact;
-        for (int x = 0; x < W; ++x)
-          d[x] = static_cast<Pel>((a * r[x + 1] + iFact * r[x + 2] + 16) >> 5);
-      }
+      else
+        filter_2tap(r + 1, iFact, W, d);
     }
   }
 
@@ -161,7 +280,7 @@ void pred_angular_ver(const Pel* main, const Pel* side, int W, int H, int mode, 
       for (int x = 0; x < xLim; ++x) {
         const int l = side[1 + y + dYInt[x]];
         const int v = d[x];
-        d[x] = clip_pel(v + ((wL[x] * (l - v) + 32) >> 6));
+        d[x] = static_cast<Pel>(v + ((wL[x] * (l - v) + 32) >> 6));  // convex: in range
       }
     }
   }
@@ -260,12 +379,16 @@ void predict_from_refs(const IntraRefs& refs, int predMode, Pel* dst, int dstStr
   // PDPC needs both sides >= 4 (refIdx 0, no BDPCM in our tool set).
   const bool pdpcSize = w >= 4 && h >= 4;
 
-  if (mode == kIntraPlanar || mode == kIntraDc) {
-    if (mode == kIntraPlanar)
-      pred_planar(top, left, w, h, dst, dstStride);
-    else
-      pred_dc(top, left, w, h, dst, dstStride);
-    if (pdpcSize) pdpc_planar_dc(top, left, w, h, dst, dstStride);
+  if (mode == kIntraPlanar) {
+    pred_planar(top, left, w, h, pdpcSize, dst, dstStride);
+    return;
+  }
+  if (mode == kIntraDc) {
+    pred_dc(top, left, w, h, pdpcSize, dst, dstStride);
+    return;
+  }
+  if (mode == kIntraHor) {
+    pred_hor_pure(top, left, w, h, pdpcSize, dst, dstStride);
     return;
   }
 
@@ -297,10 +420,7 @@ void predict_from_refs(const IntraRefs& refs, int predMode, Pel* dst, int dstStr
     // Horizontal modes: predict the transposed block from (left, top), then transpose back.
     alignas(16) Pel tmp[kMaxIntraTbSize * kMaxIntraTbSize];
     pred_angular_ver(left, top, W, H, mode, isLuma, smooth, pdpc, tmp, W);
-    for (int y = 0; y < h; ++y) {
-      Pel* d = dst + y * dstStride;
-      for (int x = 0; x < w; ++x) d[x] = tmp[x * W + y];
-    }
+    transpose_block(tmp, W, H, dst, dstStride);
   }
 }
 

@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 
+#include "intra/simd_sse2.h"
+
 namespace vvc {
 namespace {
 
@@ -70,12 +72,126 @@ uint64_t sad(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
   return total;
 }
 
+#ifdef VVC_HAVE_SSE2
+namespace {
+
+inline void bfly16(__m128i& x, __m128i& y) {
+  const __m128i s = _mm_add_epi16(x, y);
+  y = _mm_sub_epi16(x, y);
+  x = s;
+}
+// 8x8 Hadamard abs sum with the DC quarter weighting, all in int16: with |a - b| <= 1023 the
+// first pass stays within 8 * 1023 and the first two stages of the second pass within
+// 32 * 1023 < 2^15; the last stage uses |x + y| + |x - y| = 2 * max(|x|, |y|), so it never
+// forms the 64 * 1023 sums.
+uint32_t hadamard8x8_sse2(const Pel* a, int as, const Pel* b, int bs) {
+  __m128i r[8];
+  for (int i = 0; i < 8; ++i)
+    r[i] = _mm_sub_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i * as)),
+                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i * bs)));
+  bfly16(r[0], r[4]);
+  bfly16(r[1], r[5]);
+  bfly16(r[2], r[6]);
+  bfly16(r[3], r[7]);
+  bfly16(r[0], r[2]);
+  bfly16(r[1], r[3]);
+  bfly16(r[4], r[6]);
+  bfly16(r[5], r[7]);
+  bfly16(r[0], r[1]);
+  bfly16(r[2], r[3]);
+  bfly16(r[4], r[5]);
+  bfly16(r[6], r[7]);
+  // r[0] now holds the column sums; their total is the DC coefficient.
+  const __m128i ones = _mm_set1_epi16(1);
+  __m128i dcv = _mm_madd_epi16(r[0], ones);
+  dcv = _mm_add_epi32(dcv, _mm_shuffle_epi32(dcv, 0x4E));
+  dcv = _mm_add_epi32(dcv, _mm_shuffle_epi32(dcv, 0xB1));
+  const int32_t dc = _mm_cvtsi128_si32(dcv);
+
+  simd::transpose8x8_epi16(r);
+  bfly16(r[0], r[4]);
+  bfly16(r[1], r[5]);
+  bfly16(r[2], r[6]);
+  bfly16(r[3], r[7]);
+  bfly16(r[0], r[2]);
+  bfly16(r[1], r[3]);
+  bfly16(r[4], r[6]);
+  bfly16(r[5], r[7]);
+  const __m128i zero = _mm_setzero_si128();
+  __m128i acc = zero;
+  for (int k = 0; k < 8; k += 2) {
+    const __m128i x = _mm_max_epi16(r[k], _mm_sub_epi16(zero, r[k]));  // |x|
+    const __m128i y = _mm_max_epi16(r[k + 1], _mm_sub_epi16(zero, r[k + 1]));
+    acc = _mm_add_epi32(acc, _mm_madd_epi16(_mm_max_epi16(x, y), ones));
+  }
+  acc = _mm_add_epi32(acc, _mm_shuffle_epi32(acc, 0x4E));
+  acc = _mm_add_epi32(acc, _mm_shuffle_epi32(acc, 0xB1));
+  const uint32_t sum = 2u * static_cast<uint32_t>(_mm_cvtsi128_si32(acc));
+  const uint32_t adc = static_cast<uint32_t>(dc < 0 ? -dc : dc);
+  return sum - adc + (adc >> 2);
+}
+
+// Two horizontally adjacent 4x4 tiles (columns 0-3 and 4-7); with two == false only the
+// first (the upper lanes are zero and ignored). out[t] = the tile's abs sum with the DC
+// quarter weighting. Same int16 bounds as above (4x4 stays far below them).
+void hadamard4x4x2_sse2(const Pel* a, int as, const Pel* b, int bs, bool two, uint32_t out[2]) {
+  const __m128i zero = _mm_setzero_si128();
+  __m128i r[8];
+  for (int i = 0; i < 4; ++i) {
+    const Pel* pa = a + i * as;
+    const Pel* pb = b + i * bs;
+    r[i] = two ? _mm_sub_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(pa)),
+                               _mm_loadu_si128(reinterpret_cast<const __m128i*>(pb)))
+               : _mm_sub_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(pa)),
+                               _mm_loadl_epi64(reinterpret_cast<const __m128i*>(pb)));
+    r[4 + i] = zero;
+  }
+  bfly16(r[0], r[2]);
+  bfly16(r[1], r[3]);
+  bfly16(r[0], r[1]);
+  bfly16(r[2], r[3]);
+  const __m128i ones = _mm_set1_epi16(1);
+  const __m128i dcv = _mm_madd_epi16(r[0], ones);  // [A, A, B, B] partial column sums
+  simd::transpose8x8_epi16(r);                     // r[j]: column j (lanes 0-3), upper lanes zero
+  __m128i c[4];
+  for (int j = 0; j < 4; ++j) c[j] = _mm_unpacklo_epi64(r[j], r[j + 4]);  // A col j | B col j
+  bfly16(c[0], c[2]);
+  bfly16(c[1], c[3]);
+  const __m128i x0 = _mm_max_epi16(c[0], _mm_sub_epi16(zero, c[0]));
+  const __m128i x1 = _mm_max_epi16(c[1], _mm_sub_epi16(zero, c[1]));
+  const __m128i x2 = _mm_max_epi16(c[2], _mm_sub_epi16(zero, c[2]));
+  const __m128i x3 = _mm_max_epi16(c[3], _mm_sub_epi16(zero, c[3]));
+  const __m128i acc = _mm_add_epi32(_mm_madd_epi16(_mm_max_epi16(x0, x1), ones),
+                                    _mm_madd_epi16(_mm_max_epi16(x2, x3), ones));
+  alignas(16) int32_t sums[4], dcs[4];
+  _mm_store_si128(reinterpret_cast<__m128i*>(sums), acc);
+  _mm_store_si128(reinterpret_cast<__m128i*>(dcs), dcv);
+  for (int t = 0; t < 2; ++t) {
+    const int32_t dc = dcs[2 * t] + dcs[2 * t + 1];
+    const uint32_t adc = static_cast<uint32_t>(dc < 0 ? -dc : dc);
+    out[t] = 2u * static_cast<uint32_t>(sums[2 * t] + sums[2 * t + 1]) - adc + (adc >> 2);
+  }
+}
+
+}  // namespace
+#endif
+
 uint32_t satd_4x4(const Pel* a, int as, const Pel* b, int bs) {
+#ifdef VVC_HAVE_SSE2
+  uint32_t s[2];
+  hadamard4x4x2_sse2(a, as, b, bs, false, s);
+  return (s[0] + 1) >> 1;
+#else
   return (hadamard_abs_sum<4>(a, as, b, bs) + 1) >> 1;
+#endif
 }
 
 uint32_t satd_8x8(const Pel* a, int as, const Pel* b, int bs) {
+#ifdef VVC_HAVE_SSE2
+  return (hadamard8x8_sse2(a, as, b, bs) + 2) >> 2;
+#else
   return (hadamard_abs_sum<8>(a, as, b, bs) + 2) >> 2;
+#endif
 }
 
 uint64_t satd(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
@@ -84,8 +200,17 @@ uint64_t satd(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
     for (int y = 0; y < h; y += 8)
       for (int x = 0; x < w; x += 8) total += satd_8x8(a + y * as + x, as, b + y * bs + x, bs);
   } else {
-    for (int y = 0; y < h; y += 4)
-      for (int x = 0; x < w; x += 4) total += satd_4x4(a + y * as + x, as, b + y * bs + x, bs);
+    for (int y = 0; y < h; y += 4) {
+      int x = 0;
+#ifdef VVC_HAVE_SSE2
+      for (; x + 8 <= w; x += 8) {
+        uint32_t s[2];
+        hadamard4x4x2_sse2(a + y * as + x, as, b + y * bs + x, bs, true, s);
+        total += ((s[0] + 1) >> 1) + ((s[1] + 1) >> 1);
+      }
+#endif
+      for (; x < w; x += 4) total += satd_4x4(a + y * as + x, as, b + y * bs + x, bs);
+    }
   }
   return total;
 }

@@ -17,7 +17,8 @@ uint64_t sad(const Pel* a, int as, const Pel* b, int bs, int w, int h);
 // Per tile (VTM RdCost xCalcHADs8x8 / xCalcHADs4x4 conventions): S = sum |H(i,j)| with the DC
 // coefficient counted at a quarter (S - |DC| + (|DC| >> 2)); an 8x8 tile gives (S + 2) >> 2,
 // a 4x4 tile (S + 1) >> 1. The tile results are summed. (VTM additionally has 16x8 / 8x4
-// rectangular kernels; we tile square ones.)
+// rectangular kernels; we tile square ones.) a and b are sample blocks: |a - b| <= 1023
+// (10-bit) is required by the 16-bit SIMD path.
 uint64_t satd(const Pel* a, int as, const Pel* b, int bs, int w, int h);
 
 // Single tiles, exposed for tests.
