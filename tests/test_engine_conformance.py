@@ -1,0 +1,200 @@
+"""End-to-end conformance of the engine: FFmpeg's VVC decoder must reproduce the engine's
+reconstruction bit-exactly, frame by frame, for 8- and 10-bit input, QP 22/27/32/37, sizes that
+are and are not multiples of 8 (and of the 128 CTU), with and without deblocking.
+
+Content: a real photograph (scikit-image) panned across the frame, made at test time, always;
+real clips from ../shared/data (decoded with FFmpeg) when that directory is present.
+
+The engine binary: $VTM_ACCEL_ENGINE, else ``vtm-accel-engine`` on PATH, else
+engine/build/vtm-accel-engine (or build/engine-release); the test is skipped when none exists.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+from content import make_clip
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _engine() -> Path | None:
+    env = os.environ.get("VTM_ACCEL_ENGINE")
+    if env:
+        return Path(env)
+    on_path = shutil.which("vtm-accel-engine")
+    if on_path:
+        return Path(on_path)
+    for build in ("engine/build", "build/engine-release"):
+        p = REPO / build / "vtm-accel-engine"
+        if p.exists():
+            return p
+    return None
+
+
+def _data_dir() -> Path:
+    env = os.environ.get("VTM_ACCEL_DATA")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Path:
+    p = _engine()
+    if p is None or not p.exists():
+        pytest.skip(
+            "engine binary not found: set VTM_ACCEL_ENGINE, install the package, or build "
+            "engine/ into engine/build"
+        )
+    return p
+
+
+@pytest.fixture(scope="module")
+def ffmpeg() -> str:
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    width: int
+    height: int
+    frames: int
+    bit_depth: int
+    qp: int
+    deblock: bool = True
+
+
+def _planes(buf: np.ndarray, width: int, height: int, frames: int) -> list[list[np.ndarray]]:
+    cw, ch = (width + 1) // 2, (height + 1) // 2
+    fs = width * height + 2 * cw * ch
+    out = []
+    for f in range(frames):
+        fr = buf[f * fs : (f + 1) * fs]
+        y = fr[: width * height].reshape(height, width)
+        u = fr[width * height : width * height + cw * ch].reshape(ch, cw)
+        v = fr[width * height + cw * ch :].reshape(ch, cw)
+        out.append([y, u, v])
+    return out
+
+
+def _encode_and_compare(
+    engine: Path,
+    ffmpeg: str,
+    tmp: Path,
+    src: Path,
+    case: Case,
+) -> None:
+    bs, rec = tmp / f"{case.name}.266", tmp / f"{case.name}_rec.yuv"
+    cmd = [
+        str(engine),
+        "--input",
+        str(src),
+        "--frames",
+        str(case.frames),
+        "--qp",
+        str(case.qp),
+        "--bitstream",
+        str(bs),
+        "--recon",
+        str(rec),
+        "--md5-sei",
+    ]
+    if src.suffix != ".y4m":
+        cmd += ["--width", str(case.width), "--height", str(case.height)]
+        cmd += ["--input-bit-depth", str(case.bit_depth)]
+    if not case.deblock:
+        cmd.append("--no-deblock")
+    run = subprocess.run(cmd, capture_output=True, text=True)
+    assert run.returncode == 0, f"engine failed ({run.returncode}): {run.stderr[-2000:]}"
+
+    dec = subprocess.run(
+        [ffmpeg, "-v", "error", "-i", str(bs), "-f", "rawvideo", "-pix_fmt", "yuv420p10le", "-"],
+        capture_output=True,
+    )
+    assert dec.returncode == 0, f"FFmpeg could not decode {bs.name}: {dec.stderr[-2000:]!r}"
+    got = np.frombuffer(dec.stdout, dtype="<u2")
+    want = np.fromfile(rec, dtype="<u2")
+    cw, ch = (case.width + 1) // 2, (case.height + 1) // 2
+    fs = case.width * case.height + 2 * cw * ch
+    assert want.size == fs * case.frames, f"recon has {want.size / fs} frames, want {case.frames}"
+    assert got.size == want.size, f"FFmpeg decoded {got.size / fs} frames, want {case.frames}"
+    names = ("Y", "Cb", "Cr")
+    for f, (pg, pw) in enumerate(
+        zip(
+            _planes(got, case.width, case.height, case.frames),
+            _planes(want, case.width, case.height, case.frames),
+            strict=True,
+        )
+    ):
+        for c in range(3):
+            diff = pg[c] != pw[c]
+            if diff.any():
+                ys, xs = np.nonzero(diff)
+                i = int(np.argmin(ys * pg[c].shape[1] + xs))
+                ctu = 128 if c == 0 else 64
+                pytest.fail(
+                    f"{case.name}: frame {f} plane {names[c]} differs first at "
+                    f"x={xs[i]} y={ys[i]} (CTU {xs[i] // ctu},{ys[i] // ctu}): FFmpeg "
+                    f"{pg[c][ys[i], xs[i]]} != engine {pw[c][ys[i], xs[i]]}; "
+                    f"{int(diff.sum())} samples differ"
+                )
+
+
+# Synthetic real-photo cases: every QP, both bit depths, a size that is a multiple of 8 but not
+# of the CTU, one that is not a multiple of 8 (coded padded, cropped by the conformance window),
+# deblocking on and off.
+SYNTHETIC = [
+    Case("astro_416x240_8bit_qp22", 416, 240, 2, 8, 22),
+    Case("astro_416x240_10bit_qp37", 416, 240, 2, 10, 37),
+    Case("astro_202x118_10bit_qp27", 202, 118, 2, 10, 27),
+    Case("astro_202x118_8bit_qp32_nodb", 202, 118, 2, 8, 32, deblock=False),
+    Case("astro_136x72_8bit_qp37", 136, 72, 3, 8, 37),
+]
+
+
+@pytest.mark.parametrize("case", SYNTHETIC, ids=lambda c: c.name)
+def test_synthetic_bit_exact(engine: Path, ffmpeg: str, tmp_path: Path, case: Case) -> None:
+    ext = ".y4m" if case.bit_depth == 8 and case.width == 136 else ".yuv"
+    src = tmp_path / f"{case.name}{ext}"
+    make_clip(src, case.width, case.height, case.frames, bit_depth=case.bit_depth)
+    _encode_and_compare(engine, ffmpeg, tmp_path, src, case)
+
+
+@pytest.mark.slow
+def test_synthetic_1080p_bit_exact(engine: Path, ffmpeg: str, tmp_path: Path) -> None:
+    case = Case("astro_1920x1080_10bit_qp32", 1920, 1080, 1, 10, 32)
+    src = tmp_path / "astro1080.yuv"
+    make_clip(src, case.width, case.height, case.frames, bit_depth=10, pan=(4, 2))
+    _encode_and_compare(engine, ffmpeg, tmp_path, src, case)
+
+
+REAL = [
+    ("basketballpass_416x240_50_10bit.266", Case("bbpass_qp32", 416, 240, 2, 10, 32)),
+    ("racehorses_416x240_30_10bit.266", Case("racehorses_qp22_nodb", 416, 240, 1, 10, 22, False)),
+    ("foreman_qcif_176x144_30_dec_30f.y4m", Case("foreman_8bit_qp27", 176, 144, 2, 8, 27)),
+]
+
+
+@pytest.mark.parametrize("clip,case", REAL, ids=[c.name for _, c in REAL])
+def test_real_clip_bit_exact(
+    engine: Path, ffmpeg: str, tmp_path: Path, clip: str, case: Case
+) -> None:
+    path = _data_dir() / clip
+    if not path.exists():
+        pytest.skip(f"real clip {path} not present (set VTM_ACCEL_DATA or provide ../shared/data)")
+    pix = "yuv420p10le" if case.bit_depth == 10 else "yuv420p"
+    src = tmp_path / f"{case.name}.yuv"
+    dec = subprocess.run(
+        [ffmpeg, "-v", "error", "-i", str(path), "-frames:v", str(case.frames)]
+        + ["-pix_fmt", pix, "-f", "rawvideo", str(src)],
+        capture_output=True,
+    )
+    assert dec.returncode == 0, f"FFmpeg could not decode {clip}: {dec.stderr[-2000:]!r}"
+    _encode_and_compare(engine, ffmpeg, tmp_path, src, case)
