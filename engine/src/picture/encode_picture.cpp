@@ -234,6 +234,7 @@ class PictureEncoder {
   double search_node(const TreeNode& n, int ch, int level, ContextSet& ctx,
                      std::vector<uint8_t>& out);
   double search_luma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode);
+  const uint32_t* luma_satds(const TreeNode& n, const IntraRefs& refs);
   double search_chroma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode);
   void save_region(Level& L, const TreeNode& n, int ch);
   void restore_region(const Level& L, const TreeNode& n, int ch);
@@ -262,12 +263,26 @@ class PictureEncoder {
   BitEstimator est_;  // rate measurement in the search
   Level level_[kMaxLevels];
   std::vector<uint8_t> decisions_;
+  ContextSet trial_ctx_, best_ctx_;
+  IntraRefs refs_;
+
+  // SATD of all luma modes per block of the current 64x64 quadrant (index: size class, then
+  // 4x4 position inside the quadrant), valid for the stored reference lines.
+  struct SatdEntry {
+    uint32_t generation = 0;
+    uint32_t satd[kNumLumaModes];
+    Pel top[2 * kMaxCu + 1];
+    Pel left[2 * kMaxCu + 1];
+  };
+  std::vector<SatdEntry> satd_cache_ = std::vector<SatdEntry>(25 * 256);
+  uint32_t satd_generation_ = 0;
 
   alignas(32) Pel pred_[kMaxCu * kMaxCu];
   alignas(32) Pel mode_pred_[kMaxCu * kMaxCu];
   alignas(32) int16_t resid_[kMaxCu * kMaxCu];
   alignas(32) int32_t coeff_[kMaxCu * kMaxCu];
   alignas(32) int32_t levels_[3][kMaxCu * kMaxCu];
+  alignas(32) Pel best_rec_[3][kMaxCu * kMaxCu];
 };
 
 void PictureEncoder::save_region(Level& L, const TreeNode& n, int ch) {
@@ -312,42 +327,61 @@ void PictureEncoder::restore_region(const Level& L, const TreeNode& n, int ch) {
     }
 }
 
+const uint32_t* PictureEncoder::luma_satds(const TreeNode& n, const IntraRefs& refs) {
+  // The SATD of every mode is a function of the block's source samples and its reference
+  // lines only: blocks reached again through another split path with identical references
+  // reuse them (exact, the search result does not change).
+  const int qx = (n.x & 63) >> 2, qy = (n.y & 63) >> 2;
+  SatdEntry& e = satd_cache_[((ilog2(n.w) - 2) * 5 + ilog2(n.h) - 2) * 256 + qy * 16 + qx];
+  const size_t topBytes = sizeof(Pel) * (2 * n.w + 1), leftBytes = sizeof(Pel) * (2 * n.h + 1);
+  if (e.generation == satd_generation_ && std::memcmp(e.top, refs.top, topBytes) == 0 &&
+      std::memcmp(e.left, refs.left, leftBytes) == 0)
+    return e.satd;
+  const Plane& op = orig_.comp[kY];
+  const Pel* org = op.row(n.y) + n.x;
+  for (int m = 0; m < kNumLumaModes; ++m) {
+    predict_from_refs(refs, m, mode_pred_, kMaxCu);
+    e.satd[m] = static_cast<uint32_t>(satd(org, op.stride, mode_pred_, kMaxCu, n.w, n.h));
+  }
+  std::memcpy(e.top, refs.top, topBytes);
+  std::memcpy(e.left, refs.left, leftBytes);
+  e.generation = satd_generation_;
+  return e.satd;
+}
+
 double PictureEncoder::search_luma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode) {
   int mpm[6];
   mpm_list(n, mpm);
 
-  // Mode-signalling cost per mode from the current context states (no update).
+  // Mode-signalling cost per mode from the current context states (no update): MPM index i
+  // (0 = planar) or the 5/6-bit truncated binary remainder of a non-MPM mode.
   const uint32_t mpm1 = BitEstimator::frac_bits(ctx[kCtxIntraLumaMpmFlag], 1);
   const uint32_t mpm0 = BitEstimator::frac_bits(ctx[kCtxIntraLumaMpmFlag], 0);
   const uint32_t np1 = BitEstimator::frac_bits(ctx[kCtxIntraLumaNotPlanarFlag + 1], 1);
   const uint32_t np0 = BitEstimator::frac_bits(ctx[kCtxIntraLumaNotPlanarFlag + 1], 0);
+  uint32_t modeBits[kNumLumaModes];
+  {
+    bool isMpm[kNumLumaModes] = {};
+    for (int j = 0; j < 6; ++j) isMpm[mpm[j]] = true;
+    int rem = 0;
+    for (int m = 0; m < kNumLumaModes; ++m)
+      if (!isMpm[m]) modeBits[m] = mpm0 + (rem++ < 3 ? 5 : 6) * kFracBitsOne;
+    modeBits[mpm[0]] = mpm1 + np0;
+    for (int j = 1; j < 6; ++j) modeBits[mpm[j]] = mpm1 + np1 + (j < 5 ? j : 4) * kFracBitsOne;
+  }
 
   // SATD pre-selection over all 67 modes (reference lines built once).
-  IntraRefs refs;
+  IntraRefs& refs = refs_;
   const auto avail = [this](int x, int y) { return maps_.coded_luma_pos(0, x, y); };
   build_intra_refs(recon_.comp[kY], n.x, n.y, n.w, n.h, 0, avail, refs);
-  const Plane& op = orig_.comp[kY];
-  const Pel* org = op.row(n.y) + n.x;
+  const uint32_t* satds = luma_satds(n, refs);
   double candCost[kNumFullRdModes];
   int cand[kNumFullRdModes + 6];
   int numCand = 0;
   for (int m = 0; m < kNumLumaModes; ++m) {
-    predict_from_refs(refs, m, mode_pred_, kMaxCu);
-    const uint64_t d = satd(org, op.stride, mode_pred_, kMaxCu, n.w, n.h);
-    const MpmCode mc = encode_luma_mode(m, mpm);
-    uint64_t fb;
-    if (mc.mpm_flag) {
-      fb = mpm1;
-      if (!mc.not_planar)
-        fb += np0;
-      else
-        fb += np1 + uint64_t(mc.mpm_idx < 4 ? mc.mpm_idx + 1 : 4) * kFracBitsOne;
-    } else {
-      fb = mpm0 + uint64_t(mc.remainder < 3 ? 5 : 6) * kFracBitsOne;
-    }
-    const double cost =
-        static_cast<double>(d) + lambdas_.sqrt_lambda * static_cast<double>(fb) / kFracBitsOne;
-    // Insert into the sorted short list.
+    const double cost = static_cast<double>(satds[m]) +
+                        lambdas_.sqrt_lambda * static_cast<double>(modeBits[m]) / kFracBitsOne;
+    // Insert into the sorted short list (ties keep the lower mode first).
     if (numCand < kNumFullRdModes || cost < candCost[numCand - 1]) {
       int i = numCand < kNumFullRdModes ? numCand++ : numCand - 1;
       while (i > 0 && candCost[i - 1] > cost) {
@@ -365,40 +399,70 @@ double PictureEncoder::search_luma_cu(const TreeNode& n, ContextSet& ctx, int& b
     if (!found) cand[numCand++] = mpm[j];
   }
 
-  // Full RD on the short list.
+  // Full RD on the short list. Every trial writes its reconstruction in place; the winner's
+  // reconstruction and context states are kept aside unless it was the last trial.
   double best = kInf;
   bestMode = cand[0];
-  ContextSet trial;
+  bool lastWasBest = false;
+  Plane& rp = recon_.comp[kY];
   for (int i = 0; i < numCand; ++i) {
-    trial = ctx;
+    trial_ctx_ = ctx;
     const uint64_t b0 = est_.frac_bits();
-    const uint64_t d = code_luma_cu(est_, trial, n, cand[i], mpm, false);
+    const uint64_t d = code_luma_cu(est_, trial_ctx_, n, cand[i], mpm, false);
     const double cost = static_cast<double>(d) + bits_cost(est_.frac_bits() - b0);
-    if (cost < best) {
+    lastWasBest = cost < best;
+    if (lastWasBest) {
       best = cost;
       bestMode = cand[i];
+      if (i + 1 < numCand) {
+        best_ctx_ = trial_ctx_;
+        for (int y = 0; y < n.h; ++y)
+          std::memcpy(&best_rec_[0][y * kMaxCu], rp.row(n.y + y) + n.x, sizeof(Pel) * n.w);
+      }
     }
   }
-  // Leave the winner's reconstruction, maps and context states in place.
-  code_luma_cu(est_, ctx, n, bestMode, mpm, false);
+  if (lastWasBest) {
+    ctx = trial_ctx_;
+  } else {
+    ctx = best_ctx_;
+    for (int y = 0; y < n.h; ++y)
+      std::memcpy(rp.row(n.y + y) + n.x, &best_rec_[0][y * kMaxCu], sizeof(Pel) * n.w);
+    mark_cu(n, 0, bestMode);
+  }
   return best;
 }
 
 double PictureEncoder::search_chroma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode) {
   double best = kInf;
   bestMode = 4;
-  ContextSet trial;
+  bool lastWasBest = false;
+  const int xc = n.x >> 1, yc = n.y >> 1, wc = n.w >> 1, hc = n.h >> 1;
   for (int icpm = 4; icpm >= 0; --icpm) {
-    trial = ctx;
+    trial_ctx_ = ctx;
     const uint64_t b0 = est_.frac_bits();
-    const double d = code_chroma_cu(est_, trial, n, icpm, false);
+    const double d = code_chroma_cu(est_, trial_ctx_, n, icpm, false);
     const double cost = d + bits_cost(est_.frac_bits() - b0);
-    if (cost < best) {
+    lastWasBest = cost < best;
+    if (lastWasBest) {
       best = cost;
       bestMode = icpm;
+      if (icpm > 0) {
+        best_ctx_ = trial_ctx_;
+        for (int c = 1; c < 3; ++c)
+          for (int y = 0; y < hc; ++y)
+            std::memcpy(&best_rec_[c][y * kMaxCu], recon_.comp[c].row(yc + y) + xc,
+                        sizeof(Pel) * wc);
+      }
     }
   }
-  code_chroma_cu(est_, ctx, n, bestMode, false);
+  if (lastWasBest) {
+    ctx = trial_ctx_;
+  } else {
+    ctx = best_ctx_;
+    for (int c = 1; c < 3; ++c)
+      for (int y = 0; y < hc; ++y)
+        std::memcpy(recon_.comp[c].row(yc + y) + xc, &best_rec_[c][y * kMaxCu], sizeof(Pel) * wc);
+  }
   return best;
 }
 
@@ -508,6 +572,7 @@ void PictureEncoder::replay(const TreeNode& n, int ch, const uint8_t*& p,
 }
 
 void PictureEncoder::code_tree(const TreeNode& root, int ch, std::vector<uint8_t>& splits) {
+  ++satd_generation_;  // the SATD cache covers one 64x64 quadrant
   ContextSet ctx = ctx_;
   decisions_.clear();
   search_node(root, ch, 0, ctx, decisions_);
