@@ -1,0 +1,82 @@
+#include "nn/split_rule.h"
+
+#include <algorithm>
+
+namespace vvc {
+
+namespace {
+
+// Sum and count of the 4-sample segments of a vertical line at column `cx` (luma, CTU-relative)
+// from row y0 to y0+h: map value of unit (i, cx/4) = its left edge.
+void vertical_line(const CtuMaps& m, int map, int cx, int y0, int h, int& sum, int& count) {
+  const int j = cx >> 2;
+  if (j <= 0 || j >= kNnMapSize) return;
+  const int i0 = y0 >> 2, i1 = std::min((y0 + h) >> 2, kNnMapSize);
+  for (int i = i0; i < i1; ++i) sum += m.at(map, i, j);
+  count += std::max(0, i1 - i0);
+}
+
+void horizontal_line(const CtuMaps& m, int map, int cy, int x0, int w, int& sum, int& count) {
+  const int i = cy >> 2;
+  if (i <= 0 || i >= kNnMapSize) return;
+  const int j0 = x0 >> 2, j1 = std::min((x0 + w) >> 2, kNnMapSize);
+  for (int j = j0; j < j1; ++j) sum += m.at(map, i, j);
+  count += std::max(0, j1 - j0);
+}
+
+}  // namespace
+
+double nn_split_score(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
+                      SplitMode mode) {
+  const int vmap = tree == TreeType::kDualChroma ? 2 : 0;
+  const int hmap = vmap + 1;
+  int sum = 0, count = 0;
+  switch (mode) {
+    case SplitMode::kNone:
+      return 1.0;
+    case SplitMode::kQt:
+      vertical_line(maps, vmap, lx + w / 2, ly, h, sum, count);
+      horizontal_line(maps, hmap, ly + h / 2, lx, w, sum, count);
+      break;
+    case SplitMode::kBtV:
+      vertical_line(maps, vmap, lx + w / 2, ly, h, sum, count);
+      break;
+    case SplitMode::kBtH:
+      horizontal_line(maps, hmap, ly + h / 2, lx, w, sum, count);
+      break;
+    case SplitMode::kTtV:
+      vertical_line(maps, vmap, lx + w / 4, ly, h, sum, count);
+      vertical_line(maps, vmap, lx + 3 * w / 4, ly, h, sum, count);
+      break;
+    case SplitMode::kTtH:
+      horizontal_line(maps, hmap, ly + h / 4, lx, w, sum, count);
+      horizontal_line(maps, hmap, ly + 3 * h / 4, lx, w, sum, count);
+      break;
+  }
+  return count ? sum / (255.0 * count) : 1.0;
+}
+
+SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
+                           SplitMask allowed, int level) {
+  level = std::clamp(level, 0, kNnMaxLevel);
+  const double t = kNnLevelThreshold[level];
+  if (level == 0 || maps.data == nullptr) return allowed;
+  SplitMask out = 0;
+  SplitMask best = 0;
+  double bestScore = -1;
+  for (int m = 0; m < kNumSplitModes; ++m) {
+    const SplitMode mode = static_cast<SplitMode>(m);
+    if (!has_split(allowed, mode)) continue;
+    const double s = nn_split_score(maps, lx, ly, w, h, tree, mode);
+    if (mode == SplitMode::kNone || s >= t) out = static_cast<SplitMask>(out | split_bit(mode));
+    if (s > bestScore) {
+      bestScore = s;
+      best = split_bit(mode);
+    }
+  }
+  // Nothing passed (only at picture boundaries, where "no split" is not allowed): the best
+  // scoring split. It passes at every lower threshold too, so the rule stays monotone.
+  return out ? out : best;
+}
+
+}  // namespace vvc

@@ -1,0 +1,44 @@
+"""A deterministic stand-in for the partition CNN (tests only): edge strength of the samples.
+
+The probability of a block boundary on the left (top) edge of a 4x4 unit grows with the mean
+absolute sample step across that edge and with the local activity of the 16x16 area, so
+textured areas get many candidate splits and flat areas few; integer arithmetic only, so it is
+the same on every machine. ``make_predictor()`` is what ``--model tests/nn_test_predictor.py``
+loads in the service.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class EdgePredictor:
+    def predict(
+        self,
+        luma: np.ndarray,
+        qp: np.ndarray,
+        slice_type: np.ndarray,
+        cue: np.ndarray | None,
+    ) -> np.ndarray:
+        x = luma.astype(np.int32)
+        n = x.shape[0]
+        dv = np.zeros_like(x)
+        dh = np.zeros_like(x)
+        dv[:, :, 1:] = np.abs(x[:, :, 1:] - x[:, :, :-1])  # step across the left edge
+        dh[:, 1:, :] = np.abs(x[:, 1:, :] - x[:, :-1, :])  # step across the top edge
+        # edge column/row of each 4x4 unit, averaged over its 4 samples
+        v = dv[:, :, ::4].reshape(n, 32, 4, 32).sum(axis=2) // 4
+        h = dh[:, ::4, :].reshape(n, 32, 32, 4).sum(axis=3) // 4
+        act = (dv + dh).reshape(n, 8, 16, 8, 16).sum(axis=(2, 4)) // 512  # 16x16 activity
+        act = np.repeat(np.repeat(act, 4, axis=1), 4, axis=2)
+        bias = (40 - qp.astype(np.int32)).reshape(n, 1, 1)  # finer partitions at low QP
+        out = np.empty((n, 4, 32, 32), dtype=np.uint8)
+        out[:, 0] = np.clip(3 * v + 4 * act + bias, 0, 255)
+        out[:, 1] = np.clip(3 * h + 4 * act + bias, 0, 255)
+        out[:, 2] = np.clip(2 * v + 2 * act + bias, 0, 255)
+        out[:, 3] = np.clip(2 * h + 2 * act + bias, 0, 255)
+        return out
+
+
+def make_predictor() -> EdgePredictor:
+    return EdgePredictor()
