@@ -30,7 +30,9 @@ std::string json_line(const FrameStats& s) {
                 "\"psnr_u\":%.4f,\"psnr_v\":%.4f,\"time_s\":%.6f}",
                 s.poc, s.slice_type, s.qp, static_cast<unsigned long long>(s.bits), s.psnr[0],
                 s.psnr[1], s.psnr[2], s.time_s);
-  return buf;
+  std::string line = buf;
+  if (s.nodes >= 0) line.insert(line.size() - 1, ",\"nodes\":" + std::to_string(s.nodes));
+  return line;
 }
 
 std::string OutFile::open(const std::string& path) {

@@ -10,9 +10,16 @@
 
 namespace vvc {
 
-// The split oracle for the whole run: the logging one when a split log is requested (one
-// file for all pictures), otherwise the exhaustive one.
+static SplitOracle* installed_oracle = nullptr;
+
+void set_split_oracle(SplitOracle* oracle) {
+  installed_oracle = oracle;
+}
+
+// The split oracle for the whole run: the installed one (set_split_oracle), else the logging
+// one when a split log is requested (one file for all pictures), else the exhaustive one.
 static SplitOracle& run_oracle(const EncoderConfig& cfg) {
+  if (installed_oracle) return *installed_oracle;
   static std::unique_ptr<SplitOracle> oracle;
   if (!oracle) {
     if (!cfg.split_log_path.empty())
@@ -42,6 +49,10 @@ bool slice_data_encoder_available() {
 #else
 
 namespace vvc {
+
+void set_split_oracle(SplitOracle* oracle) {
+  (void)oracle;
+}
 
 std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& orig,
                                        Picture& recon, const SliceParams& sp) {

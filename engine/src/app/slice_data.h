@@ -5,6 +5,7 @@
 
 #include "bitstream/params.h"
 #include "common/picture.h"
+#include "partition/split_oracle.h"
 
 namespace vvc {
 
@@ -14,6 +15,10 @@ namespace vvc {
 // byte_alignment().
 std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& orig,
                                        Picture& recon, const SliceParams& sp);
+
+// Installs the split oracle used for the following pictures (not owned; nullptr: the default
+// one, i.e. the split logger when cfg.split_log_path is set, else the exhaustive oracle).
+void set_split_oracle(SplitOracle* oracle);
 
 // False while no picture encoder is linked: the stream then has headers only (not decodable),
 // and recon is a copy of the source.
