@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,10 @@
 #include "bitstream/nal.h"
 #include "bitstream/params.h"
 #include "bitstream/sei.h"
+#include "nn/counting_oracle.h"
+#include "nn/nn_oracle.h"
+#include "nn/split_rule.h"
+#include "partition/split_oracle.h"
 
 namespace {
 
@@ -27,6 +32,8 @@ constexpr const char* kUsage =
     "         [--qp-offsets o0,o1,...] --bitstream OUT.266 [--recon RECON.yuv]\n"
     "         [--log LOG.jsonl] [--md5-sei] [--no-deblock] [--intra-period N]\n"
     "         [--split-log FILE] [--speed exhaustive]\n"
+    "         [--nn MODEL | --nn-attach NAME] [--nn-level L] [--nn-python PATH]\n"
+    "         [--nn-device cpu|cuda] [--nn-timeout-ms T] [--nn-first-timeout-ms T]\n"
     "\n"
     "Encodes 4:2:0 video as VVC (H.266) Main 10, all pictures intra (IDR).\n"
     "  --input FILE          .yuv (raw planar 4:2:0) or .y4m (size, rate and depth from its\n"
@@ -49,6 +56,15 @@ constexpr const char* kUsage =
     "                        codes every picture as IDR whatever the value)\n"
     "  --split-log FILE      write the CTU split decisions (training data) as JSON lines\n"
     "  --speed MODE          partition search mode: exhaustive\n"
+    "  --nn MODEL            prune the partition search with the CNN: starts the predictor\n"
+    "                        service (PYTHON -m vtm_accel.predictors.service) as a child\n"
+    "  --nn-attach NAME      use a running shared service instead (its segment name)\n"
+    "  --nn-level L          0 (exhaustive) .. 5 (fastest), default 2\n"
+    "  --nn-python PATH      Python for the service (default $VTM_ACCEL_PYTHON, else python3)\n"
+    "  --nn-device D         cpu (default) or cuda, for the spawned service\n"
+    "  --nn-timeout-ms T     wait per picture for the service (default 2000); on a timeout or\n"
+    "                        a dead service the rest of the encode is exhaustive\n"
+    "  --nn-first-timeout-ms T  the same for the first picture (model load; default 10000)\n"
     "  --help                this text\n"
     "Exit status: 0 success, 2 bad input or options (message on stderr), 1 internal error.\n";
 
@@ -65,6 +81,8 @@ struct Options {
   int frames = -1, frame_skip = 0, qp = -100, intra_period = 1;
   std::vector<int> qp_offsets;
   bool md5_sei = false, deblock = true, help = false;
+  NnConfig nn;
+  bool nn_level_given = false;
 };
 
 int parse_int(const std::string& flag, const std::string& v, int lo, int hi) {
@@ -160,6 +178,21 @@ Options parse_args(int argc, char** argv) {
       o.intra_period = parse_int(flag, next(), -1, 100000);  // <= 0: first picture only
     } else if (flag == "--split-log") {
       o.split_log = next();
+    } else if (flag == "--nn") {
+      o.nn.model = next();
+    } else if (flag == "--nn-attach") {
+      o.nn.attach = next();
+    } else if (flag == "--nn-level") {
+      o.nn.level = parse_int(flag, next(), 0, kNnMaxLevel);
+      o.nn_level_given = true;
+    } else if (flag == "--nn-python") {
+      o.nn.python = next();
+    } else if (flag == "--nn-device") {
+      o.nn.device = next();
+    } else if (flag == "--nn-timeout-ms") {
+      o.nn.timeout_ms = parse_int(flag, next(), 1, 3600000);
+    } else if (flag == "--nn-first-timeout-ms") {
+      o.nn.first_timeout_ms = parse_int(flag, next(), 1, 3600000);
     } else if (flag == "--speed") {
       o.speed = next();
       const bool known = std::any_of(std::begin(kSpeedModes), std::end(kSpeedModes),
@@ -176,6 +209,10 @@ Options parse_args(int argc, char** argv) {
   if (o.qp == -100) missing += " --qp";
   if (o.bitstream.empty()) missing += " --bitstream";
   if (!missing.empty()) throw UsageError{"missing required option(s):" + missing + " (see --help)"};
+  if (!o.nn.model.empty() && !o.nn.attach.empty())
+    throw UsageError{"give --nn MODEL (start a service) or --nn-attach NAME (use one), not both"};
+  if (o.nn_level_given && o.nn.model.empty() && o.nn.attach.empty())
+    throw UsageError{"--nn-level needs --nn MODEL or --nn-attach NAME"};
   return o;
 }
 
@@ -223,6 +260,23 @@ int run(const Options& opt) {
     std::fprintf(stderr,
                  "warning: no picture encoder linked yet: the stream has headers only and is "
                  "not decodable\n");
+
+  // Split oracles: exhaustive or split logger, optionally pruned by the CNN, always counted.
+  std::unique_ptr<SplitOracle> baseOracle;
+  if (!cfg.split_log_path.empty())
+    baseOracle = std::make_unique<LoggingOracle>(cfg.split_log_path);
+  else
+    baseOracle = std::make_unique<AllSplitsOracle>();
+  std::unique_ptr<NnOracle> nnOracle;
+  if (!opt.nn.model.empty() || !opt.nn.attach.empty()) {
+    nnOracle = std::make_unique<NnOracle>(opt.nn, cfg.width, cfg.height, *baseOracle);
+    if (opt.nn.level > 0) nnOracle->start();
+  }
+  CountingOracle counter(nnOracle ? static_cast<SplitOracle&>(*nnOracle) : *baseOracle);
+  set_split_oracle(&counter);
+  struct Uninstall {
+    ~Uninstall() { set_split_oracle(nullptr); }
+  } uninstall;
 
   Picture orig(cfg.width, cfg.height);
   Picture rec(cfg.width, cfg.height);
@@ -275,6 +329,7 @@ int run(const Options& opt) {
       sumPsnr[c] += st.psnr[c];
     }
     st.time_s = secs;
+    st.nodes = static_cast<int64_t>(counter.take_nodes());
     if (log.is_open()) {
       const std::string line = json_line(st) + "\n";
       if (!log.write(line.data(), line.size())) {
@@ -287,6 +342,10 @@ int run(const Options& opt) {
     std::fprintf(stderr, "error: closing an output file failed\n");
     return 1;
   }
+  if (nnOracle && opt.nn.level > 0)
+    std::fprintf(stderr, "nn: level %d, %d of %d pictures pruned by the CNN%s\n", opt.nn.level,
+                 nnOracle->pictures_predicted(), opt.frames,
+                 nnOracle->fell_back() ? " (fell back to exhaustive search)" : "");
   std::printf("coded %d frames (%dx%d), %llu bytes, mean PSNR Y %.4f U %.4f V %.4f dB\n",
               opt.frames, cfg.src_width, cfg.src_height,
               static_cast<unsigned long long>(totalBytes), sumPsnr[0] / opt.frames,
