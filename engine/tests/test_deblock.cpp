@@ -98,6 +98,10 @@ void test_luma_known() {
     vvc::deblock_picture(s.pic, s.grid, s.params);
     const int want[8] = {300, 305, 310, 315, 325, 330, 335, 340};
     for (int i = 0; i < 8; ++i) CHECK_EQ(s.pic.comp[0].at(28 + i, 5), want[i]);
+    // Symmetric: p_i' - 300 == 340 - q_i' on every row.
+    for (int y = 0; y < 64; ++y)
+      for (int i = 0; i < 4; ++i)
+        CHECK_EQ(s.pic.comp[0].at(31 - i, y) + s.pic.comp[0].at(32 + i, y), 640);
   }
   {
     // 8x8 TBs, step 300 | 360: |p0 - q0| = 60 >= 53 -> weak filter:
@@ -133,6 +137,9 @@ void test_luma_known() {
     const int want[16] = {300, 302, 304, 307, 310, 313, 316, 318,
                           322, 324, 327, 330, 333, 336, 338, 340};
     for (int i = 0; i < 16; ++i) CHECK_EQ(s.pic.comp[0].at(56 + i, 9), want[i]);
+    for (int y = 0; y < 64; ++y)
+      for (int i = 0; i < 8; ++i)
+        CHECK_EQ(s.pic.comp[0].at(63 - i, y) + s.pic.comp[0].at(64 + i, y), 640);
   }
   {
     // Horizontal edge on the CTB row boundary y = 128 with 32x32 TBs: the P side is limited
