@@ -5,14 +5,28 @@ absolute sample step across that edge and with the local activity of the 16x16 a
 textured areas get many candidate splits and flat areas few; integer arithmetic only, so it is
 the same on every machine. ``make_predictor()`` is what ``--model tests/nn_test_predictor.py``
 loads in the service.
+
+Fault injection for the service tests (environment variables of the service process):
+``NN_TEST_DIE_AT=K`` -- the service kills itself (SIGKILL) on its K-th request;
+``NN_TEST_SLEEP_AT=K`` -- it sleeps 60 s on its K-th request (a hung service);
+``NN_TEST_BURN_S=S`` -- make_predictor() burns S seconds of CPU (CPU accounting checks).
 """
 
 from __future__ import annotations
+
+import os
+import signal
+import time
 
 import numpy as np
 
 
 class EdgePredictor:
+    def __init__(self) -> None:
+        self.calls = 0
+        self.die_at = int(os.environ.get("NN_TEST_DIE_AT", "0"))
+        self.sleep_at = int(os.environ.get("NN_TEST_SLEEP_AT", "0"))
+
     def predict(
         self,
         luma: np.ndarray,
@@ -20,6 +34,11 @@ class EdgePredictor:
         slice_type: np.ndarray,
         cue: np.ndarray | None,
     ) -> np.ndarray:
+        self.calls += 1
+        if self.calls == self.die_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        if self.calls == self.sleep_at:
+            time.sleep(60)
         x = luma.astype(np.int32)
         n = x.shape[0]
         dv = np.zeros_like(x)
@@ -41,4 +60,8 @@ class EdgePredictor:
 
 
 def make_predictor() -> EdgePredictor:
+    burn = float(os.environ.get("NN_TEST_BURN_S", "0"))
+    t0 = time.process_time()
+    while time.process_time() - t0 < burn:
+        pass
     return EdgePredictor()

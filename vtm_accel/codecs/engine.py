@@ -15,8 +15,13 @@ Command (argv, no shell)::
 spec: ``engine:speed=exhaustive,nn=MODEL,level=2,md5-sei`` gives
 ``--speed exhaustive --nn MODEL --level 2 --md5-sei`` (each ``key=value`` -> ``--key value``,
 each bare word -> ``--word``; ``_`` in keys becomes ``-``; ``bin=PATH`` picks the binary).
-The JSON-lines log (one object per picture: poc, slice_type, qp, bits, psnr_y/u/v, time_s) is
-read into ``extra["pictures"]`` with ``extra["bits"]`` (sum).
+The JSON-lines log (one object per picture: poc, slice_type, qp, bits, psnr_y/u/v, time_s,
+nodes) is read into ``extra["pictures"]`` with ``extra["bits"]`` (sum).
+
+CNN acceleration: ``engine:nn=MODEL,nn-level=2`` gives ``--nn MODEL --nn-level 2``; the engine
+starts the predictor service (``python -m vtm_accel.predictors.service``) as its own child and
+reaps it, so the measured CPU time of the process tree includes it. The service runs with this
+interpreter (``VTM_ACCEL_PYTHON=sys.executable``) and finds this package (``PYTHONPATH``).
 
 Public API: ``find_engine(repo_root=None) -> Path``, ``read_engine_log(path) -> list[dict]``,
 ``class EngineEncoder(binary=None, options=None, flags=(), repo_root=None)`` with ``argv(job,
@@ -28,6 +33,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -119,13 +125,27 @@ class EngineEncoder:
         argv += [f"--{f}" for f in self.flags]
         return argv
 
+    def env(self) -> dict[str, str] | None:
+        """The engine's environment: what a spawned predictor service needs (None: inherit)."""
+        if "nn" not in self.options:
+            return None
+        env = dict(os.environ)
+        env.setdefault("VTM_ACCEL_PYTHON", sys.executable)
+        pkg_parent = str(Path(__file__).resolve().parents[2])
+        paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+        if pkg_parent not in paths:
+            env["PYTHONPATH"] = os.pathsep.join([pkg_parent, *paths])
+        return env
+
     def encode(self, job: EncodeJob, timeout_s: float | None = None) -> EncodeResult:
         if job.qp_fraction:
             raise HarnessError("the engine takes integer QPs only (qp_fraction must be 0)")
         paths = output_paths(job)
         for p in (paths.bitstream, paths.recon, paths.jsonl):
             p.unlink(missing_ok=True)
-        stats = run_timed(self.argv(job, paths), paths.log, core=job.core, timeout_s=timeout_s)
+        stats = run_timed(
+            self.argv(job, paths), paths.log, core=job.core, timeout_s=timeout_s, env=self.env()
+        )
         if not paths.bitstream.is_file() or paths.bitstream.stat().st_size == 0:
             raise HarnessError(f"the engine wrote no bitstream (log: {paths.log})")
         pictures = read_engine_log(paths.jsonl)

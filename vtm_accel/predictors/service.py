@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import functools
 import importlib.util
 import inspect
 import os
@@ -51,7 +52,7 @@ class Predictor(Protocol):
     ) -> np.ndarray: ...
 
 
-def load_model(path: str, device: str = "cpu") -> Predictor:
+def load_model(path: str, device: str = "cpu", threads: int = 1) -> Predictor:
     """A predictor from a model file (NN-MODEL's format) or a ``.py`` file with make_predictor()."""
     if path.endswith(".py"):
         spec = importlib.util.spec_from_file_location("vtm_accel_user_predictor", path)
@@ -60,12 +61,13 @@ def load_model(path: str, device: str = "cpu") -> Predictor:
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)
         make = mod.make_predictor
-        kwargs = {"device": device} if "device" in inspect.signature(make).parameters else {}
-        return make(**kwargs)
-    from vtm_accel.predictors.model import load_predictor  # torch is imported there, lazily
+    else:
+        from vtm_accel.predictors.model import load_predictor  # imports torch (lazily here)
 
-    kwargs = {"device": device} if "device" in inspect.signature(load_predictor).parameters else {}
-    return load_predictor(Path(path), **kwargs)
+        make = functools.partial(load_predictor, Path(path))
+    wanted = {"device": device, "threads": threads}
+    params = inspect.signature(make).parameters
+    return make(**{k: v for k, v in wanted.items() if k in params})
 
 
 @dataclass
@@ -293,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
             print(name, flush=True)
             if args.name_file:
                 args.name_file.write_text(name + "\n")
-        svc.predictor = load_model(args.model, args.device)
+        svc.predictor = load_model(args.model, args.device, args.threads)
         if "torch" in sys.modules:
             sys.modules["torch"].set_num_threads(max(1, args.threads))
         return svc.run()
