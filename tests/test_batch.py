@@ -200,3 +200,12 @@ def test_dask_cluster_gives_same_results(tmp_path: Path, clip: VideoInfo) -> Non
         True,
         False,
     )
+
+
+def test_dask_unreachable_scheduler_is_a_clear_error() -> None:
+    pytest.importorskip("distributed")
+    from vtm_accel.batch.dask import run_dask
+    from vtm_accel.codecs.base import HarnessError
+
+    with pytest.raises(HarnessError, match="cannot reach the Dask scheduler.*--scheduler"):
+        run_dask(_square, [1], "tcp://127.0.0.1:1", connect_timeout_s=2)
