@@ -5,9 +5,9 @@
 #
 #   engine/tests/e2e_bitstream.sh [ENGINE] [INPUT [FRAMES [QP [extra engine options...]]]]
 #
-# ENGINE defaults to engine/build/vtm-accel-engine (run from the repo root); INPUT defaults to a 2-frame 10-bit clip decoded
-# from /work/shared/data/basketballpass_416x240_50_10bit.266 (.yuv inputs need W/H via
-# E2E_WIDTH/E2E_HEIGHT/E2E_DEPTH). Exit 0 when every check passes.
+# ENGINE defaults to engine/build/vtm-accel-engine (run from the repo root); INPUT defaults
+# to a 2-frame 10-bit clip decoded from /work/shared/data/basketballpass_416x240_50_10bit.266
+# (.yuv inputs need W/H via E2E_WIDTH/E2E_HEIGHT/E2E_DEPTH). Exit 0 when every check passes.
 set -euo pipefail
 
 ENGINE=${1:-engine/build/vtm-accel-engine}
