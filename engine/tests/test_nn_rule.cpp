@@ -1,0 +1,127 @@
+// The CNN split decision rule (nn/split_rule.h): known scores on hand-made maps, thresholds,
+// map selection per tree, the boundary fallback, and monotonicity over levels on random maps.
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "check.h"
+#include "nn/split_rule.h"
+
+using namespace vvc;
+
+namespace {
+
+struct Maps {
+  std::vector<uint8_t> v = std::vector<uint8_t>(kNnNumMaps * kNnMapSize * kNnMapSize, 0);
+  uint8_t& at(int m, int i, int j) { return v[(m * kNnMapSize + i) * kNnMapSize + j]; }
+  CtuMaps view() const { return CtuMaps{v.data()}; }
+};
+
+bool near(double a, double b) {
+  return a > b - 1e-12 && a < b + 1e-12;
+}
+
+void test_scores() {
+  Maps m;
+  // Node (32, 64, 32, 16) in the CTU: BT_V line at x = 48 (column 12), rows 16..19.
+  for (int i = 16; i < 20; ++i) m.at(0, i, 12) = 255;
+  m.at(0, 16, 12) = 51;  // one segment at 0.2
+  const CtuMaps v = m.view();
+  CHECK(near(nn_split_score(v, 32, 64, 32, 16, TreeType::kDualLuma, SplitMode::kBtV),
+             (51 + 3 * 255) / (255.0 * 4)));
+  // BT_H: horizontal line at y = 72 (row 18), columns 8..15: all zero.
+  CHECK(near(nn_split_score(v, 32, 64, 32, 16, TreeType::kDualLuma, SplitMode::kBtH), 0.0));
+  for (int j = 8; j < 16; ++j) m.at(1, 18, j) = 102;  // 0.4
+  CHECK(near(nn_split_score(v, 32, 64, 32, 16, TreeType::kDualLuma, SplitMode::kBtH), 0.4));
+  // QT: mean over both lines (4 vertical + 8 horizontal segments).
+  CHECK(near(nn_split_score(v, 32, 64, 32, 16, TreeType::kDualLuma, SplitMode::kQt),
+             (51 + 3 * 255 + 8 * 102) / (255.0 * 12)));
+  // TT_V: verticals at x = 40 and 56 (columns 10, 14): zero; then one of them full.
+  CHECK(near(nn_split_score(v, 32, 64, 32, 16, TreeType::kDualLuma, SplitMode::kTtV), 0.0));
+  for (int i = 16; i < 20; ++i) m.at(0, i, 14) = 255;
+  CHECK(near(nn_split_score(v, 32, 64, 32, 16, TreeType::kDualLuma, SplitMode::kTtV), 0.5));
+  // TT_H: horizontals at y = 68 and 76 (rows 17, 19).
+  for (int j = 8; j < 16; ++j) m.at(1, 17, j) = 255;
+  CHECK(near(nn_split_score(v, 32, 64, 32, 16, TreeType::kDualLuma, SplitMode::kTtH), 0.5));
+  CHECK(near(nn_split_score(v, 32, 64, 32, 16, TreeType::kDualLuma, SplitMode::kNone), 1.0));
+  // The chroma tree reads maps 2 and 3 (all zero here); the single tree reads maps 0 and 1.
+  CHECK(near(nn_split_score(v, 32, 64, 32, 16, TreeType::kDualChroma, SplitMode::kBtV), 0.0));
+  CHECK(near(nn_split_score(v, 32, 64, 32, 16, TreeType::kSingle, SplitMode::kBtH), 0.4));
+  m.at(2, 16, 12) = 255;
+  CHECK(near(nn_split_score(v, 32, 64, 32, 16, TreeType::kDualChroma, SplitMode::kBtV), 0.25));
+}
+
+void test_thresholds() {
+  Maps m;
+  // 64x64 node at (0, 0): BT_V line column 8 rows 0..15 at 0.10, BT_H row 8 at 0.05.
+  for (int i = 0; i < 16; ++i) m.at(0, i, 8) = 26;  // 26/255 = 0.102
+  for (int j = 0; j < 16; ++j) m.at(1, 8, j) = 13;  // 0.051
+  const CtuMaps v = m.view();
+  const SplitMask all = kAllSplits;
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, 0), all);
+  const SplitMask none = split_bit(SplitMode::kNone);
+  const SplitMask bv = split_bit(SplitMode::kBtV), bh = split_bit(SplitMode::kBtH);
+  const SplitMask qt = split_bit(SplitMode::kQt);
+  // QT score = (16*26 + 16*13) / (255*32) = 0.0765.
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, 1), none | bv | bh | qt);
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, 2), none | bv);
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, 3), none);
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, 5), none);
+  // Exactly at the threshold counts as tried: 0.25 * 255 is not an integer, 0.40 * 255 = 102.
+  Maps e;
+  for (int i = 0; i < 16; ++i) e.at(0, i, 8) = 102;
+  CHECK(has_split(nn_splits_to_try(e.view(), 0, 0, 64, 64, TreeType::kDualLuma, all, 5),
+                  SplitMode::kBtV));
+  // Only what is allowed is ever returned.
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, none | bh, 1), none | bh);
+  // Boundary node ("no split" not allowed), nothing passes: the best-scoring allowed split.
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, qt | bh | bv, 5), bv);
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, qt | bh, 5), qt);
+  Maps z;  // all zero: ties go to the lowest mode number
+  CHECK_EQ(nn_splits_to_try(z.view(), 0, 0, 64, 64, TreeType::kDualLuma, bh | bv, 4), bh);
+  // Thresholds rise with the level.
+  for (int l = 1; l <= kNnMaxLevel; ++l) CHECK(kNnLevelThreshold[l] > kNnLevelThreshold[l - 1]);
+}
+
+// At every node, a higher level tries a subset of what a lower level tries.
+void test_monotone_random() {
+  std::mt19937 rng(7);
+  Maps m;
+  int checked = 0;
+  for (int round = 0; round < 20; ++round) {
+    for (uint8_t& x : m.v) x = static_cast<uint8_t>(rng() % 256 < 200 ? rng() % 60 : rng() % 256);
+    const CtuMaps v = m.view();
+    for (int log2w = 2; log2w <= 6; ++log2w) {
+      for (int log2h = 2; log2h <= 6; ++log2h) {
+        const int w = 1 << log2w, h = 1 << log2h;
+        for (int k = 0; k < 8; ++k) {
+          const int x = static_cast<int>(rng() % (128 / w)) * w;
+          const int y = static_cast<int>(rng() % (128 / h)) * h;
+          const SplitMask allowed = static_cast<SplitMask>(rng() % 64);
+          const TreeType t = rng() % 2 ? TreeType::kDualLuma : TreeType::kDualChroma;
+          SplitMask prev = nn_splits_to_try(v, x, y, w, h, t, allowed, 0);
+          CHECK_EQ(prev, allowed);
+          for (int l = 1; l <= kNnMaxLevel; ++l) {
+            const SplitMask cur = nn_splits_to_try(v, x, y, w, h, t, allowed, l);
+            CHECK_EQ(cur & ~prev, 0);     // never more
+            CHECK_EQ(cur & ~allowed, 0);  // never outside the allowed set
+            CHECK(cur != 0 || allowed == 0);
+            if (has_split(allowed, SplitMode::kNone)) CHECK(has_split(cur, SplitMode::kNone));
+            prev = cur;
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  CHECK(checked == 20 * 25 * 8 * 5);
+}
+
+}  // namespace
+
+int main() {
+  test_scores();
+  test_thresholds();
+  test_monotone_random();
+  TEST_MAIN_END();
+}
