@@ -1,0 +1,131 @@
+"""Split CNN data and training: tree replay known answers, decision rule, training end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vtm_accel.predictors.tree import (
+    INTRA_LUMA,
+    Node,
+    Picture,
+    ReplayError,
+    Split,
+    boundary_maps,
+    choosable,
+    ctu_roots,
+    replay_tree,
+    rule_modes,
+    search_cost,
+    split_score,
+    valid_units,
+)
+
+
+def _lines(vert: list[tuple[int, int, int]], horz: list[tuple[int, int, int]]) -> np.ndarray:
+    """Expected maps from explicit lines: vertical (col, row0, row1), horizontal (row, col0, col1)
+    in 4x4 units, end exclusive; the CTU's left column and top row added."""
+    m = np.zeros((2, 32, 32), np.uint8)
+    for c, r0, r1 in vert:
+        m[0, r0:r1, c] = 1
+    for r, c0, c1 in horz:
+        m[1, r, c0:c1] = 1
+    m[0, :, 0] = 1
+    m[1, 0, :] = 1
+    return m
+
+
+def test_replay_full_ctu_known_maps() -> None:
+    pic = Picture(128, 128)
+    # implicit QT; quadrant 0 not split; quadrant 1: QT -> [none, BT_V(none, none),
+    # TT_H(none, none, none), none]; quadrants 2, 3 not split.
+    splits = [1, 0, 1, 0, 3, 0, 0, 4, 0, 0, 0, 0, 0, 0]
+    tree = replay_tree(splits, 0, 0, pic, slice_type=2)
+    assert len(tree.nodes) == len(splits) - 1
+    got = boundary_maps(tree, 0, 0)
+    want = _lines(
+        vert=[(16, 0, 32), (24, 0, 16), (28, 0, 8)],
+        horz=[(16, 0, 32), (8, 16, 32), (10, 16, 24), (14, 16, 24)],
+    )
+    np.testing.assert_array_equal(got, want)
+
+
+def test_replay_picture_boundary_known_maps() -> None:
+    # 72x72 picture: the CTU's quadrants 1-3 cross the picture edge; nodes outside are skipped.
+    pic = Picture(72, 72)
+    splits = [1, 0]  # implicit QT, quadrant 0 none
+    splits += [1, 3, 3, 0, 1, 1, 0, 0, 1, 0, 0]  # quadrant 1 (x 64..127, 8 columns inside)
+    splits += [1, 2, 2, 0, 2, 2, 0]  # quadrant 2 (y 64..127, 8 rows inside)
+    splits += [1, 1, 1, 0]  # quadrant 3 (both edges)
+    tree = replay_tree(splits, 0, 0, pic, slice_type=2)
+    got = boundary_maps(tree, 0, 0)
+    v = valid_units(0, 0, pic)
+    assert v.sum() == 18 * 18
+    want = _lines(
+        vert=[(16, 0, 18), (8, 16, 18)],
+        horz=[(16, 0, 18), (8, 16, 18), (10, 16, 18), (12, 16, 18), (14, 16, 18)],
+    )
+    np.testing.assert_array_equal(got * v, want * v)
+
+
+def test_replay_rejects_wrong_lists() -> None:
+    pic = Picture(128, 128)
+    with pytest.raises(ReplayError):  # BT is not allowed at 64x64 in intra luma (max BT 32)
+        replay_tree([1, 3, 0, 0, 0, 0, 0], 0, 0, pic, slice_type=2)
+    with pytest.raises(ReplayError):  # too short
+        replay_tree([1, 0, 0, 0], 0, 0, pic, slice_type=2)
+    with pytest.raises(ReplayError):  # left over entries
+        replay_tree([1, 0, 0, 0, 0, 0], 0, 0, pic, slice_type=2)
+    with pytest.raises(ReplayError):  # "none" outside the picture is not choosable
+        replay_tree([1, 0, 0], 0, 0, Picture(72, 64), slice_type=2)
+
+
+def test_rule_scores_and_pruning() -> None:
+    pic = Picture(128, 128)
+    prob = np.zeros((2, 32, 32), np.float32)
+    prob[0, 0:16, 8] = 1.0  # a vertical line through the middle of the first quadrant
+    valid = valid_units(0, 0, pic)
+    root = ctu_roots(0, 0, pic, True, False)[0]
+    assert split_score(prob, valid, root, Split.QT, 0, 0) == pytest.approx(0.5)
+    kids = {Node(0, 0, 32, 32, 2, 0, 0, 0, Split.QT)}
+    n = next(iter(kids))
+    assert split_score(prob, valid, n, Split.BT_V, 0, 0) == pytest.approx(0.0)
+    prob[0, 0:8, 4] = 1.0
+    assert split_score(prob, valid, n, Split.BT_V, 0, 0) == pytest.approx(1.0)
+    assert split_score(prob, valid, n, Split.BT_H, 0, 0) == pytest.approx(0.0)
+    # QT: its vertical half-line is all 1, its horizontal one all 0 -> 0.5.
+    assert rule_modes(prob, valid, n, pic, INTRA_LUMA, 0.6, 0, 0) == {Split.NONE, Split.BT_V}
+    modes = rule_modes(prob, valid, n, pic, INTRA_LUMA, 0.3, 0, 0)
+    assert modes == {Split.NONE, Split.BT_V, Split.QT}
+    assert rule_modes(prob, valid, n, pic, INTRA_LUMA, 0.0, 0, 0) == choosable(n, pic, INTRA_LUMA)
+    full = search_cost([root], pic, INTRA_LUMA, lambda node, ch: ch)
+    none_only = search_cost([root], pic, INTRA_LUMA, lambda node, ch: {Split.NONE})
+    assert none_only == 64 * 64 and full > 20 * none_only
+
+
+def test_train_command_tiny(tmp_path: Path, engine_exe: Path) -> None:
+    from vtm_accel.predictors.model import load_predictor
+    from vtm_accel.predictors.train import main
+
+    out = tmp_path / "w" / "split_cnn.pt"
+    rc = main(["all", "--tiny", "--work", str(tmp_path / "work"), "--out", str(out),
+               "--engine", str(engine_exe)])  # fmt: skip
+    assert rc == 0
+    assert out.exists() and out.stat().st_size < 1_000_000
+    rec = json.loads(out.with_suffix(".json").read_text())
+    assert rec["training"]["epochs"] == 1
+    assert rec["data"]["entries"] and rec["git_commit"]
+    assert set(rec["metrics"]["cnn"]["maps"]) == {"luma_v", "luma_h", "chroma_v", "chroma_h"}
+    assert len(rec["metrics"]["cnn"]["rule"]) == 6 and "baseline" in rec["metrics"]
+    assert list((tmp_path / "work" / "data" / "train").glob("*_qp32.npz"))
+
+    pred = load_predictor(out)
+    rng = np.random.default_rng(0)
+    luma = rng.integers(0, 1024, (3, 128, 128), dtype=np.uint16)
+    maps = pred.predict(luma, np.array([22, 32, 37]), np.array([2, 2, 1]), None)
+    assert maps.shape == (3, 4, 32, 32) and maps.dtype == np.uint8
+    assert (maps[:, 0, :, 0] == 255).all() and (maps[:, 1, 0, :] == 255).all()
+    assert (maps[:2, 0, :, 16] == 255).all()  # implicit 64x64 lines of I slices

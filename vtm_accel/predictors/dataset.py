@@ -1,0 +1,361 @@
+"""Training data for the split CNN: clips -> engine split logs -> per-CTU examples (.npz).
+
+Format: docs/dataset.md. One ``.npz`` file per (clip, QP) encode holds, per CTU: the source luma
+(10-bit, edge-replicated beyond the picture), QP, slice type, the temporal cue, the target
+boundary maps (what the exhaustive search chose, see ``tree.boundary_maps``), the valid-unit mask
+and the raw split lists (for replaying the decision rule offline).
+
+Public API:
+- ``ClipSpec`` / ``find_real_clips(data_dir)`` / ``photo_clips(n, width, height)``
+- ``load_clip(spec, frames) -> list[Frame]`` (10-bit frames; FFmpeg decodes compressed clips)
+- ``ctu_luma(y, pic_w, pic_h) -> [N, 128, 128]`` CTUs in raster order, edge-replicated
+- ``temporal_cue(cur, prev)`` the inter pictures' cue plane
+- ``examples_from_log(log_path, frames, width, height) -> Examples``
+- ``Examples.save(path)`` / ``Examples.load(path)`` / ``concat(list)``
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+
+from vtm_accel.codecs.base import HarnessError
+from vtm_accel.io import Frame
+from vtm_accel.predictors.tree import (
+    CTU,
+    GRID,
+    boundary_maps,
+    coded_size,
+    replay_tree,
+    valid_units,
+)
+
+SLICE_TYPES = {"B": 0, "P": 1, "I": 2}
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    """A source clip: a real file, or a scikit-image photo panned across the frame."""
+
+    name: str
+    path: Path | None = None  # real clip (any format FFmpeg reads, or raw .yuv named WxH)
+    photo: str | None = None  # skimage.data image name when path is None
+    width: int = 0  # output (crop) size; 0 = the clip's own size
+    height: int = 0
+    crop_x: int = 0
+    crop_y: int = 0
+    pan: tuple[int, int] = (3, 1)
+
+
+# Small real clips for data generation (names in ../shared/data), with a crop of the larger ones.
+DEFAULT_REAL = (
+    ("basketballpass_416x240_50_10bit.266", 416, 240, 0, 0),
+    ("racehorses_416x240_30_10bit.266", 416, 240, 0, 0),
+    ("bqmall_832x480_60_10bit.266", 416, 240, 208, 120),
+    ("partyscene_832x480_50_10bit.266", 416, 240, 208, 120),
+    ("kimono_1920x1080_24_10bit.266", 416, 240, 752, 420),
+    ("marketplace_1920x1080_60_10bit.266", 416, 240, 752, 420),
+    ("bus_cif_352x288_30.yuv", 352, 288, 0, 0),
+    ("parkpath_runners_1280x720_25_10bit.266", 416, 240, 432, 240),
+    ("sintel_1920x1080_24_10bit.266", 416, 240, 752, 420),
+)
+# Held out from training (evaluation and benchmark clips).
+HELD_OUT = ("blowingbubbles_416x240_50_10bit.266", "bqsquare_416x240_60_10bit.266")
+
+PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "immunohistochemistry", "colorwheel")
+
+
+def find_real_clips(data_dir: Path | None, held_out: bool = False) -> list[ClipSpec]:
+    """The default real clips present in data_dir (training set, or the held-out set)."""
+    if data_dir is None or not data_dir.is_dir():
+        return []
+    out = []
+    if held_out:
+        for name in HELD_OUT:
+            if (data_dir / name).exists():
+                out.append(ClipSpec(Path(name).stem, data_dir / name))
+        return out
+    for name, w, h, cx, cy in DEFAULT_REAL:
+        p = data_dir / name
+        if p.exists():
+            out.append(ClipSpec(p.stem.split("_")[0], p, None, w, h, cx, cy))
+    return out
+
+
+def photo_clips(n: int, width: int = 416, height: int = 240) -> list[ClipSpec]:
+    pans = ((3, 1), (-2, 2), (4, -1), (1, 3), (-3, -2), (2, 0))
+    return [
+        ClipSpec(
+            f"photo-{PHOTOS[i % len(PHOTOS)]}",
+            None,
+            PHOTOS[i % len(PHOTOS)],
+            width,
+            height,
+            pan=pans[i % len(pans)],
+        )
+        for i in range(n)
+    ]
+
+
+def _rgb_to_frame10(rgb: np.ndarray) -> Frame:
+    """BT.709 limited range, 10-bit, 4:2:0 (2x2 average)."""
+    kr, kb = 0.2126, 0.0722
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    y = kr * r + (1 - kr - kb) * g + kb * b
+    cb = (b - y) / (2 * (1 - kb))
+    cr = (r - y) / (2 * (1 - kr))
+
+    def sub(c: np.ndarray) -> np.ndarray:
+        return 0.25 * (c[0::2, 0::2] + c[1::2, 0::2] + c[0::2, 1::2] + c[1::2, 1::2])
+
+    def q(v: np.ndarray) -> np.ndarray:
+        return np.clip(np.rint(v * 4), 0, 1023).astype(np.uint16)
+
+    return Frame(q(16 + 219 * y), q(128 + 224 * sub(cb)), q(128 + 224 * sub(cr)))
+
+
+def _photo_frames(spec: ClipSpec, frames: int) -> list[Frame]:
+    from skimage import data
+    from skimage.transform import resize
+
+    rgb = getattr(data, spec.photo or "astronaut")()
+    if rgb.ndim == 2:
+        rgb = np.stack([rgb] * 3, axis=-1)
+    rgb = rgb[..., :3].astype(np.float64) / 255.0
+    dx, dy = spec.pan
+    need_w, need_h = spec.width + abs(dx) * frames, spec.height + abs(dy) * frames
+    h, w = rgb.shape[:2]
+    scale = max(need_w / w, need_h / h, 1.0)
+    if scale > 1.0:
+        rgb = resize(rgb, (int(np.ceil(h * scale)), int(np.ceil(w * scale))), order=1)
+    out = []
+    for i in range(frames):
+        x0 = dx * i if dx >= 0 else -dx * (frames - 1 - i)
+        y0 = dy * i if dy >= 0 else -dy * (frames - 1 - i)
+        out.append(_rgb_to_frame10(rgb[y0 : y0 + spec.height, x0 : x0 + spec.width]))
+    return out
+
+
+def _probe_size(path: Path) -> tuple[int, int]:
+    from vtm_accel.io import parse_video_name
+
+    info = parse_video_name(path.name)
+    if info.width and info.height:
+        return info.width, info.height
+    raise HarnessError(f"{path}: cannot tell the picture size from the name")
+
+
+def load_clip(spec: ClipSpec, frames: int, stride: int = 1) -> list[Frame]:
+    """``frames`` pictures (0, stride, 2*stride, ...) of a clip as 10-bit 4:2:0 frames, cropped."""
+    if spec.path is None:
+        return _photo_frames(spec, frames * stride)[::stride]
+    import imageio_ffmpeg
+
+    w0, h0 = _probe_size(spec.path)
+    w = spec.width or w0
+    h = spec.height or h0
+    args = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-nostdin"]
+    if spec.path.suffix == ".yuv":
+        args += ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{w0}x{h0}"]
+    args += ["-i", str(spec.path)]
+    vf = f"select=not(mod(n\\,{stride}))," if stride > 1 else ""
+    vf += f"crop={w}:{h}:{spec.crop_x}:{spec.crop_y}"
+    args += ["-vf", vf, "-frames:v", str(frames), "-pix_fmt", "yuv420p10le", "-f", "rawvideo", "-"]
+    raw = subprocess.run(args, capture_output=True, check=False)
+    if raw.returncode != 0:
+        raise HarnessError(f"ffmpeg could not decode {spec.path}: {raw.stderr.decode()[-400:]}")
+    buf = np.frombuffer(raw.stdout, np.uint16)
+    cw, ch = (w + 1) // 2, (h + 1) // 2
+    fs = w * h + 2 * cw * ch
+    n = len(buf) // fs
+    if n == 0:
+        raise HarnessError(f"ffmpeg returned no frames for {spec.path}")
+    out = []
+    for i in range(n):
+        f = buf[i * fs : (i + 1) * fs]
+        y = f[: w * h].reshape(h, w)
+        u = f[w * h : w * h + cw * ch].reshape(ch, cw)
+        v = f[w * h + cw * ch :].reshape(ch, cw)
+        out.append(Frame(y.copy(), u.copy(), v.copy()))
+    return out
+
+
+def ctu_luma(y: np.ndarray, width: int, height: int) -> np.ndarray:
+    """uint16 [N, 128, 128]: the CTUs of a luma plane in raster order, edge-replicated."""
+    nx, ny = -(-width // CTU), -(-height // CTU)
+    p = np.pad(y[:height, :width], ((0, ny * CTU - height), (0, nx * CTU - width)), mode="edge")
+    return p.reshape(ny, CTU, nx, CTU).transpose(0, 2, 1, 3).reshape(ny * nx, CTU, CTU)
+
+
+def temporal_cue(cur: np.ndarray, prev: np.ndarray | None) -> np.ndarray:
+    """The inter pictures' cue: |cur - prev| of the co-located 10-bit luma (zeros for intra)."""
+    if prev is None:
+        return np.zeros_like(cur, dtype=np.uint16)
+    return np.abs(cur.astype(np.int32) - prev.astype(np.int32)).astype(np.uint16)
+
+
+@dataclass
+class Examples:
+    """Per-CTU examples (arrays share the first axis N), see docs/dataset.md."""
+
+    luma: np.ndarray  # uint16 [N,128,128]
+    cue: np.ndarray  # uint16 [N,128,128] (zeros for intra CTUs)
+    qp: np.ndarray  # int16 [N]
+    slice_type: np.ndarray  # uint8 [N] 0 B, 1 P, 2 I
+    poc: np.ndarray  # int32 [N]
+    ctu_x: np.ndarray  # int32 [N]
+    ctu_y: np.ndarray  # int32 [N]
+    pic_w: np.ndarray  # int32 [N] coded width
+    pic_h: np.ndarray  # int32 [N] coded height
+    target: np.ndarray  # uint8 [N,4,32,32] 0/1
+    valid: np.ndarray  # bool [N,32,32]
+    splits_luma: np.ndarray  # uint8 concatenated split lists
+    off_luma: np.ndarray  # int64 [N+1]
+    splits_chroma: np.ndarray
+    off_chroma: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.qp.shape[0])
+
+    def split_list(self, i: int, chroma: bool) -> list[int]:
+        s, o = (
+            (self.splits_chroma, self.off_chroma) if chroma else (self.splits_luma, self.off_luma)
+        )
+        return [int(v) for v in s[o[i] : o[i + 1]]]
+
+    def save(self, path: Path) -> None:
+        arrays = {f.name: getattr(self, f.name) for f in fields(self)}
+        np.savez_compressed(path, format_version=np.int32(FORMAT_VERSION), **arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> Examples:
+        with np.load(path) as z:
+            return cls(**{f.name: z[f.name] for f in fields(cls)})
+
+    def subset(self, idx: np.ndarray) -> Examples:
+        lists = [(self.split_list(int(i), False), self.split_list(int(i), True)) for i in idx]
+        sl, ol = _pack([a for a, _ in lists])
+        sc, oc = _pack([b for _, b in lists])
+        kw = {
+            f.name: getattr(self, f.name)[idx]
+            for f in fields(self)
+            if f.name not in ("splits_luma", "off_luma", "splits_chroma", "off_chroma")
+        }
+        return Examples(**kw, splits_luma=sl, off_luma=ol, splits_chroma=sc, off_chroma=oc)
+
+
+def _pack(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    off = np.zeros(len(lists) + 1, np.int64)
+    off[1:] = np.cumsum([len(v) for v in lists])
+    flat = np.fromiter((v for s in lists for v in s), np.uint8, count=int(off[-1]))
+    return flat, off
+
+
+def concat(parts: list[Examples]) -> Examples:
+    if len(parts) == 1:
+        return parts[0]
+    kw = {}
+    for f in fields(Examples):
+        if f.name in ("off_luma", "off_chroma"):
+            continue
+        kw[f.name] = np.concatenate([getattr(p, f.name) for p in parts])
+    for name, flat in (("off_luma", "splits_luma"), ("off_chroma", "splits_chroma")):
+        offs, base = [np.zeros(1, np.int64)], 0
+        for p in parts:
+            o = getattr(p, name)
+            offs.append(o[1:] + base)
+            base += len(getattr(p, flat))
+        kw[name] = np.concatenate(offs)
+    return Examples(**kw)
+
+
+def read_split_log(path: Path) -> list[dict]:
+    with Path(path).open() as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def examples_from_log(log_path: Path, frames: list[Frame], width: int, height: int) -> Examples:
+    """Pair every CTU's luma and chroma split records with the source samples.
+
+    Records come in coding order: pictures in order (frame i of ``frames`` = i-th picture of the
+    log), CTUs in raster order, luma then chroma record per CTU.
+    """
+    pic = coded_size(width, height)
+    nx, ny = -(-pic.width // CTU), -(-pic.height // CTU)
+    recs = read_split_log(log_path)
+    per_pic = nx * ny * 2
+    if len(recs) % per_pic:
+        raise HarnessError(f"{log_path}: {len(recs)} records, not a multiple of {per_pic}")
+    npics = len(recs) // per_pic
+    if npics > len(frames):
+        raise HarnessError(f"{log_path}: {npics} pictures logged, {len(frames)} frames given")
+    cols: dict[str, list] = {
+        k: [] for k in ("qp", "st", "poc", "x", "y", "tgt", "valid", "sl", "sc")
+    }
+    lumas, cues = [], []
+    for p in range(npics):
+        y = frames[p].y
+        lumas.append(ctu_luma(y, pic.width, pic.height))
+        cue = temporal_cue(y, frames[p - 1].y if p > 0 else None)
+        block = recs[p * per_pic : (p + 1) * per_pic]
+        st = SLICE_TYPES[block[0]["slice_type"]]
+        if st == 2:
+            cue = np.zeros_like(cue)
+        cues.append(ctu_luma(cue, pic.width, pic.height))
+        for k in range(nx * ny):
+            rl, rc = block[2 * k], block[2 * k + 1]
+            if (
+                rl["tree"] != "luma"
+                or rc["tree"] != "chroma"
+                or (rl["x"], rl["y"])
+                != (
+                    rc["x"],
+                    rc["y"],
+                )
+            ):
+                raise HarnessError(f"{log_path}: unexpected record order at picture {p} CTU {k}")
+            cx, cy = rl["x"], rl["y"]
+            if (cx, cy) != ((k % nx) * CTU, (k // nx) * CTU):
+                raise HarnessError(f"{log_path}: CTU ({cx},{cy}) out of raster order")
+            tl = replay_tree(rl["splits"], cx, cy, pic, st, chroma=False)
+            target = np.zeros((4, GRID, GRID), np.uint8)
+            target[0:2] = boundary_maps(tl, cx, cy)
+            if st == 2:
+                tc = replay_tree(rc["splits"], cx, cy, pic, st, chroma=True)
+                target[2:4] = boundary_maps(tc, cx, cy)
+            else:
+                target[2:4] = target[0:2]
+            cols["qp"].append(rl["qp"])
+            cols["st"].append(st)
+            cols["poc"].append(rl["poc"])
+            cols["x"].append(cx)
+            cols["y"].append(cy)
+            cols["tgt"].append(target)
+            cols["valid"].append(valid_units(cx, cy, pic))
+            cols["sl"].append(rl["splits"])
+            cols["sc"].append(rc["splits"])
+    n = len(cols["qp"])
+    sl, ol = _pack(cols["sl"])
+    sc, oc = _pack(cols["sc"])
+    return Examples(
+        luma=np.concatenate(lumas).astype(np.uint16),
+        cue=np.concatenate(cues).astype(np.uint16),
+        qp=np.asarray(cols["qp"], np.int16),
+        slice_type=np.asarray(cols["st"], np.uint8),
+        poc=np.asarray(cols["poc"], np.int32),
+        ctu_x=np.asarray(cols["x"], np.int32),
+        ctu_y=np.asarray(cols["y"], np.int32),
+        pic_w=np.full(n, pic.width, np.int32),
+        pic_h=np.full(n, pic.height, np.int32),
+        target=np.stack(cols["tgt"]),
+        valid=np.stack(cols["valid"]),
+        splits_luma=sl,
+        off_luma=ol,
+        splits_chroma=sc,
+        off_chroma=oc,
+    )

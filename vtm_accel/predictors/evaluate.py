@@ -1,0 +1,185 @@
+"""Offline evaluation of split predictors on a dataset (the CNN and the baseline alike).
+
+Two views:
+- classification quality per map (luma V/H, chroma V/H): precision / recall / F1 at 0.5 and ROC
+  AUC over the valid units, the CTU's own left column / top row excluded (always boundaries);
+- the decision rule replayed on the exhaustive search's trees, per threshold: ``miss`` = share of
+  the chosen splits (nodes of the coded trees) that the rule would have pruned, ``tree_kept`` =
+  share of coding trees (64x64 quadrants) whose whole coded tree stays reachable, ``pruned`` =
+  share of the candidate splits at the coded trees' nodes that the rule prunes, and ``work`` =
+  estimated search work (area of all CU evaluations, ``tree.search_cost``) relative to the
+  exhaustive search, on a subsample of CTUs. ``work`` is a proxy of the CPU time at that level;
+  the real numbers come from benchmarks/bench_nn.py through the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from vtm_accel.predictors.dataset import Examples
+from vtm_accel.predictors.tree import (
+    LEVEL_THRESHOLDS,
+    Picture,
+    Split,
+    choosable,
+    ctu_roots,
+    limits_for,
+    replay_tree,
+    rule_modes,
+    search_cost,
+    split_score,
+)
+
+MAP_NAMES = ("luma_v", "luma_h", "chroma_v", "chroma_h")
+
+ProbaFn = Callable[[Examples], np.ndarray]  # -> float [N, 4, 32, 32] in 0..1
+
+
+@dataclass
+class MapMetrics:
+    precision: float
+    recall: float
+    f1: float
+    auc: float
+    positives: float  # share of positive units
+
+
+@dataclass
+class RuleMetrics:
+    threshold: float
+    miss: float
+    tree_kept: float
+    pruned: float
+    work: float
+
+
+def loss_mask(ex: Examples) -> np.ndarray:
+    """bool [N, 4, 32, 32]: units that count (valid, CTU left column / top row excluded)."""
+    m = np.repeat(ex.valid[:, None].astype(bool), 4, axis=1)
+    m[:, 0::2, :, 0] = False
+    m[:, 1::2, 0, :] = False
+    return m
+
+
+def map_metrics(prob: np.ndarray, ex: Examples) -> dict[str, MapMetrics]:
+    from sklearn.metrics import roc_auc_score
+
+    mask = loss_mask(ex)
+    out = {}
+    for k, name in enumerate(MAP_NAMES):
+        y = ex.target[:, k][mask[:, k]].astype(bool)
+        p = prob[:, k][mask[:, k]]
+        pred = p >= 0.5
+        tp = float((pred & y).sum())
+        prec = tp / max(1.0, float(pred.sum()))
+        rec = tp / max(1.0, float(y.sum()))
+        f1 = 2 * prec * rec / max(1e-9, prec + rec)
+        auc = float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else float("nan")
+        out[name] = MapMetrics(prec, rec, f1, auc, float(y.mean()) if len(y) else 0.0)
+    return out
+
+
+def rule_metrics(
+    prob: np.ndarray,
+    ex: Examples,
+    thresholds: tuple[float, ...] = LEVEL_THRESHOLDS,
+    work_ctus: int = 24,
+    seed: int = 0,
+) -> list[RuleMetrics]:
+    """Replay the decision rule on the dataset's coded trees (see the module docstring)."""
+    n = len(ex)
+    rng = np.random.default_rng(seed)
+    work_idx = set(rng.choice(n, size=min(n, work_ctus), replace=False).tolist())
+    res = []
+    # Per CTU and tree: the scores of the chosen split and of the other candidates.
+    chosen_scores: list[float] = []
+    cand_scores: list[float] = []
+    tree_min: list[float] = []  # per coding tree: the lowest chosen-split score (1 if none)
+    for i in range(n):
+        pic = Picture(int(ex.pic_w[i]), int(ex.pic_h[i]))
+        st = int(ex.slice_type[i])
+        cx, cy = int(ex.ctu_x[i]), int(ex.ctu_y[i])
+        for chroma in (False, True) if st == 2 else (False,):
+            lim = limits_for(st, chroma)
+            pr = prob[i, 2:4] if chroma else prob[i, 0:2]
+            valid = ex.valid[i].astype(bool)
+            tree = replay_tree(ex.split_list(i, chroma), cx, cy, pic, st, chroma, check=False)
+            roots = set(ctu_roots(cx, cy, pic, st == 2, chroma))
+            cur_min = None
+            for node, mode in zip(tree.nodes, tree.modes, strict=True):
+                if node in roots:
+                    if cur_min is not None:
+                        tree_min.append(cur_min)
+                    cur_min = 1.0
+                for s in choosable(node, pic, lim):
+                    if s == Split.NONE:
+                        continue
+                    sc = split_score(pr, valid, node, s, cx, cy)
+                    if s == mode:
+                        chosen_scores.append(sc)
+                        # A boundary-forced split (NONE not choosable) is never pruned away.
+                        if Split.NONE in choosable(node, pic, lim):
+                            cur_min = min(cur_min if cur_min is not None else 1.0, sc)
+                    else:
+                        cand_scores.append(sc)
+            if cur_min is not None:
+                tree_min.append(cur_min)
+    cs, ks, tm = np.asarray(chosen_scores), np.asarray(cand_scores), np.asarray(tree_min)
+    for t in thresholds:
+        work_num = work_den = 0.0
+        for i in sorted(work_idx):
+            pic = Picture(int(ex.pic_w[i]), int(ex.pic_h[i]))
+            st = int(ex.slice_type[i])
+            cx, cy = int(ex.ctu_x[i]), int(ex.ctu_y[i])
+            for chroma in (False, True) if st == 2 else (False,):
+                lim = limits_for(st, chroma)
+                pr = prob[i, 2:4] if chroma else prob[i, 0:2]
+                valid = ex.valid[i].astype(bool)
+                roots = ctu_roots(cx, cy, pic, st == 2, chroma)
+
+                def allow(node, ch, pr=pr, valid=valid, lim=lim, pic=pic, cx=cx, cy=cy, t=t):
+                    return rule_modes(pr, valid, node, pic, lim, t, cx, cy)
+
+                work_num += search_cost(roots, pic, lim, allow)
+                work_den += search_cost(roots, pic, lim, lambda node, ch: ch)
+        res.append(
+            RuleMetrics(
+                threshold=t,
+                miss=float((cs < t).mean()) if len(cs) else 0.0,
+                tree_kept=float((tm >= t).mean()) if len(tm) else 1.0,
+                pruned=float((np.concatenate([cs, ks]) < t).mean()) if len(cs) + len(ks) else 0.0,
+                work=work_num / work_den if work_den else 1.0,
+            )
+        )
+    return res
+
+
+def evaluate(prob: np.ndarray, ex: Examples, work_ctus: int = 24) -> dict:
+    """Both views as a JSON-ready dict."""
+    return {
+        "ctus": len(ex),
+        "maps": {k: asdict(v) for k, v in map_metrics(prob, ex).items()},
+        "rule": [asdict(r) for r in rule_metrics(prob, ex, work_ctus=work_ctus)],
+    }
+
+
+def format_report(name: str, ev: dict) -> str:
+    lines = [f"{name}: {ev['ctus']} held-out CTUs"]
+    lines.append(f"  {'map':9s} {'prec':>6s} {'recall':>6s} {'F1':>6s} {'AUC':>6s} {'pos':>6s}")
+    for k, m in ev["maps"].items():
+        lines.append(
+            f"  {k:9s} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['auc']:6.3f}"
+            f" {m['positives']:6.3f}"
+        )
+    lines.append(
+        f"  {'level':5s} {'thr':>5s} {'miss':>6s} {'kept':>6s} {'pruned':>6s} {'work':>6s}"
+    )
+    for lvl, r in enumerate(ev["rule"]):
+        lines.append(
+            f"  {lvl:5d} {r['threshold']:5.2f} {r['miss']:6.3f} {r['tree_kept']:6.3f}"
+            f" {r['pruned']:6.3f} {r['work']:6.3f}"
+        )
+    return "\n".join(lines)
