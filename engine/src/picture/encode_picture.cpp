@@ -18,6 +18,8 @@
 #include "cabac/bit_estimator.h"
 #include "cabac/cabac_encoder.h"
 #include "cabac/contexts.h"
+#include "cabac/rdoq.h"
+#include "cabac/residual_coding.h"
 #include "cu/cu_syntax.h"
 #include "filter/deblock.h"
 #include "intra/intra_pred.h"
@@ -29,13 +31,6 @@
 #include "transform/quant.h"
 #include "transform/transform.h"
 
-#if __has_include("cabac/residual_coding.h")
-#include "cabac/residual_coding.h"
-#define ENGINE_HAVE_RESIDUAL 1
-#else
-#define ENGINE_HAVE_RESIDUAL 0
-#endif
-
 namespace vvc {
 namespace {
 
@@ -45,6 +40,8 @@ constexpr double kInf = std::numeric_limits<double>::max();
 constexpr int kNumLumaModes = 67;
 // Luma modes kept after the SATD pre-selection for full RD (the MPMs are added on top).
 constexpr int kNumFullRdModes = 3;
+// Rate-distortion optimised quantization (VTM default) instead of deadzone rounding.
+constexpr bool kUseRdoq = true;
 
 inline int ilog2(int v) {
   return 31 - __builtin_clz(static_cast<unsigned>(v));
@@ -131,22 +128,16 @@ class PictureEncoder {
   // Transforms, quantizes and reconstructs one TB of component c from pred_ (stride kMaxCu);
   // the levels go to lv. Returns the number of nonzero levels. dst is the recon position.
   int code_tb(int c, const Pel* org, int orgStride, int w, int h, int32_t* lv, Pel* dst,
-              int dstStride, const Pel* pred) {
+              int dstStride, const Pel* pred, const ContextSet& ctx, int cbfCtx) {
     const int log2W = ilog2(w), log2H = ilog2(h);
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x)
         resid_[y * kMaxCu + x] =
             static_cast<int16_t>(org[y * orgStride + x] - pred[y * kMaxCu + x]);
-    int nz = 0;
-#if ENGINE_HAVE_RESIDUAL
     forward_transform(resid_, kMaxCu, log2W, log2H, coeff_);
-    nz = quantize(coeff_, log2W, log2H, qpc_[c], true, lv);
-#else
-    (void)log2W;
-    (void)log2H;
-    (void)lv;
-    (void)c;
-#endif
+    const int nz =
+        kUseRdoq ? rdoq(coeff_, log2W, log2H, c, qpc_[c], lambdas_.comp_lambda[c], ctx, cbfCtx, lv)
+                 : quantize(coeff_, log2W, log2H, qpc_[c], true, lv);
     if (nz) {
       dequantize(lv, log2W, log2H, qpc_[c], coeff_);
       inverse_transform(coeff_, log2W, log2H, resid_, kMaxCu);
@@ -162,16 +153,7 @@ class PictureEncoder {
 
   template <class Coder>
   void code_residual_block(Coder& coder, ContextSet& ctx, const int32_t* lv, int w, int h, int c) {
-#if ENGINE_HAVE_RESIDUAL
     code_residual(coder, ctx, lv, ilog2(w), ilog2(h), c);
-#else
-    (void)coder;
-    (void)ctx;
-    (void)lv;
-    (void)w;
-    (void)h;
-    (void)c;
-#endif
   }
 
   // Luma CU in the dual-tree luma tree with intra mode `mode`. Returns the SSE.
@@ -184,7 +166,8 @@ class PictureEncoder {
     const Plane& op = orig_.comp[kY];
     const Pel* org = op.row(n.y) + n.x;
     Pel* dst = rp.row(n.y) + n.x;
-    const int nz = code_tb(0, org, op.stride, n.w, n.h, levels_[0], dst, rp.stride, pred_);
+    const int nz = code_tb(0, org, op.stride, n.w, n.h, levels_[0], dst, rp.stride, pred_, ctx,
+                           kCtxTuYCodedFlag + 0);
     code_luma_mode(coder, ctx, encode_luma_mode(mode, mpm));
     coder.encode_bin(ctx[kCtxTuYCodedFlag + 0], nz > 0);
     if (nz) code_residual_block(coder, ctx, levels_[0], n.w, n.h, 0);
@@ -209,7 +192,10 @@ class PictureEncoder {
       const Plane& op = orig_.comp[c];
       const Pel* org = op.row(yc) + xc;
       Pel* dst = rp.row(yc) + xc;
-      nz[c] = code_tb(c, org, op.stride, wc, hc, levels_[c], dst, rp.stride, pred_);
+      // RDOQ reads the context states before the CU's residuals (Cr's coded-flag context
+      // depends on Cb's flag).
+      const int cbfCtx = c == 1 ? kCtxTuCbCodedFlag + 0 : kCtxTuCrCodedFlag + (nz[1] > 0 ? 1 : 0);
+      nz[c] = code_tb(c, org, op.stride, wc, hc, levels_[c], dst, rp.stride, pred_, ctx, cbfCtx);
       dist += lambdas_.chroma_weight[c] *
               static_cast<double>(sse(org, op.stride, dst, rp.stride, wc, hc));
     }
