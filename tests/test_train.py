@@ -87,20 +87,19 @@ def test_rule_scores_and_pruning() -> None:
     pic = Picture(128, 128)
     prob = np.zeros((2, 32, 32), np.float32)
     prob[0, 0:16, 8] = 1.0  # a vertical line through the middle of the first quadrant
-    valid = valid_units(0, 0, pic)
     root = ctu_roots(0, 0, pic, True, False)[0]
-    assert split_score(prob, valid, root, Split.QT, 0, 0) == pytest.approx(0.5)
+    assert split_score(prob, root, Split.QT, 0, 0) == pytest.approx(0.5)
     kids = {Node(0, 0, 32, 32, 2, 0, 0, 0, Split.QT)}
     n = next(iter(kids))
-    assert split_score(prob, valid, n, Split.BT_V, 0, 0) == pytest.approx(0.0)
+    assert split_score(prob, n, Split.BT_V, 0, 0) == pytest.approx(0.0)
     prob[0, 0:8, 4] = 1.0
-    assert split_score(prob, valid, n, Split.BT_V, 0, 0) == pytest.approx(1.0)
-    assert split_score(prob, valid, n, Split.BT_H, 0, 0) == pytest.approx(0.0)
+    assert split_score(prob, n, Split.BT_V, 0, 0) == pytest.approx(1.0)
+    assert split_score(prob, n, Split.BT_H, 0, 0) == pytest.approx(0.0)
     # QT: its vertical half-line is all 1, its horizontal one all 0 -> 0.5.
-    assert rule_modes(prob, valid, n, pic, INTRA_LUMA, 0.6, 0, 0) == {Split.NONE, Split.BT_V}
-    modes = rule_modes(prob, valid, n, pic, INTRA_LUMA, 0.3, 0, 0)
+    assert rule_modes(prob, n, pic, INTRA_LUMA, 0.6, 0, 0) == {Split.NONE, Split.BT_V}
+    modes = rule_modes(prob, n, pic, INTRA_LUMA, 0.3, 0, 0)
     assert modes == {Split.NONE, Split.BT_V, Split.QT}
-    assert rule_modes(prob, valid, n, pic, INTRA_LUMA, 0.0, 0, 0) == choosable(n, pic, INTRA_LUMA)
+    assert rule_modes(prob, n, pic, INTRA_LUMA, 0.0, 0, 0) == choosable(n, pic, INTRA_LUMA)
     full = search_cost([root], pic, INTRA_LUMA, lambda node, ch: ch)
     none_only = search_cost([root], pic, INTRA_LUMA, lambda node, ch: {Split.NONE})
     assert none_only == 64 * 64 and full > 20 * none_only
@@ -129,3 +128,15 @@ def test_train_command_tiny(tmp_path: Path, engine_exe: Path) -> None:
     assert maps.shape == (3, 4, 32, 32) and maps.dtype == np.uint8
     assert (maps[:, 0, :, 0] == 255).all() and (maps[:, 1, 0, :] == 255).all()
     assert (maps[:2, 0, :, 16] == 255).all()  # implicit 64x64 lines of I slices
+
+
+def test_rule_boundary_fallback_is_best_split() -> None:
+    pic = Picture(72, 128)  # quadrant 1 of the first CTU crosses the right picture edge
+    prob = np.zeros((2, 32, 32), np.float32)
+    n = Node(64, 0, 32, 32, 2, 0, 0, 0, Split.QT)
+    assert choosable(n, pic, INTRA_LUMA) == {Split.QT, Split.BT_V}
+    prob[0, 0:8, 20] = 0.3  # BT_V line: 0.3; QT: half of it on its vertical line -> 0.15
+    assert rule_modes(prob, n, pic, INTRA_LUMA, 0.5, 0, 0) == {Split.BT_V}
+    assert rule_modes(prob, n, pic, INTRA_LUMA, 0.1, 0, 0) == {Split.QT, Split.BT_V}
+    prob[:] = 0.0  # ties: the lowest mode number
+    assert rule_modes(prob, n, pic, INTRA_LUMA, 0.5, 0, 0) == {Split.QT}

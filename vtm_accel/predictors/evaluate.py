@@ -105,7 +105,6 @@ def rule_metrics(
         for chroma in (False, True) if st == 2 else (False,):
             lim = limits_for(st, chroma)
             pr = prob[i, 2:4] if chroma else prob[i, 0:2]
-            valid = ex.valid[i].astype(bool)
             tree = replay_tree(ex.split_list(i, chroma), cx, cy, pic, st, chroma, check=False)
             roots = set(ctu_roots(cx, cy, pic, st == 2, chroma))
             cur_min = None
@@ -117,7 +116,7 @@ def rule_metrics(
                 for s in choosable(node, pic, lim):
                     if s == Split.NONE:
                         continue
-                    sc = split_score(pr, valid, node, s, cx, cy)
+                    sc = split_score(pr, node, s, cx, cy)
                     if s == mode:
                         chosen_scores.append(sc)
                         # A boundary-forced split (NONE not choosable) is never pruned away.
@@ -137,11 +136,10 @@ def rule_metrics(
             for chroma in (False, True) if st == 2 else (False,):
                 lim = limits_for(st, chroma)
                 pr = prob[i, 2:4] if chroma else prob[i, 0:2]
-                valid = ex.valid[i].astype(bool)
                 roots = ctu_roots(cx, cy, pic, st == 2, chroma)
 
-                def allow(node, ch, pr=pr, valid=valid, lim=lim, pic=pic, cx=cx, cy=cy, t=t):
-                    return rule_modes(pr, valid, node, pic, lim, t, cx, cy)
+                def allow(node, ch, pr=pr, lim=lim, pic=pic, cx=cx, cy=cy, t=t):
+                    return rule_modes(pr, node, pic, lim, t, cx, cy)
 
                 work_num += search_cost(roots, pic, lim, allow)
                 work_den += search_cost(roots, pic, lim, lambda node, ch: ch)

@@ -324,21 +324,19 @@ def split_lines(n: Node, mode: Split, ctu_x: int, ctu_y: int) -> list[tuple[int,
     return []
 
 
-def split_score(
-    prob: np.ndarray, valid: np.ndarray, n: Node, mode: Split, ctu_x: int, ctu_y: int
-) -> float:
-    """Mean probability along the split's new lines (prob: [2, 32, 32] float in 0..1)."""
-    tot, cnt = 0.0, 0
-    for axis, r, c in split_lines(n, mode, ctu_x, ctu_y):
-        v = valid[r, c]
-        tot += float(prob[axis][r, c][v].sum())
-        cnt += int(v.sum())
-    return tot / cnt if cnt else 1.0
+def split_score(prob: np.ndarray, n: Node, mode: Split, ctu_x: int, ctu_y: int) -> float:
+    """Mean probability along the split's new lines inside the node (prob: [2, 32, 32] in 0..1).
+
+    As the engine computes it (engine/src/nn/split_rule.cpp): every 4-sample segment of the lines
+    counts, also where a picture-boundary node extends past the picture.
+    """
+    vals = [prob[axis][r, c].ravel() for axis, r, c in split_lines(n, mode, ctu_x, ctu_y)]
+    flat = np.concatenate(vals) if vals else np.zeros(0)
+    return float(flat.mean()) if flat.size else 1.0
 
 
 def rule_modes(
     prob: np.ndarray,
-    valid: np.ndarray,
     n: Node,
     pic: Picture,
     lim: Limits,
@@ -346,13 +344,18 @@ def rule_modes(
     ctu_x: int,
     ctu_y: int,
 ) -> set[Split]:
-    """The modes the decision rule lets the search try at node n."""
+    """The modes the decision rule lets the search try at node n.
+
+    When nothing passes at a node where "no split" is not choosable (picture boundary), the
+    split with the highest score is tried (ties: lowest mode number), as the engine does.
+    """
     ch = choosable(n, pic, lim)
-    keep = {
-        s
-        for s in ch
-        if s == Split.NONE or split_score(prob, valid, n, s, ctu_x, ctu_y) >= threshold
-    }
+    scores = {s: split_score(prob, n, s, ctu_x, ctu_y) for s in ch if s != Split.NONE}
+    keep = {s for s, v in scores.items() if v >= threshold}
+    if Split.NONE in ch:
+        keep.add(Split.NONE)
+    if not keep and scores:
+        keep = {max(sorted(scores), key=lambda s: scores[s])}
     return keep if keep else ch
 
 
