@@ -41,8 +41,9 @@ class CabacEncoder {
     if (pending_ >= 8) flush_bytes();
   }
 
-  // n (0..32) bypass bins: the bits of `value`, most significant first.
+  // n (0..32) bypass bins: the low n bits of `value`, most significant first.
   void encode_bins_ep(uint32_t value, int n) {
+    if (n < 32) value &= (1u << n) - 1;
     while (n > 16) {
       n -= 16;
       encode_bins_ep(value >> n, 16);

@@ -136,6 +136,17 @@ int rdoq(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, double la
       // coding order, i.e. earlier in this reverse loop).
       const bool isLast = s == lastPos;
       const Template t = local_template(levels, stride, x, y, w, h);
+      if (maxAbs == 0 && remBins >= 4) {
+        // Fast path (most positions): the level stays 0, only its sig_coeff_flag costs.
+        const int sc = kCtxSigCoeffFlag + sig_ctx_inc(t.sumPass1, x + y, cIdx);
+        costSig[s] = lambdaFrac * fb(ctx, sc, 0);
+        costCoeff[s] = cost0[s] + costSig[s];
+        base += costCoeff[s];
+        remBins -= 1;
+        sigCostSum += costSig[s];
+        if (n == 0) sigCost0 = costSig[s];
+        continue;
+      }
       PosRates r{};
       r.mode2 = remBins < 4;
       r.rice4 = rice_param(t.sumAbs, 4);
@@ -145,7 +156,7 @@ int rdoq(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, double la
         r.sig[0] = fb(ctx, sc, 0);
         r.sig[1] = fb(ctx, sc, 1);
       }
-      if (!r.mode2) {
+      if (!r.mode2 && maxAbs > 0) {
         const int inc =
             isLast ? (cIdx == 0 ? 0 : 21) : gtx_ctx_inc(t.sumPass1, t.numSig, x + y, cIdx);
         for (unsigned b = 0; b < 2; ++b) {
