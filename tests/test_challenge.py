@@ -326,3 +326,17 @@ def test_recon_rule_through_pipeline(
         assert not list((tmp_path / "points").glob("*.json"))  # failed points are not stored
     else:
         assert v["frames_compared"] == 2
+
+
+def test_identical_anchor_and_candidate(tmp_path: Path, clip: VideoInfo) -> None:
+    """Same spec on both sides: each point is coded once; BD-rate 0, rate ratio 1, time fails."""
+    seq = SequenceSpec("pan", clip, 2, 32)
+    cfg = ChallengeConfig("vvenc:faster", "vvenc:faster", qps=(27, 32, 37), jobs=2)
+    res = run_challenge([seq], cfg, tmp_path).results
+    assert len(list((tmp_path / "points").glob("*.json"))) == 3
+    s = res["sequences"][0]
+    assert s["bd_rate"] == pytest.approx(0.0, abs=1e-9)
+    for p in s["points"]:
+        assert p["candidate"]["key"] == p["anchor"]["key"]
+        assert p["checks"]["rate_window"]["ratio"] == 1.0
+    assert not res["summary"]["rules"]["time_ratio"]["passed"]  # T1 = T2 > 0.7 T2

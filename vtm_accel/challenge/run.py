@@ -138,7 +138,8 @@ def run_challenge(
 
     grid = [(s, qp) for s in sequences for qp in config.qps]
     phase1: list[PointTask | MatchTask] = [task(s, "anchor", qp) for s, qp in grid]
-    if not config.match_anchor:
+    same = config.anchor == config.candidate  # same key: never run one point twice at once
+    if not config.match_anchor and not same:
         phase1 += [task(s, "candidate", qp) for s, qp in grid]
     recs = run_tasks(
         run_any,
@@ -151,6 +152,9 @@ def run_challenge(
     records: dict[tuple[str, int, str], dict] = {
         (r["sequence"], r["qp"], r["role"]): r for r in recs
     }
+    if same and not config.match_anchor:
+        for (name, qp, _), r in list(records.items()):
+            records[(name, qp, "candidate")] = {**r, "role": "candidate"}
     if config.match_anchor:
         phase2: list[PointTask | MatchTask] = []
         for s, qp in grid:
