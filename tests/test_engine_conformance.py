@@ -11,6 +11,7 @@ engine/build/vtm-accel-engine (or build/engine-release); the test is skipped whe
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -90,6 +91,7 @@ def _encode_and_compare(
     tmp: Path,
     src: Path,
     case: Case,
+    extra: list[str] | None = None,
 ) -> None:
     bs, rec = tmp / f"{case.name}.266", tmp / f"{case.name}_rec.yuv"
     cmd = [
@@ -111,6 +113,7 @@ def _encode_and_compare(
         cmd += ["--input-bit-depth", str(case.bit_depth)]
     if not case.deblock:
         cmd.append("--no-deblock")
+    cmd += extra or []
     run = subprocess.run(cmd, capture_output=True, text=True)
     assert run.returncode == 0, f"engine failed ({run.returncode}): {run.stderr[-2000:]}"
 
@@ -198,3 +201,24 @@ def test_real_clip_bit_exact(
     )
     assert dec.returncode == 0, f"FFmpeg could not decode {clip}: {dec.stderr[-2000:]!r}"
     _encode_and_compare(engine, ffmpeg, tmp_path, src, case)
+
+
+def test_split_log_with_bit_exact_stream(engine: Path, ffmpeg: str, tmp_path: Path) -> None:
+    """--split-log (the logging split oracle) writes one line per CTU and tree, in coding
+    order, and does not change the stream's conformance."""
+    case = Case("astro_264x136_8bit_qp32_log", 264, 136, 2, 8, 32)
+    src = tmp_path / "log.yuv"
+    make_clip(src, case.width, case.height, case.frames, bit_depth=8)
+    log = tmp_path / "splits.jsonl"
+    _encode_and_compare(engine, ffmpeg, tmp_path, src, case, ["--split-log", str(log)])
+    lines = [json.loads(x) for x in log.read_text().splitlines()]
+    ctus = [(x, y) for y in range(0, case.height, 128) for x in range(0, case.width, 128)]
+    assert len(lines) == 2 * len(ctus) * case.frames
+    for i, rec in enumerate(lines):
+        frame, k = divmod(i, 2 * len(ctus))
+        assert rec["poc"] == frame and rec["qp"] == case.qp and rec["slice_type"] == "I"
+        assert (rec["x"], rec["y"]) == ctus[k // 2]
+        assert rec["tree"] == ("luma", "chroma")[k % 2]
+        splits = rec["splits"]
+        assert splits[0] == 1, "the 128 CTU is split into 64x64 quadrants implicitly"
+        assert all(0 <= s <= 5 for s in splits)
