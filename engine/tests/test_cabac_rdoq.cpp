@@ -222,9 +222,26 @@ void test_rd_and_round_trip() {
   CHECK(staticErr / blocks < 0.0025);
 }
 
+// With an inferred coded flag (cbfCtx = -1) RDOQ must keep a nonzero level; with a coded
+// flag it may (and for an isolated small high-frequency level, should) drop everything.
+void test_inferred_cbf() {
+  const int log2W = 4, log2H = 4, qp = 32;
+  const int64_t scale = quant_scale(log2W, log2H, qp);
+  const int qBits = quant_qbits(log2W, log2H, qp);
+  std::vector<int32_t> coeff(256, 0), lv(256);
+  coeff[9 * 16 + 11] = int32_t((int64_t(11) << (qBits - 4)) / scale);  // rounds to level 1
+  ContextSet ctx;
+  ctx.init(qp, 0);
+  const double lambda = lambda_for(qp);
+  CHECK_EQ(rdoq(coeff.data(), log2W, log2H, 0, qp, lambda, ctx, kCtxTuYCodedFlag, lv.data()), 0);
+  CHECK_EQ(rdoq(coeff.data(), log2W, log2H, 0, qp, lambda, ctx, -1, lv.data()), 1);
+  CHECK_EQ(lv[9 * 16 + 11], 1);
+}
+
 }  // namespace
 
 int main() {
+  test_inferred_cbf();
   test_distortion_model();
   test_rd_and_round_trip();
   TEST_MAIN_END();

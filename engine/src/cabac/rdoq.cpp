@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 #include "cabac/bit_estimator.h"
 #include "cabac/residual_coding.h"
@@ -275,7 +276,8 @@ int rdoq(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, double la
     }
   }
 
-  double bestCost = res.uncodedCost;
+  // An inferred coded flag (cbfCtx < 0) means the TB cannot become all zero.
+  double bestCost = cbfCtx >= 0 ? res.uncodedCost : std::numeric_limits<double>::max();
   if (cbfCtx >= 0) base += lambdaFrac * fb(ctx, cbfCtx, 1);
   int bestLastP1 = 0, bestLastLevel = 0;
   bool done = false;

@@ -29,7 +29,10 @@ struct RdoqResult {
 // is set to 0. qp: QpY or QpC without QpBdOffset. lambda: per component (already divided by
 // the chroma distortion weight). ctx: the contexts as they are before this TB (read only).
 // cbfCtx: index of the context of the TB's coded flag (tu_y/cb/cr_coded_flag, or
-// cu_coded_flag), or -1 when that flag is inferred. Returns the number of nonzero levels.
+// cu_coded_flag), whose cost then enters the decisions and which lets RDOQ return all-zero
+// levels; or -1 when the flag is inferred to be 1: then the result keeps at least one nonzero
+// level (unless every coefficient rounds to zero, which the caller must handle).
+// Returns the number of nonzero levels.
 int rdoq(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, double lambda,
          const ContextSet& ctx, int cbfCtx, int32_t* levels, RdoqResult* result = nullptr);
 
