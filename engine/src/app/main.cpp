@@ -64,7 +64,7 @@ constexpr const char* kUsage =
     "  --nn-device D         cpu (default) or cuda, for the spawned service\n"
     "  --nn-timeout-ms T     wait per picture for the service (default 2000); on a timeout or\n"
     "                        a dead service the rest of the encode is exhaustive\n"
-    "  --nn-first-timeout-ms T  the same for the first picture (model load; default 10000)\n"
+    "  --nn-first-timeout-ms T  the same for the first picture (model load; default 30000)\n"
     "  --help                this text\n"
     "Exit status: 0 success, 2 bad input or options (message on stderr), 1 internal error.\n";
 

@@ -22,7 +22,7 @@ struct NnConfig {
   std::string attach;            // --nn-attach NAME: use a running shared service
   std::string device = "cpu";    // --nn-device, passed to a spawned service
   int timeout_ms = 2000;         // --nn-timeout-ms: per picture
-  int first_timeout_ms = 10000;  // --nn-first-timeout-ms: first picture (model load)
+  int first_timeout_ms = 30000;  // --nn-first-timeout-ms: first picture (model load)
 };
 
 class NnOracle : public SplitOracle {
