@@ -12,8 +12,8 @@ Command (argv, no shell)::
       --recon DIR/<stem>_qp<Q>_recon.yuv --log DIR/<stem>_qp<Q>.jsonl [options]
 
 (W/H/bit depth are omitted for ``.y4m``, whose header carries them.) Options come from the
-spec: ``engine:speed=exhaustive,nn=MODEL,level=2,md5-sei`` gives
-``--speed exhaustive --nn MODEL --level 2 --md5-sei`` (each ``key=value`` -> ``--key value``,
+spec: ``engine:speed=exhaustive,nn=MODEL,nn-level=2,md5-sei`` gives
+``--speed exhaustive --nn MODEL --nn-level 2 --md5-sei`` (each ``key=value`` -> ``--key value``,
 each bare word -> ``--word``; ``_`` in keys becomes ``-``; ``bin=PATH`` picks the binary).
 The JSON-lines log (one object per picture: poc, slice_type, qp, bits, psnr_y/u/v, time_s,
 nodes) is read into ``extra["pictures"]`` with ``extra["bits"]`` (sum).
@@ -105,6 +105,9 @@ class EngineEncoder:
         if self._id is None:
             opts = "".join(f",{k}={v}" for k, v in sorted(self.options.items()))
             opts += "".join(f",{f}" for f in sorted(self.flags))
+            model = Path(self.options.get("nn", ""))
+            if model.is_file():  # the same path with other weights is another encoder
+                opts += f",nn-digest={file_digest(model)}"
             self._id = f"engine:{file_digest(self.binary)}{opts}"
         return self._id
 
