@@ -209,3 +209,16 @@ def test_dask_unreachable_scheduler_is_a_clear_error() -> None:
 
     with pytest.raises(HarnessError, match="cannot reach the Dask scheduler.*--scheduler"):
         run_dask(_square, [1], "tcp://127.0.0.1:1", connect_timeout_s=2)
+
+
+def test_same_point_twice_at_once_is_computed_once(tmp_path: Path, clip: VideoInfo) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from vtm_accel.challenge.points import PointTask, run_point
+
+    task = PointTask("pan", "anchor", clip, 2, 32, 32, "vvenc:faster", "ffmpeg", tmp_path)
+    with ThreadPoolExecutor(2) as pool:
+        a, b = pool.map(run_point, [task, task])
+    assert a["status"] == b["status"] == "ok"
+    assert a["key"] == b["key"] and a["kbps"] == b["kbps"]
+    assert sorted([a["cached"], b["cached"]]) == [False, True]

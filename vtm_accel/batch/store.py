@@ -8,11 +8,13 @@ in the same directory, then ``os.replace``), so a killed batch never leaves a ha
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,6 +103,20 @@ class ResultStore:
         p = self.path(key)
         write_json_atomic(p, dict(record))
         return p
+
+    @contextmanager
+    def key_lock(self, key: str) -> Iterator[None]:
+        """Exclusive lock on one key (a lock file under ``locks/``; released on exit or when
+        the holding process dies), so concurrent tasks never compute the same point twice."""
+        lock_dir = self.root / "locks"
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_dir / f"{key}.lock", os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
     def keys(self) -> Iterator[str]:
         if self.points_dir.is_dir():

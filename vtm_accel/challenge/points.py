@@ -19,7 +19,15 @@ from vtm_accel.batch.store import ResultStore, input_fingerprint, point_key
 from vtm_accel.challenge import backends
 from vtm_accel.challenge.ratematch import match_rate
 from vtm_accel.challenge.rules import FrameLayout, check_decode, check_recon, frame_md5s
-from vtm_accel.codecs.base import DecodeResult, EncodeJob, EncodeResult, HarnessError, VideoInfo
+from vtm_accel.codecs.base import (
+    Decoder,
+    DecodeResult,
+    EncodeJob,
+    Encoder,
+    EncodeResult,
+    HarnessError,
+    VideoInfo,
+)
 from vtm_accel.metrics import bitrate_kbps, video_psnr
 
 RECORD_VERSION = 1
@@ -127,7 +135,7 @@ def _empty_record(task: PointTask) -> dict:
 def run_point(task: PointTask) -> dict:
     """Run (or fetch from the store) one point; returns its record (see docs/results-schema.md)."""
     rec = _empty_record(task)
-    stage = "setup"
+    rec["stage"] = "setup"
     try:
         encoder = backends.make_encoder(task.encoder_spec)
         decoder = backends.make_decoder(task.decoder_spec)
@@ -136,51 +144,56 @@ def run_point(task: PointTask) -> dict:
         store = ResultStore(task.store_root)
         key = point_key(_key_fields(task, rec["encoder_id"], rec["decoder_id"]))
         rec["key"] = key
-        hit = store.get(key)
-        if hit is not None and hit.get("status") == "ok":
-            return _decorate(hit, task, cached=True)
-        work = store.work_dir(key)
-        work.mkdir(parents=True, exist_ok=True)
-        with pinned_core() as core:
-            rec["core"] = core
-            job = EncodeJob(
-                video=task.video,
-                frames=task.frames,
-                qp=task.coded_qp,
-                intra_period=task.intra_period,
-                out_dir=work,
-                qp_fraction=task.qp_fraction,
-                core=core,
-                frame_skip=task.frame_skip,
-            )
-            stage = "encode"
-            enc = encoder.encode(job, timeout_s=task.timeout_s)
-            _fill_encode(rec, enc, task)
-            stage = "decode"
-            try:
-                dec = decoder.decode(enc.bitstream, work / "decoded.yuv", timeout_s=task.timeout_s)
-            except HarnessError as e:
-                rec["checks"]["decodable"] = check_decode(task.frames, 0, str(e)).to_dict()
-                raise
-        stage = "metrics"
-        _fill_decode(rec, enc, dec, task)
-        if all(v.get("passed") for v in rec["checks"].values()):
-            rec["status"] = "ok"
-            rec["stage"] = None
-        else:
-            failed = [k for k, v in rec["checks"].items() if not v.get("passed")]
-            rec["stage"] = "checks"
-            rec["error"] = "; ".join(f"{k}: {rec['checks'][k]['detail']}" for k in failed)
-        rec["finished"] = _now()
-        if rec["status"] == "ok":
-            store.put(key, rec)
+        # one computation per key at a time (same point reached by two tasks): the second
+        # waits, then finds the first one's record
+        with store.key_lock(key):
+            hit = store.get(key)
+            if hit is not None and hit.get("status") == "ok":
+                return _decorate(hit, task, cached=True)
+            _compute(task, rec, encoder, decoder, store.work_dir(key))
+            if rec["status"] == "ok":
+                store.put(key, rec)
     except HarnessError as e:
-        rec["stage"] = stage
-        rec["error"] = f"{stage} failed: {e}"
+        rec["error"] = f"{rec['stage']} failed: {e}"
     except Exception as e:  # noqa: BLE001 - a point never takes the batch down
-        rec["stage"] = stage
-        rec["error"] = f"{stage} failed unexpectedly: {e!r}\n{traceback.format_exc(limit=5)}"
+        rec["error"] = f"{rec['stage']} failed unexpectedly: {e!r}\n{traceback.format_exc(limit=5)}"
     return _decorate(rec, task, cached=False)
+
+
+def _compute(task: PointTask, rec: dict, encoder: Encoder, decoder: Decoder, work: Path) -> None:
+    """Encode (timed, pinned to a free core), decode, measure, check; fills ``rec``."""
+    work.mkdir(parents=True, exist_ok=True)
+    with pinned_core() as core:
+        rec["core"] = core
+        job = EncodeJob(
+            video=task.video,
+            frames=task.frames,
+            qp=task.coded_qp,
+            intra_period=task.intra_period,
+            out_dir=work,
+            qp_fraction=task.qp_fraction,
+            core=core,
+            frame_skip=task.frame_skip,
+        )
+        rec["stage"] = "encode"
+        enc = encoder.encode(job, timeout_s=task.timeout_s)
+        _fill_encode(rec, enc, task)
+        rec["stage"] = "decode"
+        try:
+            dec = decoder.decode(enc.bitstream, work / "decoded.yuv", timeout_s=task.timeout_s)
+        except HarnessError as e:
+            rec["checks"]["decodable"] = check_decode(task.frames, 0, str(e)).to_dict()
+            raise
+    rec["stage"] = "metrics"
+    _fill_decode(rec, enc, dec, task)
+    rec["finished"] = _now()
+    failed = [k for k, v in rec["checks"].items() if not v.get("passed")]
+    if failed:
+        rec["stage"] = "checks"
+        rec["error"] = "; ".join(f"{k}: {rec['checks'][k]['detail']}" for k in failed)
+    else:
+        rec["status"] = "ok"
+        rec["stage"] = None
 
 
 def _fill_encode(rec: dict, enc: EncodeResult, task: PointTask) -> None:
