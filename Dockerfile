@@ -27,14 +27,21 @@ RUN apt-get update \
 RUN python3 -m venv /opt/vtm-accel
 ENV PATH=/opt/vtm-accel/bin:$PATH
 
+# PyTorch's CPU build first (the package requires torch; PyPI's default Linux wheel pulls in
+# CUDA). The CPU index's "+cpu" wheel outranks PyPI's wheel of the same release; set TORCH_SPEC
+# (e.g. torch==2.13.0+cpu) to pin it, or TORCH_INDEX to another PyTorch index for a GPU build.
+ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
+ARG TORCH_SPEC=torch
+RUN pip install --extra-index-url "${TORCH_INDEX}" "${TORCH_SPEC}"
+
 WORKDIR /src
 COPY pyproject.toml CMakeLists.txt README.md ./
 COPY engine ./engine
 COPY vtm_accel ./vtm_accel
-# scikit-image: the photographs the `demo` command pans across the frame.
-RUN pip install . scikit-image \
+RUN pip install . \
     && vtm-accel --help >/dev/null \
-    && command -v vtm-accel-engine
+    && command -v vtm-accel-engine \
+    && python -c "import skimage.data"  # the photographs the demo pans across the frame
 
 WORKDIR /work
 ENTRYPOINT ["vtm-accel"]
