@@ -218,3 +218,37 @@ def test_harness_counts_service_cpu(
     assert res.stats.cpu_s >= 2.0, res.stats
     assert "falling back" not in res.log.read_text()
     assert res.extra["pictures"][0]["nodes"] > 0
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphaned zombie may wait a while for its reaper)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def test_engine_killed_service_leaves(engine_exe: Path, clip: Path, tmp_path: Path) -> None:
+    """SIGKILL of the encoder: its service notices, exits and removes the orphaned channel."""
+    argv = [str(engine_exe), "--input", str(clip), "--frames", "2", "--qp", "22"]
+    argv += ["--bitstream", str(tmp_path / "s.266"), "--nn", TEST_MODEL, "--nn-level", "1"]
+    eng = subprocess.Popen(argv, env=_env(), stderr=subprocess.DEVNULL)
+    children = Path(f"/proc/{eng.pid}/task/{eng.pid}/children")
+    service = 0
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and eng.poll() is None:
+        kids = children.read_text().split() if children.exists() else []
+        if kids and _our_segments(eng.pid):
+            service = int(kids[0])
+            break
+        time.sleep(0.05)
+    assert service, "the engine did not start its service"
+    time.sleep(1.0)  # let the service attach to the channel
+    eng.kill()
+    eng.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (_running(service) or _our_segments(eng.pid)):
+        time.sleep(0.1)
+    assert not _running(service)
+    assert _our_segments(eng.pid) == []
