@@ -1,0 +1,188 @@
+#include "inter/interp.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace vvc {
+
+// H.266 Table 27: luma interpolation filter coefficients fL[p][0..7], hpelIfIdx = 0.
+const int8_t kLumaFilter[16][8] = {
+    {0, 0, 0, 64, 0, 0, 0, 0},        {0, 1, -3, 63, 4, -2, 1, 0},
+    {-1, 2, -5, 62, 8, -3, 1, 0},     {-1, 3, -8, 60, 13, -4, 1, 0},
+    {-1, 4, -10, 58, 17, -5, 1, 0},   {-1, 4, -11, 52, 26, -8, 3, -1},
+    {-1, 3, -9, 47, 31, -10, 4, -1},  {-1, 4, -11, 45, 34, -10, 4, -1},
+    {-1, 4, -11, 40, 40, -11, 4, -1}, {-1, 4, -10, 34, 45, -11, 4, -1},
+    {-1, 4, -10, 31, 47, -9, 3, -1},  {-1, 3, -8, 26, 52, -11, 4, -1},
+    {0, 1, -5, 17, 58, -10, 4, -1},   {0, 1, -4, 13, 60, -8, 3, -1},
+    {0, 1, -3, 8, 62, -5, 2, -1},     {0, 1, -2, 4, 63, -3, 1, 0},
+};
+
+// H.266 Table 33: chroma interpolation filter coefficients fC[p][0..3].
+const int8_t kChromaFilter[32][4] = {
+    {0, 64, 0, 0},    {-1, 63, 2, 0},   {-2, 62, 4, 0},   {-2, 60, 7, -1},  {-2, 58, 10, -2},
+    {-3, 57, 12, -2}, {-4, 56, 14, -2}, {-4, 55, 15, -2}, {-4, 54, 16, -2}, {-5, 53, 18, -2},
+    {-6, 52, 20, -2}, {-6, 49, 24, -3}, {-6, 46, 28, -4}, {-5, 44, 29, -4}, {-4, 42, 30, -4},
+    {-4, 39, 33, -4}, {-4, 36, 36, -4}, {-4, 33, 39, -4}, {-4, 30, 42, -4}, {-4, 29, 44, -5},
+    {-4, 28, 46, -6}, {-3, 24, 49, -6}, {-2, 20, 52, -6}, {-2, 18, 53, -5}, {-2, 16, 54, -4},
+    {-2, 15, 55, -4}, {-2, 14, 56, -4}, {-2, 12, 57, -3}, {-2, 10, 58, -2}, {-1, 7, 60, -2},
+    {0, 4, 62, -2},   {0, 2, 63, -1},
+};
+
+RefView ref_view(const Plane& p) {
+  RefView v;
+  v.origin = p.data.data();
+  v.stride = p.stride;
+  v.width = p.width;
+  v.height = p.height;
+  v.margin = 0;
+  return v;
+}
+
+void PaddedPicture::build(const Picture& pic, int marginLuma) {
+  for (int c = 0; c < 3; ++c) {
+    const Plane& src = pic.comp[c];
+    const int m = c ? marginLuma / 2 : marginLuma;
+    const int stride = src.width + 2 * m;
+    const int rows = src.height + 2 * m;
+    buf_[c].resize(static_cast<size_t>(stride) * rows);
+    Pel* base = buf_[c].data() + static_cast<size_t>(m) * stride + m;
+    for (int y = -m; y < src.height + m; ++y) {
+      const Pel* s = src.row(std::clamp(y, 0, src.height - 1));
+      Pel* d = base + static_cast<ptrdiff_t>(y) * stride;
+      std::fill(d - m, d, s[0]);
+      std::memcpy(d, s, sizeof(Pel) * src.width);
+      std::fill(d + src.width, d + src.width + m, s[src.width - 1]);
+    }
+    views_[c] = RefView{base, stride, src.width, src.height, m};
+  }
+}
+
+namespace {
+
+constexpr int kMaxSrc = kMaxMcBlock + 8;
+
+// Interpolates a w x h block whose integer reference position is (xInt, yInt) with an N-tap
+// separable filter (phase coefficients fx / fy, null for the integer phase).
+template <int N>
+void interpolate(const RefView& ref, int xInt, int yInt, const int8_t* fx, const int8_t* fy, int w,
+                 int h, int16_t* dst, ptrdiff_t ds) {
+  constexpr int off = N / 2 - 1;  // taps at x - off .. x + N - 1 - off
+  const int x0 = xInt - off, y0 = yInt - off;
+  const int sw = w + N - 1, sh = h + N - 1;
+  const Pel* src;
+  ptrdiff_t ss;
+  Pel local[kMaxSrc * kMaxSrc];
+  if (x0 >= -ref.margin && y0 >= -ref.margin && x0 + sw <= ref.width + ref.margin &&
+      y0 + sh <= ref.height + ref.margin) {
+    src = ref.origin + static_cast<ptrdiff_t>(y0) * ref.stride + x0;
+    ss = ref.stride;
+  } else {  // reference sample padding: clamp every coordinate into the picture
+    for (int j = 0; j < sh; ++j) {
+      const Pel* row =
+          ref.origin + static_cast<ptrdiff_t>(std::clamp(y0 + j, 0, ref.height - 1)) * ref.stride;
+      for (int i = 0; i < sw; ++i)
+        local[j * kMaxSrc + i] = row[std::clamp(x0 + i, 0, ref.width - 1)];
+    }
+    src = local;
+    ss = kMaxSrc;
+  }
+  // src now points at (xInt - off, yInt - off).
+  if (!fx && !fy) {
+    const Pel* s = src + off * ss + off;
+    for (int y = 0; y < h; ++y, s += ss, dst += ds)
+      for (int x = 0; x < w; ++x) dst[x] = static_cast<int16_t>(s[x] << kMcShift3);
+    return;
+  }
+  if (!fy) {
+    const Pel* s = src + off * ss;
+    for (int y = 0; y < h; ++y, s += ss, dst += ds)
+      for (int x = 0; x < w; ++x) {
+        int sum = 0;
+        for (int i = 0; i < N; ++i) sum += fx[i] * s[x + i];
+        dst[x] = static_cast<int16_t>(sum >> kMcShift1);
+      }
+    return;
+  }
+  if (!fx) {
+    const Pel* s = src + off;
+    for (int y = 0; y < h; ++y, s += ss, dst += ds)
+      for (int x = 0; x < w; ++x) {
+        int sum = 0;
+        for (int i = 0; i < N; ++i) sum += fy[i] * s[x + i * ss];
+        dst[x] = static_cast<int16_t>(sum >> kMcShift1);
+      }
+    return;
+  }
+  int16_t tmp[kMaxSrc * kMaxMcBlock];
+  const Pel* s = src;
+  for (int y = 0; y < sh; ++y, s += ss)
+    for (int x = 0; x < w; ++x) {
+      int sum = 0;
+      for (int i = 0; i < N; ++i) sum += fx[i] * s[x + i];
+      tmp[y * kMaxMcBlock + x] = static_cast<int16_t>(sum >> kMcShift1);
+    }
+  for (int y = 0; y < h; ++y, dst += ds) {
+    const int16_t* t = tmp + y * kMaxMcBlock;
+    for (int x = 0; x < w; ++x) {
+      int sum = 0;
+      for (int i = 0; i < N; ++i) sum += fy[i] * t[x + i * kMaxMcBlock];
+      dst[x] = static_cast<int16_t>(sum >> kMcShift2);
+    }
+  }
+}
+
+}  // namespace
+
+void mc_luma(const RefView& ref, const Mv& mv, int x, int y, int w, int h, int16_t* dst,
+             ptrdiff_t dstStride) {
+  const int xFrac = mv.x & 15, yFrac = mv.y & 15;
+  interpolate<8>(ref, x + (mv.x >> 4), y + (mv.y >> 4), xFrac ? kLumaFilter[xFrac] : nullptr,
+                 yFrac ? kLumaFilter[yFrac] : nullptr, w, h, dst, dstStride);
+}
+
+void mc_chroma(const RefView& ref, const Mv& mv, int xc, int yc, int wc, int hc, int16_t* dst,
+               ptrdiff_t dstStride) {
+  const int xFrac = mv.x & 31, yFrac = mv.y & 31;
+  interpolate<4>(ref, xc + (mv.x >> 5), yc + (mv.y >> 5), xFrac ? kChromaFilter[xFrac] : nullptr,
+                 yFrac ? kChromaFilter[yFrac] : nullptr, wc, hc, dst, dstStride);
+}
+
+namespace {
+void mc_all(const RefView* v, const Mv& mv, int x, int y, int w, int h, int16_t* dstL,
+            ptrdiff_t strideL, int16_t* dstCb, int16_t* dstCr, ptrdiff_t strideC) {
+  mc_luma(v[0], mv, x, y, w, h, dstL, strideL);
+  if (dstCb) mc_chroma(v[1], mv, x / 2, y / 2, w / 2, h / 2, dstCb, strideC);
+  if (dstCr) mc_chroma(v[2], mv, x / 2, y / 2, w / 2, h / 2, dstCr, strideC);
+}
+}  // namespace
+
+void motion_compensate(const Picture& ref, const Mv& mv, int x, int y, int w, int h, int16_t* dstL,
+                       ptrdiff_t strideL, int16_t* dstCb, int16_t* dstCr, ptrdiff_t strideC) {
+  const RefView v[3] = {ref_view(ref.comp[0]), ref_view(ref.comp[1]), ref_view(ref.comp[2])};
+  mc_all(v, mv, x, y, w, h, dstL, strideL, dstCb, dstCr, strideC);
+}
+
+void motion_compensate(const PaddedPicture& ref, const Mv& mv, int x, int y, int w, int h,
+                       int16_t* dstL, ptrdiff_t strideL, int16_t* dstCb, int16_t* dstCr,
+                       ptrdiff_t strideC) {
+  const RefView v[3] = {ref.view(0), ref.view(1), ref.view(2)};
+  mc_all(v, mv, x, y, w, h, dstL, strideL, dstCb, dstCr, strideC);
+}
+
+void weighted_uni(const int16_t* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dstStride, int w,
+                  int h) {
+  constexpr int shift = 14 - kBitDepth;
+  constexpr int offset = 1 << (shift - 1);
+  for (int y = 0; y < h; ++y, src += srcStride, dst += dstStride)
+    for (int x = 0; x < w; ++x) dst[x] = clip_pel((src[x] + offset) >> shift);
+}
+
+void weighted_bi(const int16_t* src0, ptrdiff_t stride0, const int16_t* src1, ptrdiff_t stride1,
+                 Pel* dst, ptrdiff_t dstStride, int w, int h) {
+  constexpr int shift = 15 - kBitDepth;
+  constexpr int offset = 1 << (shift - 1);
+  for (int y = 0; y < h; ++y, src0 += stride0, src1 += stride1, dst += dstStride)
+    for (int x = 0; x < w; ++x) dst[x] = clip_pel((src0[x] + src1[x] + offset) >> shift);
+}
+
+}  // namespace vvc
