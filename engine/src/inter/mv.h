@@ -38,7 +38,8 @@ constexpr Mv clip_mv(const Mv& m) {
 //   v = ((v + offset - (v >= 0)) >> rightShift) << leftShift
 // (round half toward zero).
 constexpr int32_t round_mv_comp(int32_t v, int rightShift, int leftShift) {
-  const int32_t offset = rightShift == 0 ? 0 : (1 << (rightShift - 1));
+  if (rightShift == 0) return v * (1 << leftShift);  // offset 0: a plain left shift
+  const int32_t offset = 1 << (rightShift - 1);
   return ((v + offset - (v >= 0 ? 1 : 0)) >> rightShift) * (1 << leftShift);
 }
 constexpr Mv round_mv(const Mv& m, int rightShift, int leftShift) {
