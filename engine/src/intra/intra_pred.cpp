@@ -153,6 +153,16 @@ void transpose_block(const Pel* src, int W, int H, Pel* dst, int dstStride) {
   }
 }
 
+// Copies a row of W (a power of two >= 4) samples; fixed sizes inline for small blocks.
+inline void copy_row(Pel* d, const Pel* s, int W) {
+  if (W == 4)
+    std::memcpy(d, s, 4 * sizeof(Pel));
+  else if (W == 8)
+    std::memcpy(d, s, 8 * sizeof(Pel));
+  else
+    std::memcpy(d, s, static_cast<size_t>(W) * sizeof(Pel));
+}
+
 // d[x] = Clip1((f0 r[x] + f1 r[x+1] + f2 r[x+2] + f3 r[x+3] + 32) >> 6), x < W (W % 4 == 0).
 // The SSE2 path pairs taps for pmaddwd (exact 16x16->32 products; samples are 10-bit).
 inline void filter_4tap(const Pel* r, const int8_t* f, int W, Pel* d) {
@@ -163,6 +173,18 @@ inline void filter_4tap(const Pel* r, const int8_t* f, int W, Pel* d) {
   const __m128i rnd = _mm_set1_epi32(32);
   const __m128i maxv = _mm_set1_epi16(kMaxVal);
   const __m128i zero = _mm_setzero_si128();
+  if (W == 4) {
+    const __m128i r0 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(r));
+    const __m128i r1 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(r + 1));
+    const __m128i r2 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(r + 2));
+    const __m128i r3 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(r + 3));
+    __m128i v = _mm_add_epi32(_mm_madd_epi16(_mm_unpacklo_epi16(r0, r1), c01),
+                              _mm_madd_epi16(_mm_unpacklo_epi16(r2, r3), c23));
+    v = _mm_srai_epi32(_mm_add_epi32(v, rnd), 6);
+    v = _mm_min_epi16(_mm_max_epi16(_mm_packs_epi32(v, v), zero), maxv);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(d), v);
+    return;
+  }
   for (; x + 8 <= W; x += 8) {
     const __m128i r0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r + x));
     const __m128i r1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r + x + 1));
@@ -191,6 +213,14 @@ inline void filter_2tap(const Pel* r, int iFact, int W, Pel* d) {
 #ifdef VVC_HAVE_SSE2
   const __m128i c = _mm_set1_epi32((32 - iFact) | (iFact << 16));
   const __m128i rnd = _mm_set1_epi32(16);
+  if (W == 4) {
+    const __m128i r0 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(r));
+    const __m128i r1 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(r + 1));
+    const __m128i v =
+        _mm_srai_epi32(_mm_add_epi32(_mm_madd_epi16(_mm_unpacklo_epi16(r0, r1), c), rnd), 5);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(d), _mm_packs_epi32(v, v));
+    return;
+  }
   for (; x + 8 <= W; x += 8) {
     const __m128i r0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r + x));
     const __m128i r1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r + x + 1));
@@ -212,19 +242,18 @@ inline void filter_2tap(const Pel* r, int iFact, int W, Pel* d) {
 void pred_angular_ver(const Pel* main, const Pel* side, int W, int H, int mode, bool isLuma,
                       bool smoothFilter, bool pdpc, Pel* dst, int stride) {
   const int angle = intra_pred_angle(mode);
-  // ref[k] for k = -H .. 2W + 4 (ref[0] = corner).
-  Pel refBuf[kMaxIntraTbSize + 2 * kMaxIntraTbSize + 8];
-  Pel* ref = refBuf + kMaxIntraTbSize;
-  const int invAngle = angle ? intra_inv_angle(angle) : 0;
+  const int invAngle = intra_inv_angle_of_mode(mode);
+  // ref[k], ref[0] = corner. For angle >= 0 it is main itself: ref[x] for x = 0..refW and
+  // ref[refW + 1] = p[refW - 1][-1], which IntraRefs already holds as padding (the further
+  // padding is only ever read with a zero filter coefficient). For angle < 0, ref[x] for
+  // x = 0..W+1 extended to the left (down to -H) by projecting the side line.
+  Pel refBuf[kMaxIntraTbSize + kMaxIntraTbSize + 8];
+  const Pel* ref = main;
   if (angle < 0) {
-    // ref[x] = p[..] for x = 0..W+1, extended to the left by projecting the side line.
-    std::memcpy(ref, main, sizeof(Pel) * (W + 2));
-    for (int k = -H; k < 0; ++k) ref[k] = side[std::min((k * invAngle + 256) >> 9, H)];
-  } else {
-    // ref[x] for x = 0..refW, then ref[refW + 1] = p[refW - 1][-1]; the extra copies are only
-    // ever read with a zero filter coefficient.
-    std::memcpy(ref, main, sizeof(Pel) * (2 * W + 1));
-    for (int k = 1; k <= 4; ++k) ref[2 * W + k] = main[2 * W];
+    Pel* ext = refBuf + kMaxIntraTbSize;
+    std::memcpy(ext, main, sizeof(Pel) * (W + 2));
+    for (int k = -H; k < 0; ++k) ext[k] = side[std::min((k * invAngle + 256) >> 9, H)];
+    ref = ext;
   }
 
   if (angle == 0) {
@@ -251,14 +280,14 @@ void pred_angular_ver(const Pel* main, const Pel* side, int W, int H, int mode, 
     Pel* d = dst + y * stride;
     if (isLuma) {
       if (iFact == 0 && !smoothFilter) {  // fC phase 0 is {0, 64, 0, 0}
-        std::memcpy(d, r + 1, sizeof(Pel) * W);
+        copy_row(d, r + 1, W);
       } else {
         const int8_t* f = smoothFilter ? kIntraFilterG[iFact] : kIntraFilterC[iFact];
         filter_4tap(r, f, W, d);
       }
     } else {  // chroma: 2-tap linear interpolation
       if (iFact == 0)
-        std::memcpy(d, r + 1, sizeof(Pel) * W);
+        copy_row(d, r + 1, W);
       else
         filter_2tap(r + 1, iFact, W, d);
     }
@@ -266,23 +295,33 @@ void pred_angular_ver(const Pel* main, const Pel* side, int W, int H, int mode, 
 
   if (pdpc) {
     // Angular PDPC (8.4.5.2.14), modes > 50 in this orientation: refL = p[-1][y + dYInt[x]],
-    // dYInt[x] = ((x + 1) * invAngle + 256) >> 9, wL = 32 >> ((x << 1) >> nScale).
+    // dYInt[x] = ((x + 1) * invAngle + 256) >> 9, wL = 32 >> ((x << 1) >> nScale). Column by
+    // column the side samples are contiguous. The result is a convex combination: in range.
     const int nScale = std::min(2, ilog2(H) - ilog2(3 * invAngle - 2) + 8);
     const int xLim = std::min(W, 3 << nScale);
-    int dYInt[kMaxIntraTbSize];
-    int wL[kMaxIntraTbSize];
     for (int x = 0; x < xLim; ++x) {
-      dYInt[x] = ((x + 1) * invAngle + 256) >> 9;
-      wL[x] = 32 >> ((x << 1) >> nScale);
-    }
-    for (int y = 0; y < H; ++y) {
-      Pel* d = dst + y * stride;
-      for (int x = 0; x < xLim; ++x) {
-        const int l = side[1 + y + dYInt[x]];
-        const int v = d[x];
-        d[x] = static_cast<Pel>(v + ((wL[x] * (l - v) + 32) >> 6));  // convex: in range
+      const int wL = 32 >> ((x << 1) >> nScale);
+      const Pel* s = side + 1 + (((x + 1) * invAngle + 256) >> 9);
+      Pel* d = dst + x;
+      for (int y = 0; y < H; ++y) {
+        const int v = d[y * stride];
+        d[y * stride] = static_cast<Pel>(v + ((wL * (s[y] - v) + 32) >> 6));
       }
     }
+  }
+}
+
+// Angular PDPC for modes < 18 applied in the block's own orientation (after the transposed
+// prediction was written back): rows y < 3 << nScale get
+// wT * (p[x + dXInt[y]][-1] - pred), dXInt[y] = ((y + 1) * invAngle + 256) >> 9.
+void pdpc_angular_rows(const Pel* top, int w, int h, int invAngle, Pel* dst, int stride) {
+  const int nScale = std::min(2, ilog2(w) - ilog2(3 * invAngle - 2) + 8);
+  const int yLim = std::min(h, 3 << nScale);
+  for (int y = 0; y < yLim; ++y) {
+    const int wT = 32 >> ((y << 1) >> nScale);
+    const Pel* t = top + 1 + (((y + 1) * invAngle + 256) >> 9);
+    Pel* d = dst + y * stride;
+    for (int x = 0; x < w; ++x) d[x] = static_cast<Pel>(d[x] + ((wT * (t[x] - d[x]) + 32) >> 6));
   }
 }
 
@@ -410,7 +449,7 @@ void predict_from_refs(const IntraRefs& refs, int predMode, Pel* dst, int dstStr
   // angles (modes < 18 or > 50) with nScale >= 0.
   bool pdpc = pdpcSize && angle >= 0;
   if (pdpc && angle > 0) {
-    const int nScale = std::min(2, ilog2(H) - ilog2(3 * intra_inv_angle(angle) - 2) + 8);
+    const int nScale = std::min(2, ilog2(H) - ilog2(3 * intra_inv_angle_of_mode(mode) - 2) + 8);
     pdpc = nScale >= 0;
   }
 
@@ -419,8 +458,11 @@ void predict_from_refs(const IntraRefs& refs, int predMode, Pel* dst, int dstStr
   } else {
     // Horizontal modes: predict the transposed block from (left, top), then transpose back.
     alignas(16) Pel tmp[kMaxIntraTbSize * kMaxIntraTbSize];
-    pred_angular_ver(left, top, W, H, mode, isLuma, smooth, pdpc, tmp, W);
+    // Pure horizontal (18) is handled above, so angle != 0 here; PDPC runs after the
+    // transposition where its rows are contiguous.
+    pred_angular_ver(left, top, W, H, mode, isLuma, smooth, false, tmp, W);
     transpose_block(tmp, W, H, dst, dstStride);
+    if (pdpc) pdpc_angular_rows(top, w, h, intra_inv_angle_of_mode(mode), dst, dstStride);
   }
 }
 

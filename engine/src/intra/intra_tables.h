@@ -38,6 +38,21 @@ constexpr int intra_inv_angle(int intraPredAngle) {
   return intraPredAngle < 0 ? -inv : inv;
 }
 
+// invAngle per predModeIntra = -14..80 (index mode + 14; 0 where intraPredAngle is 0).
+constexpr auto kIntraInvAngle = [] {
+  struct Table {
+    int16_t v[95];
+  } t{};
+  for (int i = 0; i < 95; ++i) {
+    const int a = kIntraPredAngle[i];
+    t.v[i] = static_cast<int16_t>(a ? intra_inv_angle(a) : 0);
+  }
+  return t;
+}();
+constexpr int intra_inv_angle_of_mode(int predModeIntra) {
+  return kIntraInvAngle.v[predModeIntra + 14];
+}
+
 // Interpolation filter coefficients fC (cubic, DCT-IF) for the 32 fractional phases,
 // H.266 8.4.5.2.13, Table 25 "Specification of interpolation filter coefficients fC and fG".
 constexpr int8_t kIntraFilterC[32][4] = {
