@@ -102,8 +102,8 @@ bool NnOracle::request_picture(const SplitQuery& q) {
   const int64_t pictureId = q.poc;
   const uint64_t seq = channel_->submit(pictureId, static_cast<int>(q.slice_type), q.qp, n,
                                         /*hasCue=*/false, w, h);
-  const int timeout =
-      predicted_ == 0 ? std::max(cfg_.first_timeout_ms, cfg_.timeout_ms) : cfg_.timeout_ms;
+  const int perPicture = cfg_.timeout_ms > 0 ? cfg_.timeout_ms : 2000 + 50 * n;
+  const int timeout = predicted_ == 0 ? std::max(cfg_.first_timeout_ms, perPicture) : perPicture;
   std::string msg;
   switch (channel_->wait(seq, pictureId, n, timeout, [this] { return service_alive(); }, msg)) {
     case ShmChannel::Wait::kOk:
