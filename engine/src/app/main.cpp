@@ -62,8 +62,9 @@ constexpr const char* kUsage =
     "  --nn-level L          0 (exhaustive) .. 5 (fastest), default 2\n"
     "  --nn-python PATH      Python for the service (default $VTM_ACCEL_PYTHON, else python3)\n"
     "  --nn-device D         cpu (default) or cuda, for the spawned service\n"
-    "  --nn-timeout-ms T     wait per picture for the service (default 2000); on a timeout or\n"
-    "                        a dead service the rest of the encode is exhaustive\n"
+    "  --nn-timeout-ms T     wait per picture for the service (default 2000 + 50 per CTU);\n"
+    "                        on a timeout or a dead service the rest of the encode is\n"
+    "                        exhaustive\n"
     "  --nn-first-timeout-ms T  the same for the first picture (model load; default 30000)\n"
     "  --help                this text\n"
     "Exit status: 0 success, 2 bad input or options (message on stderr), 1 internal error.\n";
@@ -190,7 +191,7 @@ Options parse_args(int argc, char** argv) {
     } else if (flag == "--nn-device") {
       o.nn.device = next();
     } else if (flag == "--nn-timeout-ms") {
-      o.nn.timeout_ms = parse_int(flag, next(), 1, 3600000);
+      o.nn.timeout_ms = parse_int(flag, next(), 0, 3600000);  // 0: default
     } else if (flag == "--nn-first-timeout-ms") {
       o.nn.first_timeout_ms = parse_int(flag, next(), 1, 3600000);
     } else if (flag == "--speed") {
