@@ -156,10 +156,11 @@ class PictureEncoder {
     code_residual(coder, ctx, lv, ilog2(w), ilog2(h), c);
   }
 
-  // Luma CU in the dual-tree luma tree with intra mode `mode`. Returns the SSE.
+  // Luma CU in the dual-tree luma tree with intra mode `mode`. Returns the SSE. When the SSE
+  // alone reaches dAbort the syntax is not coded (the trial cannot win; its state is void).
   template <class Coder>
-  uint64_t code_luma_cu(Coder& coder, ContextSet& ctx, const TreeNode& n, int mode,
-                        const int mpm[6], bool final) {
+  double code_luma_cu(Coder& coder, ContextSet& ctx, const TreeNode& n, int mode, const int mpm[6],
+                      bool final, double dAbort = kInf) {
     Plane& rp = recon_.comp[kY];
     const auto avail = [this](int x, int y) { return maps_.coded_luma_pos(0, x, y); };
     intra_predict(rp, n.x, n.y, n.w, n.h, 0, mode, avail, pred_, kMaxCu);
@@ -168,18 +169,21 @@ class PictureEncoder {
     Pel* dst = rp.row(n.y) + n.x;
     const int nz = code_tb(0, org, op.stride, n.w, n.h, levels_[0], dst, rp.stride, pred_, ctx,
                            kCtxTuYCodedFlag + 0);
+    const double d = static_cast<double>(sse(org, op.stride, dst, rp.stride, n.w, n.h));
+    if (d >= dAbort) return d;
     code_luma_mode(coder, ctx, encode_luma_mode(mode, mpm));
     coder.encode_bin(ctx[kCtxTuYCodedFlag + 0], nz > 0);
     if (nz) code_residual_block(coder, ctx, levels_[0], n.w, n.h, 0);
     mark_cu(n, 0, mode);
     if (final) deblock_.set_luma_tb(n.x, n.y, n.w, n.h, pc_.qp);
-    return sse(org, op.stride, dst, rp.stride, n.w, n.h);
+    return d;
   }
 
   // Chroma CU in the dual-tree chroma tree with intra_chroma_pred_mode icpm (0..4). Returns
   // the weighted distortion w_Cb * SSE_Cb + w_Cr * SSE_Cr.
   template <class Coder>
-  double code_chroma_cu(Coder& coder, ContextSet& ctx, const TreeNode& n, int icpm, bool final) {
+  double code_chroma_cu(Coder& coder, ContextSet& ctx, const TreeNode& n, int icpm, bool final,
+                        double dAbort = kInf) {
     const int lumaMode = maps_.mode((n.x + n.w / 2) >> 2, (n.y + n.h / 2) >> 2);
     const int predMode = chroma_pred_mode(icpm, lumaMode);
     const int xc = n.x >> 1, yc = n.y >> 1, wc = n.w >> 1, hc = n.h >> 1;
@@ -199,6 +203,7 @@ class PictureEncoder {
       dist += lambdas_.chroma_weight[c] *
               static_cast<double>(sse(org, op.stride, dst, rp.stride, wc, hc));
     }
+    if (dist >= dAbort) return dist;
     code_chroma_mode(coder, ctx, icpm);
     coder.encode_bin(ctx[kCtxTuCbCodedFlag + 0], nz[1] > 0);
     coder.encode_bin(ctx[kCtxTuCrCodedFlag + (nz[1] > 0 ? 1 : 0)], nz[2] > 0);
@@ -217,11 +222,14 @@ class PictureEncoder {
   }
 
   // ---- search ----
+  // The search functions return the cheapest J of the node, exactly, when it is below
+  // `budget`; otherwise some value >= budget, and the node's state is void (the caller drops
+  // the candidate that contains it). Pruning by the budget never changes the decisions.
   double search_node(const TreeNode& n, int ch, int level, ContextSet& ctx,
-                     std::vector<uint8_t>& out);
-  double search_luma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode);
+                     std::vector<uint8_t>& out, double budget);
+  double search_luma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode, double budget);
   const uint32_t* luma_satds(const TreeNode& n, const IntraRefs& refs);
-  double search_chroma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode);
+  double search_chroma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode, double budget);
   void save_region(Level& L, const TreeNode& n, int ch);
   void restore_region(const Level& L, const TreeNode& n, int ch);
 
@@ -335,7 +343,8 @@ const uint32_t* PictureEncoder::luma_satds(const TreeNode& n, const IntraRefs& r
   return e.satd;
 }
 
-double PictureEncoder::search_luma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode) {
+double PictureEncoder::search_luma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode,
+                                      double budget) {
   int mpm[6];
   mpm_list(n, mpm);
 
@@ -392,11 +401,12 @@ double PictureEncoder::search_luma_cu(const TreeNode& n, ContextSet& ctx, int& b
   bool lastWasBest = false;
   Plane& rp = recon_.comp[kY];
   for (int i = 0; i < numCand; ++i) {
+    const double bound = std::min(best, budget);
     trial_ctx_ = ctx;
     const uint64_t b0 = est_.frac_bits();
-    const uint64_t d = code_luma_cu(est_, trial_ctx_, n, cand[i], mpm, false);
-    const double cost = static_cast<double>(d) + bits_cost(est_.frac_bits() - b0);
-    lastWasBest = cost < best;
+    const double d = code_luma_cu(est_, trial_ctx_, n, cand[i], mpm, false, bound);
+    const double cost = d >= bound ? kInf : d + bits_cost(est_.frac_bits() - b0);
+    lastWasBest = cost < bound;
     if (lastWasBest) {
       best = cost;
       bestMode = cand[i];
@@ -407,6 +417,7 @@ double PictureEncoder::search_luma_cu(const TreeNode& n, ContextSet& ctx, int& b
       }
     }
   }
+  if (best == kInf) return kInf;
   if (lastWasBest) {
     ctx = trial_ctx_;
   } else {
@@ -418,17 +429,19 @@ double PictureEncoder::search_luma_cu(const TreeNode& n, ContextSet& ctx, int& b
   return best;
 }
 
-double PictureEncoder::search_chroma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode) {
+double PictureEncoder::search_chroma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode,
+                                        double budget) {
   double best = kInf;
   bestMode = 4;
   bool lastWasBest = false;
   const int xc = n.x >> 1, yc = n.y >> 1, wc = n.w >> 1, hc = n.h >> 1;
   for (int icpm = 4; icpm >= 0; --icpm) {
+    const double bound = std::min(best, budget);
     trial_ctx_ = ctx;
     const uint64_t b0 = est_.frac_bits();
-    const double d = code_chroma_cu(est_, trial_ctx_, n, icpm, false);
-    const double cost = d + bits_cost(est_.frac_bits() - b0);
-    lastWasBest = cost < best;
+    const double d = code_chroma_cu(est_, trial_ctx_, n, icpm, false, bound);
+    const double cost = d >= bound ? kInf : d + bits_cost(est_.frac_bits() - b0);
+    lastWasBest = cost < bound;
     if (lastWasBest) {
       best = cost;
       bestMode = icpm;
@@ -441,6 +454,7 @@ double PictureEncoder::search_chroma_cu(const TreeNode& n, ContextSet& ctx, int&
       }
     }
   }
+  if (best == kInf) return kInf;
   if (lastWasBest) {
     ctx = trial_ctx_;
   } else {
@@ -453,7 +467,7 @@ double PictureEncoder::search_chroma_cu(const TreeNode& n, ContextSet& ctx, int&
 }
 
 double PictureEncoder::search_node(const TreeNode& n, int ch, int level, ContextSet& ctx,
-                                   std::vector<uint8_t>& out) {
+                                   std::vector<uint8_t>& out, double budget) {
   const SplitLimits& lim = lim_[ch];
   const SplitMask allowed = allowed_splits(n, lim);
   const bool inside = node_inside(n, lim);
@@ -504,20 +518,24 @@ double PictureEncoder::search_node(const TreeNode& n, int ch, int level, Context
     }
     L.cur.clear();
     L.cur.push_back(static_cast<uint8_t>(m));
+    const double bound = std::min(best, budget);
     const uint64_t b0 = est_.frac_bits();
     code_split(est_, ctx, n, ch, mode, allowed);
     double cost = bits_cost(est_.frac_bits() - b0);
-    if (mode == SplitMode::kNone) {
-      int cuMode = 0;
-      cost += ch == 0 ? search_luma_cu(n, ctx, cuMode) : search_chroma_cu(n, ctx, cuMode);
-      L.cur.push_back(static_cast<uint8_t>(cuMode));
-    } else {
-      TreeNode kids[4];
-      const int nk = split_children(n, mode, lim, kids);
-      for (int k = 0; k < nk && cost < best; ++k)
-        cost += search_node(kids[k], ch, level + 1, ctx, L.cur);
+    if (cost < bound) {
+      if (mode == SplitMode::kNone) {
+        int cuMode = 0;
+        cost += ch == 0 ? search_luma_cu(n, ctx, cuMode, bound - cost)
+                        : search_chroma_cu(n, ctx, cuMode, bound - cost);
+        L.cur.push_back(static_cast<uint8_t>(cuMode));
+      } else {
+        TreeNode kids[4];
+        const int nk = split_children(n, mode, lim, kids);
+        for (int k = 0; k < nk && cost < bound; ++k)
+          cost += search_node(kids[k], ch, level + 1, ctx, L.cur, bound - cost);
+      }
     }
-    lastWasBest = cost < best;
+    lastWasBest = cost < bound;
     if (lastWasBest) {
       best = cost;
       std::swap(L.best, L.cur);
@@ -527,6 +545,7 @@ double PictureEncoder::search_node(const TreeNode& n, int ch, int level, Context
       }
     }
   }
+  if (best == kInf) return kInf;  // every candidate reached the budget: state is void
   if (!lastWasBest) {
     restore_region(L, n, ch);
     ctx = L.best_ctx;
@@ -561,7 +580,7 @@ void PictureEncoder::code_tree(const TreeNode& root, int ch, std::vector<uint8_t
   ++satd_generation_;  // the SATD cache covers one 64x64 quadrant
   ContextSet ctx = ctx_;
   decisions_.clear();
-  search_node(root, ch, 0, ctx, decisions_);
+  search_node(root, ch, 0, ctx, decisions_, kInf);
   // Final coding with the real coder: the area is coded again from scratch.
   maps_.set_coded(ch, root.x >> 2, root.y >> 2, root.w >> 2, root.h >> 2, 0);
   const uint8_t* p = decisions_.data();

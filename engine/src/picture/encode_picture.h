@@ -10,11 +10,33 @@
 
 namespace vvc {
 
+class MotionField;  // inter/motion_field.h
+
+// One active entry of a reference picture list (RefPicList[l][refIdx]).
+struct RefPicture {
+  int poc = 0;
+  const Picture* recon = nullptr;       // its reconstruction after in-loop filters, coded size
+  const MotionField* motion = nullptr;  // its motion field (TMVP); nullptr when not stored
+  int qp = 0;                           // its slice QP
+  int temporal_id = 0;
+};
+
 struct PictureCoding {
   int poc = 0;
   int qp = 32;  // slice QP (QpY, no QpBdOffset)
   SliceType slice_type = SliceType::I;
   int temporal_id = 0;
+  // ---- stage 2 (filled by the app from picture/gop.h's PicturePlan) ----
+  NalType nal_type = NalType::IDR_N_LP;
+  double lambda = 0;  // picture_lambda() of the plan (VTM, LambdaFromQpEnable); 0 = not given
+  // Active reference pictures: ref[l][i] is RefPicList[l][i], i < NumRefIdxActive[l] (the
+  // slice header signals exactly these counts; inactive entries are not passed).
+  std::vector<RefPicture> ref[2];
+  bool temporal_mvp = false;  // ph_temporal_mvp_enabled_flag
+  bool collocated_from_l0 = true;
+  int collocated_ref_idx = 0;
+  // Where encode_picture stores this picture's motion (owned by the app's DPB; nullptr: none).
+  MotionField* motion_out = nullptr;
 };
 
 // Codes orig (coded size cfg.width x cfg.height, 10-bit samples) as one slice. Returns the
