@@ -32,6 +32,8 @@ std::string json_line(const FrameStats& s) {
                 s.psnr[1], s.psnr[2], s.time_s);
   std::string line = buf;
   if (s.nodes >= 0) line.insert(line.size() - 1, ",\"nodes\":" + std::to_string(s.nodes));
+  if (s.temporal_id >= 0) line.insert(line.size() - 1, ",\"tid\":" + std::to_string(s.temporal_id));
+  if (s.nal) line.insert(line.size() - 1, std::string(",\"nal\":\"") + s.nal + "\"");
   return line;
 }
 

@@ -15,8 +15,10 @@ struct FrameStats {
   int qp = 0;
   uint64_t bits = 0;  // all bytes written for the picture's access unit, times 8
   double psnr[3] = {0, 0, 0};
-  double time_s = 0;   // wall time to encode the picture
-  int64_t nodes = -1;  // coding-tree nodes the search visited (logged when >= 0)
+  double time_s = 0;          // wall time to encode the picture
+  int64_t nodes = -1;         // coding-tree nodes the search visited (logged when >= 0)
+  int temporal_id = -1;       // logged as "tid" when >= 0 (random access / low delay)
+  const char* nal = nullptr;  // NAL unit type name, logged as "nal" when set
 };
 
 // PSNR of the top-left w x h (luma units) area of component c, peak 1023 (10 bits). Identical
@@ -26,7 +28,8 @@ double plane_psnr(const Plane& a, const Plane& b, int w, int h);
 
 // Formats one log line (no trailing newline):
 // {"poc":0,"slice_type":"I","qp":22,"bits":12345,"psnr_y":..,"psnr_u":..,"psnr_v":..,"time_s":..}
-// plus ,"nodes":N before the closing brace when s.nodes >= 0.
+// plus ,"nodes":N before the closing brace when s.nodes >= 0, and ,"tid":T,"nal":"CRA" when
+// set (coding structures other than all-intra).
 std::string json_line(const FrameStats& s);
 
 // An output file opened for binary writing; closes on destruction.

@@ -1,12 +1,15 @@
 // vtm-accel-engine: command-line front end of the engine (the contract with the Python
-// harness is in TEAM.md "Engine CLI"). Parses options, reads the source, codes every picture
-// as an IDR picture with one I slice, writes the Annex B stream, recon, and the JSON log.
+// harness is in TEAM.md "Engine CLI"). Parses options, reads the source, plans the coding
+// structure (picture/gop.h: all intra, random access GOP 32, low-delay B), codes the pictures
+// in coding order keeping a DPB of reconstructions, writes the Annex B stream, the recon in
+// output (POC) order, and the JSON log in coding order.
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +24,12 @@
 #include "nn/nn_oracle.h"
 #include "nn/split_rule.h"
 #include "partition/split_oracle.h"
+#include "picture/encode_picture.h"
+#include "picture/gop.h"
+#if __has_include("inter/motion_field.h")
+#include "inter/motion_field.h"
+#define VTM_ACCEL_HAVE_MOTION_FIELD 1
+#endif
 
 namespace {
 
@@ -31,11 +40,12 @@ constexpr const char* kUsage =
     "         [--input-bit-depth 8|10] --frames N [--frame-skip K] --qp Q\n"
     "         [--qp-offsets o0,o1,...] --bitstream OUT.266 [--recon RECON.yuv]\n"
     "         [--log LOG.jsonl] [--md5-sei] [--no-deblock] [--intra-period N]\n"
-    "         [--split-log FILE] [--speed exhaustive]\n"
+    "         [--split-log FILE] [--speed exhaustive] [--config ai|ra|ldb]\n"
     "         [--nn MODEL | --nn-attach NAME] [--nn-level L] [--nn-python PATH]\n"
     "         [--nn-device cpu|cuda] [--nn-timeout-ms T] [--nn-first-timeout-ms T]\n"
     "\n"
-    "Encodes 4:2:0 video as VVC (H.266) Main 10, all pictures intra (IDR).\n"
+    "Encodes 4:2:0 video as VVC (H.266) Main 10: all intra (IDR pictures), random access\n"
+    "(GOP 32, CRA every intra period) or low-delay B (GOP 8), as VTM's CTC cfgs.\n"
     "  --input FILE          .yuv (raw planar 4:2:0) or .y4m (size, rate and depth from its\n"
     "                        header: C420jpeg/C420paldv/C420mpeg2/C420 8-bit, C420p10)\n"
     "  --width W --height H  source size, required for .yuv (must match a .y4m header)\n"
@@ -46,14 +56,21 @@ constexpr const char* kUsage =
     "  --frame-skip K        skip the first K frames of the input (default 0)\n"
     "  --qp Q                base QP, 0..63\n"
     "  --qp-offsets LIST     per-picture QP offsets, used cyclically over the coding order\n"
+    "                        (--config ai only; ra/ldb use the cfg's QP cascade)\n"
     "  --bitstream OUT.266   Annex B output\n"
     "  --recon FILE          reconstruction, 10-bit little-endian 4:2:0, source size\n"
     "  --log FILE            JSON lines, one per picture: poc, slice_type, qp, bits,\n"
     "                        psnr_y/u/v (peak 1023, against the source at 10 bits), time_s\n"
     "  --md5-sei             add a decoded picture hash SEI (MD5) after every picture\n"
     "  --no-deblock          switch the deblocking filter off\n"
-    "  --intra-period N      intra period; 0 or -1: only the first picture (stage 1\n"
-    "                        codes every picture as IDR whatever the value)\n"
+    "  --config C            ai (default: every picture IDR), ra (random access: GOP 32,\n"
+    "                        hierarchical B, 6 temporal layers, CRA every intra period) or\n"
+    "                        ldb (low-delay B: GOP 8, first picture intra)\n"
+    "  --intra-period N      ra/ldb: a CRA picture every N pictures; 0 or -1: only the\n"
+    "                        first picture. Default for ra: 32 (<= 30 fps), 48 (50 fps),\n"
+    "                        64 (60 fps); for ldb: -1. Ignored by ai (every picture IDR)\n"
+    "  --inter-as-intra      ra/ldb: code the B pictures with I slices (same structure,\n"
+    "                        lists and QPs; automatic while the engine has no inter coding)\n"
     "  --split-log FILE      write the CTU split decisions (training data) as JSON lines\n"
     "  --speed MODE          partition search mode: exhaustive\n"
     "  --nn MODEL            prune the partition search with the CNN: starts the predictor\n"
@@ -71,6 +88,29 @@ constexpr const char* kUsage =
 
 constexpr const char* kSpeedModes[] = {"exhaustive"};
 
+const char* nal_type_name(NalType t) {
+  switch (t) {
+    case NalType::TRAIL:
+      return "TRAIL";
+    case NalType::STSA:
+      return "STSA";
+    case NalType::RADL:
+      return "RADL";
+    case NalType::RASL:
+      return "RASL";
+    case NalType::IDR_W_RADL:
+      return "IDR_W_RADL";
+    case NalType::IDR_N_LP:
+      return "IDR_N_LP";
+    case NalType::CRA:
+      return "CRA";
+    case NalType::GDR:
+      return "GDR";
+    default:
+      return "?";
+  }
+}
+
 struct UsageError {
   std::string msg;
 };
@@ -82,6 +122,8 @@ struct Options {
   int frames = -1, frame_skip = 0, qp = -100, intra_period = 1;
   std::vector<int> qp_offsets;
   bool md5_sei = false, deblock = true, help = false;
+  bool intra_period_given = false, inter_as_intra = false;
+  GopConfig config = GopConfig::AllIntra;
   NnConfig nn;
   bool nn_level_given = false;
 };
@@ -177,6 +219,13 @@ Options parse_args(int argc, char** argv) {
       o.deblock = false;
     } else if (flag == "--intra-period") {
       o.intra_period = parse_int(flag, next(), -1, 100000);  // <= 0: first picture only
+      o.intra_period_given = true;
+    } else if (flag == "--config") {
+      const std::string v = next();
+      if (!parse_gop_config(v, o.config))
+        throw UsageError{"unknown --config '" + v + "' (known: ai, ra, ldb)"};
+    } else if (flag == "--inter-as-intra") {
+      o.inter_as_intra = true;
     } else if (flag == "--split-log") {
       o.split_log = next();
     } else if (flag == "--nn") {
@@ -214,6 +263,8 @@ Options parse_args(int argc, char** argv) {
     throw UsageError{"give --nn MODEL (start a service) or --nn-attach NAME (use one), not both"};
   if (o.nn_level_given && o.nn.model.empty() && o.nn.attach.empty())
     throw UsageError{"--nn-level needs --nn MODEL or --nn-attach NAME"};
+  if (o.config != GopConfig::AllIntra && !o.qp_offsets.empty())
+    throw UsageError{"--qp-offsets is for --config ai; ra and ldb use the cfg's QP cascade"};
   return o;
 }
 
@@ -279,29 +330,115 @@ int run(const Options& opt) {
     ~Uninstall() { set_split_oracle(nullptr); }
   } uninstall;
 
+  // Coding structure.
+  GopParams gp;
+  gp.config = opt.config;
+  gp.num_frames = opt.frames;
+  gp.base_qp = cfg.qp;
+  if (opt.config == GopConfig::RandomAccess)
+    gp.intra_period = opt.intra_period_given ? opt.intra_period : default_intra_period(cfg.fps());
+  else
+    gp.intra_period = opt.intra_period_given ? opt.intra_period : -1;
+  const SequencePlan plan = plan_sequence(gp);
+  if (opt.config != GopConfig::AllIntra) {
+    apply_plan_to_config(plan, cfg);
+    if (std::string err = check_plan(plan); !err.empty()) {
+      std::fprintf(stderr, "internal error: coding structure: %s\n", err.c_str());
+      return 1;
+    }
+  }
+  const bool interAsIntra = opt.inter_as_intra || !slice_data_inter_available();
+
+  // Decoded picture buffer: reconstructions kept while a later picture references them or
+  // until they are written to the recon file in POC order.
+  struct DpbPicture {
+    Picture recon;
+    int qp = 0;
+    int temporal_id = 0;
+    bool output_pending = true;
+#ifdef VTM_ACCEL_HAVE_MOTION_FIELD
+    std::unique_ptr<MotionField> motion;
+#endif
+  };
+  std::map<int, std::unique_ptr<DpbPicture>> dpb;
+  int nextOutput = 0;  // POC written next to the recon file
+
   Picture orig(cfg.width, cfg.height);
-  Picture rec(cfg.width, cfg.height);
   uint64_t totalBytes = 0;
   double sumPsnr[3] = {0, 0, 0};
-  for (int i = 0; i < opt.frames; ++i) {
-    if (std::string err = reader.read_frame(opt.frame_skip + i, orig); !err.empty())
+  for (const PicturePlan& pic : plan.pictures) {
+    if (std::string err = reader.read_frame(opt.frame_skip + pic.poc, orig); !err.empty())
       throw UsageError{err};
     const auto t0 = std::chrono::steady_clock::now();
 
-    SliceParams sp;
-    sp.poc = i;
-    sp.qp = std::clamp(cfg.picture_qp(i), -cfg.qp_bd_offset(), 63);
-    sp.slice_type = SliceType::I;
-    sp.nal_type = NalType::IDR_N_LP;
-    sp.temporal_id = 0;
+    SliceParams sp = slice_params_for(pic);
+    if (opt.config == GopConfig::AllIntra)
+      sp.qp = std::clamp(cfg.picture_qp(pic.poc), -cfg.qp_bd_offset(), 63);
+    if (interAsIntra && sp.slice_type != SliceType::I) {
+      sp.slice_type = SliceType::I;
+      sp.inter_slice_allowed = false;
+      sp.temporal_mvp = false;
+    }
+
+    // DPB marking of the decoder (8.3.3): keep what the current lists name (and what still
+    // waits for output).
+    for (auto it = dpb.begin(); it != dpb.end();) {
+      const int r = it->first;
+      const bool listed = std::find(pic.rpl[0].begin(), pic.rpl[0].end(), r) != pic.rpl[0].end() ||
+                          std::find(pic.rpl[1].begin(), pic.rpl[1].end(), r) != pic.rpl[1].end();
+      if (!listed && !it->second->output_pending)
+        it = dpb.erase(it);
+      else
+        ++it;
+    }
+
+    PictureCoding pc;
+    pc.poc = pic.poc;
+    pc.qp = sp.qp;
+    pc.slice_type = sp.slice_type;
+    pc.temporal_id = pic.temporal_id;
+    pc.nal_type = pic.nal_type;
+    pc.lambda = pic.lambda;
+    if (sp.slice_type != SliceType::I) {
+      for (int l = 0; l < 2; ++l)
+        for (int k = 0; k < pic.num_active[l]; ++k) {
+          const int r = pic.rpl[l][static_cast<size_t>(k)];
+          const DpbPicture& d = *dpb.at(r);
+          RefPicture rp;
+          rp.poc = r;
+          rp.recon = &d.recon;
+#ifdef VTM_ACCEL_HAVE_MOTION_FIELD
+          rp.motion = d.motion.get();
+#endif
+          rp.qp = d.qp;
+          rp.temporal_id = d.temporal_id;
+          pc.ref[l].push_back(rp);
+        }
+      pc.temporal_mvp = sp.temporal_mvp;
+      pc.collocated_from_l0 = sp.collocated_from_l0;
+      pc.collocated_ref_idx = sp.collocated_ref_idx;
+    }
+    auto cur = std::make_unique<DpbPicture>();
+    cur->recon = Picture(cfg.width, cfg.height);
+    cur->qp = sp.qp;
+    cur->temporal_id = pic.temporal_id;
+#ifdef VTM_ACCEL_HAVE_MOTION_FIELD
+    cur->motion = std::make_unique<MotionField>();
+    cur->motion->reset(cfg.width, cfg.height);
+    pc.motion_out = cur->motion.get();
+#endif
+    Picture& rec = cur->recon;
 
     std::vector<uint8_t> au;
-    if (i == 0) {
+    if (pic.coding_index == 0 || (opt.config != GopConfig::AllIntra && pic.irap())) {
+      // Parameter sets at the start and before every IRAP picture (random access points).
       write_nal(au, NalType::SPS, 0, write_sps(cfg));
       write_nal(au, NalType::PPS, 0, write_pps(cfg));
     }
     std::vector<uint8_t> slice = write_slice_header(cfg, sp);
-    const std::vector<uint8_t> data = encode_slice_data(cfg, orig, rec, sp);
+    const std::vector<uint8_t> data = opt.config == GopConfig::AllIntra
+                                          ? encode_slice_data(cfg, orig, rec, sp)
+                                          : encode_picture_data(cfg, orig, rec, pc);
     slice.insert(slice.end(), data.begin(), data.end());
     write_nal(au, sp.nal_type, sp.temporal_id, slice);
     if (cfg.md5_sei)
@@ -314,13 +451,9 @@ int run(const Options& opt) {
       return 1;
     }
     totalBytes += au.size();
-    if (recon.is_open() && !write_recon_frame(recon, rec, cfg.src_width, cfg.src_height)) {
-      std::fprintf(stderr, "error: writing '%s' failed\n", opt.recon.c_str());
-      return 1;
-    }
     FrameStats st;
-    st.poc = i;
-    st.slice_type = 'I';
+    st.poc = pic.poc;
+    st.slice_type = sp.slice_type == SliceType::I ? 'I' : sp.slice_type == SliceType::P ? 'P' : 'B';
     st.qp = sp.qp;
     st.bits = static_cast<uint64_t>(au.size()) * 8;
     for (int c = 0; c < 3; ++c) {
@@ -331,12 +464,30 @@ int run(const Options& opt) {
     }
     st.time_s = secs;
     st.nodes = static_cast<int64_t>(counter.take_nodes());
+    if (opt.config != GopConfig::AllIntra) {
+      st.temporal_id = pic.temporal_id;
+      st.nal = nal_type_name(pic.nal_type);
+    }
     if (log.is_open()) {
       const std::string line = json_line(st) + "\n";
       if (!log.write(line.data(), line.size())) {
         std::fprintf(stderr, "error: writing '%s' failed\n", opt.log.c_str());
         return 1;
       }
+    }
+
+    // Store the picture, then write every picture that is next in output order.
+    if (opt.config == GopConfig::AllIntra) dpb.clear();  // IDR pictures: nothing kept
+    dpb[pic.poc] = std::move(cur);
+    for (auto it = dpb.find(nextOutput); it != dpb.end() && it->second->output_pending;
+         it = dpb.find(nextOutput)) {
+      if (recon.is_open() &&
+          !write_recon_frame(recon, it->second->recon, cfg.src_width, cfg.src_height)) {
+        std::fprintf(stderr, "error: writing '%s' failed\n", opt.recon.c_str());
+        return 1;
+      }
+      it->second->output_pending = false;
+      ++nextOutput;
     }
   }
   if (!bitstream.close() || !recon.close() || !log.close()) {

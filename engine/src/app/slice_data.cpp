@@ -40,8 +40,17 @@ std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& 
   return encode_picture(cfg, orig, recon, pc, run_oracle(cfg));
 }
 
+std::vector<uint8_t> encode_picture_data(const EncoderConfig& cfg, const Picture& orig,
+                                         Picture& recon, const PictureCoding& pc) {
+  return encode_picture(cfg, orig, recon, pc, run_oracle(cfg));
+}
+
 bool slice_data_encoder_available() {
   return true;
+}
+
+bool slice_data_inter_available() {
+  return false;  // flip when encode_picture codes inter CUs in P/B slices
 }
 
 }  // namespace vvc
@@ -64,7 +73,19 @@ std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& 
   return {0xff, 0x80};
 }
 
+std::vector<uint8_t> encode_picture_data(const EncoderConfig& cfg, const Picture& orig,
+                                         Picture& recon, const PictureCoding& pc) {
+  (void)cfg;
+  (void)pc;
+  recon = orig;
+  return {0xff, 0x80};
+}
+
 bool slice_data_encoder_available() {
+  return false;
+}
+
+bool slice_data_inter_available() {
   return false;
 }
 

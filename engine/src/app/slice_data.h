@@ -9,12 +9,24 @@
 
 namespace vvc {
 
+struct PictureCoding;  // picture/encode_picture.h
+
 // Encodes the slice data of one picture (all CTUs, CABAC, incl. end_of_slice_segment_flag and
 // its rbsp_slice_segment_trailing_bits) and fills `recon` with the decoder's reconstruction
 // (coded size, after in-loop filters). The bytes are appended right after the slice header's
 // byte_alignment().
 std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& orig,
                                        Picture& recon, const SliceParams& sp);
+
+// The same for a picture of a random-access / low-delay structure: pc carries the POC, QP,
+// lambda, slice type and the active reference pictures (see picture/gop.h).
+std::vector<uint8_t> encode_picture_data(const EncoderConfig& cfg, const Picture& orig,
+                                         Picture& recon, const PictureCoding& pc);
+
+// True once encode_picture codes P/B slices (inter CUs). Until then the app codes pictures
+// planned as B with I slices (same POCs, NAL types, lists and QPs), which keeps the streams
+// decodable. The inter integrator flips it in slice_data.cpp.
+bool slice_data_inter_available();
 
 // Installs the split oracle used for the following pictures (not owned; nullptr: the default
 // one, i.e. the split logger when cfg.split_log_path is set, else the exhaustive oracle).
