@@ -88,7 +88,7 @@ class BaselineModel:
 
     @classmethod
     def fit(
-        cls, ex: Examples, seed: int = 0, max_samples: int = 60000, small: bool = False
+        cls, ex: Examples, seed: int = 0, max_samples: int = 40000, small: bool = False
     ) -> BaselineModel:
         from sklearn.ensemble import RandomForestClassifier
 
@@ -104,7 +104,7 @@ class BaselineModel:
                 pick = rng.choice(len(ys), max_samples, replace=False)
                 xs, ys = xs[pick], ys[pick]
             rf = RandomForestClassifier(
-                n_estimators=8 if small else 40,
+                n_estimators=8 if small else 20,
                 max_depth=8 if small else 14,
                 min_samples_leaf=20,
                 random_state=seed,

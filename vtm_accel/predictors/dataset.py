@@ -150,10 +150,11 @@ def _probe_size(path: Path) -> tuple[int, int]:
     raise HarnessError(f"{path}: cannot tell the picture size from the name")
 
 
-def load_clip(spec: ClipSpec, frames: int, stride: int = 1) -> list[Frame]:
-    """``frames`` pictures (0, stride, 2*stride, ...) of a clip as 10-bit 4:2:0 frames, cropped."""
+def load_clip(spec: ClipSpec, frames: int, stride: int = 1, start: int = 0) -> list[Frame]:
+    """Pictures start, start + stride, ... (``frames`` of them) of a clip as 10-bit 4:2:0 frames,
+    cropped (fewer when the clip is shorter)."""
     if spec.path is None:
-        return _photo_frames(spec, frames * stride)[::stride]
+        return _photo_frames(spec, start + frames * stride)[start::stride][:frames]
     import imageio_ffmpeg
 
     w0, h0 = _probe_size(spec.path)
@@ -163,7 +164,7 @@ def load_clip(spec: ClipSpec, frames: int, stride: int = 1) -> list[Frame]:
     if spec.path.suffix == ".yuv":
         args += ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{w0}x{h0}"]
     args += ["-i", str(spec.path)]
-    vf = f"select=not(mod(n\\,{stride}))," if stride > 1 else ""
+    vf = f"select=gte(n\\,{start})*not(mod(n-{start}\\,{stride}))," if stride > 1 or start else ""
     vf += f"crop={w}:{h}:{spec.crop_x}:{spec.crop_y}"
     args += ["-vf", vf, "-frames:v", str(frames), "-pix_fmt", "yuv420p10le", "-f", "rawvideo", "-"]
     raw = subprocess.run(args, capture_output=True, check=False)

@@ -58,6 +58,7 @@ class TrainOptions:
     clips: int = 0  # 0 = every default real clip
     photos: int = 2  # photo clips added to the training set
     frames: int = 1
+    start: int = 0  # first picture of each clip
     stride: int = 8
     max_cpu_hours: float = 2.0
     epochs: int = 60
@@ -82,26 +83,24 @@ def _engine(opts: TrainOptions) -> Path:
     return find_engine(REPO)
 
 
-def _encode_one(
-    engine: Path, spec: ClipSpec, frames: list, qp: int, tmp: Path
-) -> tuple[Examples, float]:
+def _encode_one(engine: Path, tag: str, frames: list, qp: int, tmp: Path) -> tuple[Examples, float]:
     from vtm_accel.timing import run_timed
 
     h, w = frames[0].y.shape
-    src = tmp / f"{spec.name}.y4m"
+    src = tmp / f"{tag}.y4m"
     if not src.exists():
         write_y4m(src, frames, w, h, 25.0, 10)
-    log = tmp / f"{spec.name}_qp{qp}.splits.jsonl"
+    log = tmp / f"{tag}_qp{qp}.splits.jsonl"
     argv = [
         str(engine),
         "--input", str(src),
         "--frames", str(len(frames)),
         "--qp", str(qp),
-        "--bitstream", str(tmp / f"{spec.name}_qp{qp}.266"),
+        "--bitstream", str(tmp / f"{tag}_qp{qp}.266"),
         "--split-log", str(log),
         "--speed", "exhaustive",
     ]  # fmt: skip
-    stats = run_timed(argv, tmp / f"{spec.name}_qp{qp}.log")
+    stats = run_timed(argv, tmp / f"{tag}_qp{qp}.log")
     return examples_from_log(log, frames, w, h), stats.cpu_s
 
 
@@ -128,13 +127,17 @@ def gen_data(opts: TrainOptions) -> dict:
     entries = []
     # Test data first (small), then training clips interleaved by QP so a budget cut keeps variety.
     jobs = [("test", s, q) for s in test_specs for q in opts.qps]
-    jobs += [("train", s, q) for q in opts.qps for s in train_specs]
-    cache: dict[str, list] = {}
+    # Extreme QPs first (22, 37, 27, 32): a budget cut still spans the QP range.
+    qorder = sorted(opts.qps, key=lambda q: (q not in (min(opts.qps), max(opts.qps)), q))
+    jobs += [("train", s, q) for q in qorder for s in train_specs]
+    cache: dict[str, list] = {}  # frames per clip tag
     for split, spec, qp in jobs:
         if spent >= budget_s:
             print(f"gen-data: CPU budget of {opts.max_cpu_hours} h spent, stopping", flush=True)
             break
-        out = data / split / f"{spec.name}_qp{qp}.npz"
+        start = 0 if split == "test" else opts.start  # the test pictures stay fixed
+        tag = f"{spec.name}_f{start}" if start else spec.name
+        out = data / split / f"{tag}_qp{qp}.npz"
         if out.exists():
             ex = Examples.load(out)
             entries.append(
@@ -148,15 +151,15 @@ def gen_data(opts: TrainOptions) -> dict:
                 }
             )
             continue
-        if spec.name not in cache:
-            cache[spec.name] = load_clip(spec, opts.frames, opts.stride)
-        ex, cpu = _encode_one(engine, spec, cache[spec.name], qp, tmp)
+        if tag not in cache:
+            cache[tag] = load_clip(spec, opts.frames, opts.stride, start)
+        ex, cpu = _encode_one(engine, tag, cache[tag], qp, tmp)
         ex.save(out)
         spent += cpu
         src = str(spec.path.name) if spec.path else f"skimage.data.{spec.photo} pan {spec.pan}"
         entries.append({
             "split": split, "clip": spec.name, "source": src, "qp": qp, "ctus": len(ex),
-            "frames": len(cache[spec.name]), "stride": opts.stride,
+            "frames": len(cache[tag]), "stride": opts.stride, "start": start,
             "size": [spec.width, spec.height], "crop": [spec.crop_x, spec.crop_y],
             "cpu_s": round(cpu, 2), "file": str(out.relative_to(opts.work)),
         })  # fmt: skip
@@ -292,7 +295,7 @@ def evaluate_all(opts: TrainOptions, model_path: Path, train: Examples | None = 
     from vtm_accel.predictors.model import load_predictor
 
     test = load_split(opts.work, "test")
-    work_ctus = 4 if opts.tiny else 24
+    work_ctus = 2 if opts.tiny else 8
     pred = load_predictor(model_path, device="cpu")
     t = time.process_time()
     prob = pred.predict_proba(test.luma, test.qp, test.slice_type, test.cue)
@@ -388,6 +391,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--photos", type=int, default=2, help="photo clips added to the training set")
     p.add_argument("--frames", type=int, default=1, help="pictures per clip")
     p.add_argument("--stride", type=int, default=8, help="distance between those pictures")
+    p.add_argument("--start", type=int, default=0, help="first picture of each clip")
     p.add_argument("--max-cpu-hours", type=float, default=2.0, help="engine CPU budget")
     p.add_argument("--epochs", type=int, default=60)
     p.add_argument("--minutes", type=float, default=60.0, help="training wall-time budget")
@@ -417,6 +421,7 @@ def options_from_args(a: argparse.Namespace, argv: list[str]) -> TrainOptions:
         photos=a.photos,
         frames=a.frames,
         stride=a.stride,
+        start=a.start,
         max_cpu_hours=a.max_cpu_hours,
         epochs=a.epochs,
         minutes=a.minutes,
