@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "common/picture.h"
+#include "inter/inter_pred.h"
 #include "inter/interp.h"
 
 using namespace vvc;
@@ -189,9 +190,50 @@ void check_weighted() {
   CHECK_EQ(out[0], 501);  // (1001 + 1) >> 1
 }
 
+// InterPredictor: uni and bi CU prediction of all components equals the weighted spec samples.
+void check_cu_prediction() {
+  std::mt19937 rng(77);
+  const Picture r0 = random_picture(64, 48, rng), r1 = random_picture(64, 48, rng);
+  PaddedPicture p0, p1;
+  p0.build(r0, 32);
+  p1.build(r1, 32);
+  RefPicSet refs;
+  refs.pic[0][0] = &p0;
+  refs.pic[0][1] = &p1;
+  refs.pic[1][0] = &p1;
+  InterPredictor ip;
+  static Pel y[16 * 8], cb[8 * 4], cr[8 * 4];
+  const MotionInfo bi = make_bi(1, Mv{-37, 21}, 0, Mv{100, -9});
+  const MotionInfo uni = make_uni(1, 0, Mv{-700, 5});  // mostly outside the picture
+  for (const MotionInfo* mi : {&bi, &uni}) {
+    ip.predict(*mi, refs, 24, 16, 16, 8, y, 16, cb, cr, 8);
+    for (int c = 0; c < 3; ++c) {
+      const int w = c ? 8 : 16, h = c ? 4 : 8, x0 = c ? 12 : 24, y0 = c ? 8 : 16;
+      const Pel* got = c == 0 ? y : (c == 1 ? cb : cr);
+      for (int j = 0; j < h; ++j)
+        for (int i = 0; i < w; ++i) {
+          int s[2] = {0, 0}, n = 0;
+          for (int l = 0; l < 2; ++l) {
+            if (!mi->uses(l)) continue;
+            const Picture& rp = (l == 0 && mi->ref_idx[0] == 0) ? r0 : r1;
+            const Mv m = mi->mv[l];
+            s[n++] = c == 0 ? spec_sample(rp.comp[0], x0 + i + (m.x >> 4), y0 + j + (m.y >> 4),
+                                          m.x & 15, m.y & 15, true)
+                            : spec_sample(rp.comp[c], x0 + i + (m.x >> 5), y0 + j + (m.y >> 5),
+                                          m.x & 31, m.y & 31, false);
+          }
+          const int e = n == 2 ? std::clamp((s[0] + s[1] + 16) >> 5, 0, 1023)
+                               : std::clamp((s[0] + 8) >> 4, 0, 1023);
+          CHECK_EQ(got[j * w + i], e);
+        }
+    }
+  }
+}
+
 }  // namespace
 
 int main() {
+  check_cu_prediction();
   check_tables();
   check_against_spec();
   check_constant();
