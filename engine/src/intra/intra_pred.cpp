@@ -139,6 +139,27 @@ void transpose_block(const Pel* src, int W, int H, Pel* dst, int dstStride) {
       }
     return;
   }
+  if ((W & 3) == 0 && (H & 3) == 0) {  // 4x4 tiles
+    for (int y0 = 0; y0 < W; y0 += 4)
+      for (int x0 = 0; x0 < H; x0 += 4) {
+        const Pel* s0 = src + x0 * W + y0;
+        const __m128i a =
+            _mm_unpacklo_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(s0)),
+                               _mm_loadl_epi64(reinterpret_cast<const __m128i*>(s0 + W)));
+        const __m128i b =
+            _mm_unpacklo_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(s0 + 2 * W)),
+                               _mm_loadl_epi64(reinterpret_cast<const __m128i*>(s0 + 3 * W)));
+        const __m128i lo = _mm_unpacklo_epi32(a, b);  // dst rows y0, y0 + 1
+        const __m128i hi = _mm_unpackhi_epi32(a, b);  // dst rows y0 + 2, y0 + 3
+        Pel* d0 = dst + y0 * dstStride + x0;
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(d0), lo);
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(d0 + dstStride), _mm_unpackhi_epi64(lo, lo));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(d0 + 2 * dstStride), hi);
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(d0 + 3 * dstStride),
+                         _mm_unpackhi_epi64(hi, hi));
+      }
+    return;
+  }
 #endif
   constexpr int B = 8;
   for (int y0 = 0; y0 < W; y0 += B) {
