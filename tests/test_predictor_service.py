@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -229,8 +230,12 @@ def _running(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-def test_engine_killed_service_leaves(engine_exe: Path, clip: Path, tmp_path: Path) -> None:
-    """SIGKILL of the encoder: its service notices, exits and removes the orphaned channel."""
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_engine_killed_service_leaves(
+    engine_exe: Path, clip: Path, tmp_path: Path, sig: signal.Signals
+) -> None:
+    """A killed encoder: its service notices, exits and the channel is removed (SIGTERM: by the
+    engine's handler; SIGKILL: by the service, the orphan's owner being gone)."""
     argv = [str(engine_exe), "--input", str(clip), "--frames", "2", "--qp", "22"]
     argv += ["--bitstream", str(tmp_path / "s.266"), "--nn", TEST_MODEL, "--nn-level", "1"]
     eng = subprocess.Popen(argv, env=_env(), stderr=subprocess.DEVNULL)
@@ -245,8 +250,8 @@ def test_engine_killed_service_leaves(engine_exe: Path, clip: Path, tmp_path: Pa
         time.sleep(0.05)
     assert service, "the engine did not start its service"
     time.sleep(1.0)  # let the service attach to the channel
-    eng.kill()
-    eng.wait()
+    eng.send_signal(sig)
+    assert eng.wait() == -sig
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and (_running(service) or _our_segments(eng.pid)):
         time.sleep(0.1)

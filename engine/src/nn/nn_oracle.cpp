@@ -1,5 +1,6 @@
 #include "nn/nn_oracle.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +10,30 @@
 #include "nn/split_rule.h"
 
 namespace vvc {
+
+namespace {
+
+// The channel's path for the signal handler below (async-signal-safe: a fixed buffer).
+char g_channel_path[128] = {};
+
+// SIGINT/SIGTERM/SIGHUP: remove the channel, then die of the signal as before. (SIGKILL and
+// crashes leave it behind; the next start removes it as stale.)
+void on_fatal_signal(int sig) {
+  if (g_channel_path[0]) ::unlink(g_channel_path);
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+void install_cleanup(const std::string& name) {
+  std::snprintf(g_channel_path, sizeof(g_channel_path), "/dev/shm/%s", name.c_str());
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction old = {};
+    if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_DFL)
+      ::signal(sig, on_fatal_signal);
+  }
+}
+
+}  // namespace
 
 NnOracle::NnOracle(const NnConfig& cfg, int picWidth, int picHeight, SplitOracle& inner)
     : cfg_(cfg),
@@ -22,6 +47,7 @@ NnOracle::~NnOracle() {
   if (channel_) channel_->set_closing();  // the service leaves the channel (and exits)
   proc_.stop(failed_ ? 200 : 5000);       // reap it: its CPU time counts as ours
   channel_.reset();                       // unmap and unlink
+  g_channel_path[0] = '\0';
 }
 
 void NnOracle::fall_back(const std::string& why) {
@@ -49,6 +75,7 @@ bool NnOracle::start() {
     fall_back(err);
     return false;
   }
+  install_cleanup(channel_->name());
   if (cfg_.attach.empty()) {
     std::string python = cfg_.python;
     if (python.empty())
