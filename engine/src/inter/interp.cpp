@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "intra/simd_sse2.h"
+
 namespace vvc {
 
 // H.266 Table 27: luma interpolation filter coefficients fL[p][0..7], hpelIfIdx = 0.
@@ -60,6 +62,74 @@ void PaddedPicture::build(const Picture& pic, int marginLuma) {
 namespace {
 
 constexpr int kMaxSrc = kMaxMcBlock + 8;
+constexpr int kOverRead = 4;  // SIMD kernels read up to 4 samples past a row's last tap
+
+// Intermediate values are stored in 16 bits, as the reference decoders (VTM, FFmpeg) do; the
+// SIMD path wraps like their int16 stores instead of saturating.
+inline int16_t store16(int v) {
+  return static_cast<int16_t>(v);
+}
+
+// One filter pass: dst[y][x] = (sum_i f[i] * src[y * sy + x * sx + i * step]) >> shift, where
+// `step` is 1 for a horizontal and the row stride for a vertical pass.
+template <int N>
+void filter_pass_scalar(const int16_t* src, ptrdiff_t ss, ptrdiff_t step, int16_t* dst,
+                        ptrdiff_t ds, int w, int h, const int8_t* f, int shift) {
+  for (int y = 0; y < h; ++y, src += ss, dst += ds)
+    for (int x = 0; x < w; ++x) {
+      int sum = 0;
+      for (int i = 0; i < N; ++i) sum += f[i] * src[x + i * step];
+      dst[x] = store16(sum >> shift);
+    }
+}
+
+#ifdef VVC_HAVE_SSE2
+// SSE2 version for w % 4 == 0: pairs of taps through pmaddwd (samples and coefficients are
+// 16-bit, sums 32-bit), 8 (or a last 4) outputs per step.
+template <int N>
+void filter_pass_sse2(const int16_t* src, ptrdiff_t ss, ptrdiff_t step, int16_t* dst, ptrdiff_t ds,
+                      int w, int h, const int8_t* f, int shift) {
+  __m128i c[N / 2];
+  for (int k = 0; k < N / 2; ++k)
+    c[k] = _mm_set1_epi32(
+        static_cast<int>(static_cast<uint16_t>(f[2 * k]) |
+                         (static_cast<uint32_t>(static_cast<uint16_t>(f[2 * k + 1])) << 16)));
+  const __m128i sh = _mm_cvtsi32_si128(shift);
+  for (int y = 0; y < h; ++y, src += ss, dst += ds)
+    for (int x = 0; x < w; x += 8) {
+      __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
+      for (int k = 0; k < N / 2; ++k) {
+        const int16_t* p = src + x + 2 * k * step;
+        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + step));
+        lo = _mm_add_epi32(lo, _mm_madd_epi16(_mm_unpacklo_epi16(a, b), c[k]));
+        hi = _mm_add_epi32(hi, _mm_madd_epi16(_mm_unpackhi_epi16(a, b), c[k]));
+      }
+      lo = _mm_sra_epi32(lo, sh);
+      hi = _mm_sra_epi32(hi, sh);
+      // Keep the low 16 bits of every lane (wrap), then pack without saturation effects.
+      lo = _mm_srai_epi32(_mm_slli_epi32(lo, 16), 16);
+      hi = _mm_srai_epi32(_mm_slli_epi32(hi, 16), 16);
+      const __m128i out = _mm_packs_epi32(lo, hi);
+      if (x + 8 <= w)
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + x), out);
+      else
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(dst + x), out);
+    }
+}
+#endif
+
+template <int N>
+void filter_pass(const int16_t* src, ptrdiff_t ss, ptrdiff_t step, int16_t* dst, ptrdiff_t ds,
+                 int w, int h, const int8_t* f, int shift) {
+#ifdef VVC_HAVE_SSE2
+  if ((w & 3) == 0) {
+    filter_pass_sse2<N>(src, ss, step, dst, ds, w, h, f, shift);
+    return;
+  }
+#endif
+  filter_pass_scalar<N>(src, ss, step, dst, ds, w, h, f, shift);
+}
 
 // Interpolates a w x h block whose integer reference position is (xInt, yInt) with an N-tap
 // separable filter (phase coefficients fx / fy, null for the integer phase).
@@ -71,8 +141,8 @@ void interpolate(const RefView& ref, int xInt, int yInt, const int8_t* fx, const
   const int sw = w + N - 1, sh = h + N - 1;
   const Pel* src;
   ptrdiff_t ss;
-  Pel local[kMaxSrc * kMaxSrc];
-  if (x0 >= -ref.margin && y0 >= -ref.margin && x0 + sw <= ref.width + ref.margin &&
+  alignas(16) Pel local[kMaxSrc * kMaxSrc + 16];
+  if (x0 >= -ref.margin && y0 >= -ref.margin && x0 + sw + kOverRead <= ref.width + ref.margin &&
       y0 + sh <= ref.height + ref.margin) {
     src = ref.origin + static_cast<ptrdiff_t>(y0) * ref.stride + x0;
     ss = ref.stride;
@@ -80,8 +150,9 @@ void interpolate(const RefView& ref, int xInt, int yInt, const int8_t* fx, const
     for (int j = 0; j < sh; ++j) {
       const Pel* row =
           ref.origin + static_cast<ptrdiff_t>(std::clamp(y0 + j, 0, ref.height - 1)) * ref.stride;
-      for (int i = 0; i < sw; ++i)
-        local[j * kMaxSrc + i] = row[std::clamp(x0 + i, 0, ref.width - 1)];
+      Pel* d = local + j * kMaxSrc;
+      for (int i = 0; i < sw; ++i) d[i] = row[std::clamp(x0 + i, 0, ref.width - 1)];
+      for (int i = sw; i < sw + kOverRead; ++i) d[i] = d[sw - 1];
     }
     src = local;
     ss = kMaxSrc;
@@ -94,41 +165,16 @@ void interpolate(const RefView& ref, int xInt, int yInt, const int8_t* fx, const
     return;
   }
   if (!fy) {
-    const Pel* s = src + off * ss;
-    for (int y = 0; y < h; ++y, s += ss, dst += ds)
-      for (int x = 0; x < w; ++x) {
-        int sum = 0;
-        for (int i = 0; i < N; ++i) sum += fx[i] * s[x + i];
-        dst[x] = static_cast<int16_t>(sum >> kMcShift1);
-      }
+    filter_pass<N>(src + off * ss, ss, 1, dst, ds, w, h, fx, kMcShift1);
     return;
   }
   if (!fx) {
-    const Pel* s = src + off;
-    for (int y = 0; y < h; ++y, s += ss, dst += ds)
-      for (int x = 0; x < w; ++x) {
-        int sum = 0;
-        for (int i = 0; i < N; ++i) sum += fy[i] * s[x + i * ss];
-        dst[x] = static_cast<int16_t>(sum >> kMcShift1);
-      }
+    filter_pass<N>(src + off, ss, ss, dst, ds, w, h, fy, kMcShift1);
     return;
   }
-  int16_t tmp[kMaxSrc * kMaxMcBlock];
-  const Pel* s = src;
-  for (int y = 0; y < sh; ++y, s += ss)
-    for (int x = 0; x < w; ++x) {
-      int sum = 0;
-      for (int i = 0; i < N; ++i) sum += fx[i] * s[x + i];
-      tmp[y * kMaxMcBlock + x] = static_cast<int16_t>(sum >> kMcShift1);
-    }
-  for (int y = 0; y < h; ++y, dst += ds) {
-    const int16_t* t = tmp + y * kMaxMcBlock;
-    for (int x = 0; x < w; ++x) {
-      int sum = 0;
-      for (int i = 0; i < N; ++i) sum += fy[i] * t[x + i * kMaxMcBlock];
-      dst[x] = static_cast<int16_t>(sum >> kMcShift2);
-    }
-  }
+  alignas(16) int16_t tmp[kMaxSrc * kMaxMcBlock + 16];
+  filter_pass<N>(src, ss, 1, tmp, kMaxMcBlock, w, sh, fx, kMcShift1);
+  filter_pass<N>(tmp, kMaxMcBlock, kMaxMcBlock, dst, ds, w, h, fy, kMcShift2);
 }
 
 }  // namespace
