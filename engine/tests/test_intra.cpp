@@ -24,9 +24,9 @@ int clip1(int v) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Independent model: a direct per-sample transcription of 8.4.5.2.7 / .9 / .11-.14 working on
-// p[x][-1] and p[-1][y] (after substitution). Written from the spec text, not sharing code
-// with the engine apart from the numeric tables.
+// Independent model: a direct per-sample transcription of 8.4.5.2.7 / .10 / .11-.13 / .15 working
+// on p[x][-1] and p[-1][y] (after substitution). Written from the spec text, not sharing code with
+// the engine apart from the numeric tables.
 struct SpecP {
   std::vector<int> t;  // t[x + 1] = p[x][-1], x = -1..refW-1
   std::vector<int> l;  // l[y + 1] = p[-1][y], y = -1..refH-1
@@ -53,7 +53,7 @@ std::vector<int> spec_predict(const IntraRefs& r, int signalledMode) {
   const int angle = angular ? intra_pred_angle(mode) : 0;
   // refFilterFlag: planar or an integer-slope angle (|angle| a multiple of 32).
   const bool refFilterFlag = mode == 0 || (angle != 0 && angle % 32 == 0);
-  // 8.4.5.2.9 [1 2 1] filter when refIdx 0, nTbW*nTbH > 32, cIdx 0, no ISP, refFilterFlag.
+  // 8.4.5.2.10 [1 2 1] filter when refIdx 0, nTbW*nTbH > 32, cIdx 0, no ISP, refFilterFlag.
   if (refFilterFlag && nTbW * nTbH > 32 && luma) {
     SpecP f = p;
     f.t[0] = f.l[0] = (p(-1, 0) + 2 * p(-1, -1) + p(0, -1) + 2) >> 2;
@@ -145,7 +145,7 @@ std::vector<int> spec_predict(const IntraRefs& r, int signalledMode) {
     }
   }
 
-  // 8.4.5.2.14 PDPC: nTbW >= 4, nTbH >= 4, refIdx 0, no BDPCM; planar, DC, <= 18, >= 50.
+  // 8.4.5.2.15 PDPC: nTbW >= 4, nTbH >= 4, refIdx 0, no BDPCM; planar, DC, <= 18, >= 50.
   if (nTbW >= 4 && nTbH >= 4 && (mode == 0 || mode == 1 || mode <= 18 || mode >= 50)) {
     int nScale;
     const int invAngle = angle ? (int)std::lround(512.0 * 32 / angle) : 0;
@@ -507,7 +507,7 @@ void test_substitution() {
 }
 
 // Random (also non-prefix) availability patterns against a literal transcription of the
-// 8.4.5.2.8 substitution walk on a 2-D p[x][y] map.
+// 8.4.5.2.9 substitution walk on a 2-D p[x][y] map.
 void test_substitution_random() {
   std::mt19937 rng(4321);
   Plane pl(128, 128);

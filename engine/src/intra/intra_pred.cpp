@@ -16,14 +16,14 @@ inline int ilog2(int v) {
 }
 
 // PDPC weights 32 >> ((k << 1) >> nScale) for k = 0..n-1, zero from k = 3 << nScale on
-// (8.4.5.2.14; the spec's shift reaches 6 there, later shifts are mathematically 0 too).
+// (8.4.5.2.15; the spec's shift reaches 6 there, later shifts are mathematically 0 too).
 inline void pdpc_weights(int nScale, int n, int32_t* wgt) {
   const int lim = std::min(n, 3 << nScale);
   for (int k = 0; k < lim; ++k) wgt[k] = 32 >> ((k << 1) >> nScale);
   for (int k = lim; k < n; ++k) wgt[k] = 0;
 }
 
-// Planar (8.4.5.2.11) fused with its PDPC (8.4.5.2.14). top/left use the IntraRefs layout
+// Planar (8.4.5.2.11) fused with its PDPC (8.4.5.2.15). top/left use the IntraRefs layout
 // (index 0 = corner). predV is updated incrementally per row; PDPC with refL = p[-1][y],
 // refT = p[x][-1] and no corner term is a convex combination, so no clipping is needed.
 void pred_planar(const Pel* top, const Pel* left, int w, int h, bool pdpc, Pel* dst, int stride) {
@@ -104,7 +104,7 @@ void pred_dc(const Pel* top, const Pel* left, int w, int h, bool pdpc, Pel* dst,
 }
 
 // Mode 18 directly (no transposition): pred = p[-1][y], PDPC adds
-// wT * (p[x][-1] - p[-1][-1]) on the first rows (8.4.5.2.14), clipped.
+// wT * (p[x][-1] - p[-1][-1]) on the first rows (8.4.5.2.15), clipped.
 void pred_hor_pure(const Pel* top, const Pel* left, int w, int h, bool pdpc, Pel* dst, int stride) {
   const int nScale = (ilog2(w) + ilog2(h) - 2) >> 2;
   const int yLim = pdpc ? std::min(h, 3 << nScale) : 0;
@@ -122,10 +122,10 @@ void pred_hor_pure(const Pel* top, const Pel* left, int w, int h, bool pdpc, Pel
   }
 }
 
-// dst (w x h) = transpose of src (h x w rows of length srcStride... i.e. src is the block in
-// the vertical orientation: W = h columns, H = w rows).
+// Writes the transpose of src back into the block's own orientation: src holds H rows of W
+// samples (the block predicted in the vertical orientation, W = block height, H = block
+// width); dst[y][x] = src[x][y].
 void transpose_block(const Pel* src, int W, int H, Pel* dst, int dstStride) {
-  // dst[y][x] = src[x][y]; src rows have length W (= dst height), H rows (= dst width).
 #ifdef VVC_HAVE_SSE2
   if ((W & 7) == 0 && (H & 7) == 0) {
     for (int y0 = 0; y0 < W; y0 += 8)
@@ -315,7 +315,7 @@ void pred_angular_ver(const Pel* main, const Pel* side, int W, int H, int mode, 
   }
 
   if (pdpc) {
-    // Angular PDPC (8.4.5.2.14), modes > 50 in this orientation: refL = p[-1][y + dYInt[x]],
+    // Angular PDPC (8.4.5.2.15), modes > 50 in this orientation: refL = p[-1][y + dYInt[x]],
     // dYInt[x] = ((x + 1) * invAngle + 256) >> 9, wL = 32 >> ((x << 1) >> nScale). Column by
     // column the side samples are contiguous. The result is a convex combination: in range.
     const int nScale = std::min(2, ilog2(H) - ilog2(3 * invAngle - 2) + 8);
@@ -362,7 +362,7 @@ void finish_intra_refs(IntraRefs& refs, const uint8_t* okTop, const uint8_t* okL
   Pel* top = refs.top;
   Pel* left = refs.left;
 
-  // Substitution (8.4.5.2.8) walks p[-1][refH-1] .. p[-1][-1], p[0][-1] .. p[refW-1][-1]:
+  // Substitution (8.4.5.2.9) walks p[-1][refH-1] .. p[-1][-1], p[0][-1] .. p[refW-1][-1]:
   // a missing start takes the first available sample of that walk, every other missing
   // sample copies its predecessor in the walk.
   int firstLeft = -1;  // walk position of the first available sample, on the left part
@@ -408,7 +408,7 @@ void finish_intra_refs(IntraRefs& refs, const uint8_t* okTop, const uint8_t* okL
   for (int i = 1; i <= 4 && refW + i < kIntraRefLen; ++i) top[refW + i] = top[refW];
   for (int i = 1; i <= 4 && refH + i < kIntraRefLen; ++i) left[refH + i] = left[refH];
 
-  // Filtering of neighbouring samples (8.4.5.2.9): luma with nTbW * nTbH > 32 (the mode
+  // Filtering of neighbouring samples (8.4.5.2.10): luma with nTbW * nTbH > 32 (the mode
   // dependent refFilterFlag is applied at prediction time).
   refs.hasFiltered = refs.cIdx == 0 && refs.w * refs.h > 32;
   if (refs.hasFiltered) {

@@ -1,12 +1,13 @@
 // Intra sample prediction, bit-exact per H.266 8.4.5.2 for our tool set: 10-bit, refIdx 0 (no
 // MRL), no ISP, no MIP, no CCLM, no BDPCM, 4:2:0 (chroma modes need no 4:2:2 remapping).
+// Clause numbers: the H.266 edition where 8.4.5.2.14 is CCLM and 8.4.5.2.15 is PDPC.
 //
 // Two halves so the RD search can build the reference lines once per block and then predict
 // many modes cheaply:
-//   build_intra_refs()  availability marking + substitution (8.4.5.2.8) and the [1 2 1]
-//                       filtered copy (8.4.5.2.9), luma only;
+//   build_intra_refs()  availability marking (8.4.5.2.8), substitution (8.4.5.2.9) and the
+//                       [1 2 1] filtered copy (8.4.5.2.10, luma only);
 //   predict_from_refs() wide-angle mapping (8.4.5.2.7), planar (8.4.5.2.11), DC (8.4.5.2.12),
-//                       angular (8.4.5.2.13) and PDPC (8.4.5.2.14).
+//                       angular (8.4.5.2.13) and PDPC (8.4.5.2.15).
 // intra_predict() does both.
 #pragma once
 #include <cassert>
@@ -40,7 +41,7 @@ int intra_wide_angle_mode(int predModeIntra, int w, int h);
 
 // Second half of build_intra_refs(): takes the raw samples (top/left as laid out above, read
 // only where available) and the per-sample availability marks (same indexing) and performs
-// the substitution process (8.4.5.2.8) and the neighbour filtering (8.4.5.2.9).
+// the substitution process (8.4.5.2.9) and the neighbour filtering (8.4.5.2.10).
 void finish_intra_refs(IntraRefs& refs, const uint8_t* okTop, const uint8_t* okLeft);
 
 // Builds the reference lines of the w x h block at (x0, y0) of component cIdx (coordinates
