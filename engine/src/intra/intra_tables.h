@@ -5,7 +5,8 @@
 
 namespace vvc {
 
-// Intra prediction mode numbers (H.266 Table 19, 8.4.2).
+// Intra prediction mode numbers (H.266 8.4.2, table "Specification of intra prediction mode and
+// associated names").
 constexpr int kIntraPlanar = 0;
 constexpr int kIntraDc = 1;
 constexpr int kIntraHor = 18;   // INTRA_ANGULAR18
@@ -15,7 +16,7 @@ constexpr int kIntraVdia = 66;  // INTRA_ANGULAR66
 constexpr int kNumLumaModes = 67;
 
 // intraPredAngle for predModeIntra = -14..80 (wide-angle modes included), H.266 8.4.5.2.13,
-// Table 24 "Specification of intraPredAngle". Index = predModeIntra + 14. Modes 0 (planar)
+// table "Specification of intraPredAngle". Index = predModeIntra + 14. Modes 0 (planar)
 // and 1 (DC) have no angle; they hold 0 here.
 constexpr int16_t kIntraPredAngle[95] = {
     512, 341, 256, 171, 128, 102, 86,  73,  64,  57,  51,  45,  39,  35,  0,   0,    //
@@ -31,7 +32,7 @@ constexpr int intra_pred_angle(int predModeIntra) {
 }
 
 // invAngle = Round(512 * 32 / intraPredAngle), H.266 8.4.5.2.13 (eq. for invAngle). No ties
-// occur for the angles of Table 24, so round-half-away is exact.
+// occur for the angles of that table, so round-half-away is exact.
 constexpr int intra_inv_angle(int intraPredAngle) {
   const int a = intraPredAngle < 0 ? -intraPredAngle : intraPredAngle;
   const int inv = (512 * 32 + a / 2) / a;
@@ -54,7 +55,7 @@ constexpr int intra_inv_angle_of_mode(int predModeIntra) {
 }
 
 // Interpolation filter coefficients fC (cubic, DCT-IF) for the 32 fractional phases,
-// H.266 8.4.5.2.13, Table 25 "Specification of interpolation filter coefficients fC and fG".
+// H.266 8.4.5.2.13, table "Specification of interpolation filter coefficients fC and fG".
 constexpr int8_t kIntraFilterC[32][4] = {
     {0, 64, 0, 0},    {-1, 63, 2, 0},   {-2, 62, 4, 0},   {-2, 60, 7, -1},  {-2, 58, 10, -2},
     {-3, 57, 12, -2}, {-4, 56, 14, -2}, {-4, 55, 15, -2}, {-4, 54, 16, -2}, {-5, 53, 18, -2},
@@ -65,7 +66,7 @@ constexpr int8_t kIntraFilterC[32][4] = {
     {0, 4, 62, -2},   {0, 2, 63, -1},
 };
 
-// Interpolation filter coefficients fG (smoothing / Gaussian), H.266 8.4.5.2.13, Table 25.
+// Interpolation filter coefficients fG (smoothing / Gaussian), H.266 8.4.5.2.13, same table.
 constexpr int8_t kIntraFilterG[32][4] = {
     {16, 32, 16, 0}, {16, 32, 16, 0}, {15, 31, 17, 1}, {15, 31, 17, 1}, {14, 30, 18, 2},
     {14, 30, 18, 2}, {13, 29, 19, 3}, {13, 29, 19, 3}, {12, 28, 20, 4}, {12, 28, 20, 4},
@@ -76,7 +77,8 @@ constexpr int8_t kIntraFilterG[32][4] = {
     {1, 17, 31, 15}, {1, 17, 31, 15},
 };
 
-// intraHorVerDistThres[nTbS] for nTbS = 2..6, H.266 8.4.5.2.13, Table 23 (index nTbS - 2).
+// intraHorVerDistThres[nTbS] for nTbS = 2..6, H.266 8.4.5.2.13, table "Specification of
+// intraHorVerDistThres[nTbS]" (index nTbS - 2).
 constexpr int8_t kIntraHorVerDistThres[5] = {24, 14, 2, 0, 0};
 
 // refFilterFlag (H.266 8.4.5.2.1): 1 for planar and for the integer-slope angular modes

@@ -26,10 +26,11 @@ struct MpmCode {
 MpmCode encode_luma_mode(int mode, const int mpm[6]);
 int decode_luma_mode(const MpmCode& code, const int mpm[6]);
 
-// Chroma intra mode (8.4.3, Table 20 for 4:2:0 without CCLM). intra_chroma_pred_mode 0..3
-// select planar (0), vertical (50), horizontal (18), DC (1), replaced by 66 when equal to the
-// DM luma mode; 4 is DM. lumaMode is the luma mode covering the luma position of the centre
-// of the chroma block (dual tree: IntraPredModeY[xCb + cbWidth / 2][yCb + cbHeight / 2]).
+// Chroma intra mode (8.4.3, the intra_chroma_pred_mode table for 4:2:0 without CCLM).
+// intra_chroma_pred_mode 0..3 select planar (0), vertical (50), horizontal (18), DC (1), replaced
+// by 66 when equal to the DM luma mode; 4 is DM. lumaMode is the luma mode covering the luma
+// position of the centre of the chroma block (dual tree: IntraPredModeY[xCb + cbWidth / 2][yCb +
+// cbHeight / 2]).
 int chroma_pred_mode(int intra_chroma_pred_mode, int lumaMode);
 
 // Inverse for the encoder: the intra_chroma_pred_mode (0..4) that yields chromaMode, preferring
