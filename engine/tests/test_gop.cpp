@@ -177,6 +177,35 @@ void test_partial_and_periods() {
   CHECK(big.max_num_reorder_pics >= 5);
 }
 
+// check_plan must catch broken plans (the tests above rely on it).
+void test_check_plan_fails() {
+  const SequencePlan good = ra(97, 64);
+  CHECK(check_plan(good).empty());
+  {
+    SequencePlan bad = good;  // CRA 64 drops POC 32, which its RASL pictures use
+    for (PicturePlan& p : bad.pictures)
+      if (p.poc == 64) std::erase(p.rpl[0], 32);
+    CHECK(!check_plan(bad).empty());
+  }
+  {
+    SequencePlan bad = good;  // a list names a picture that is not decoded yet
+    for (PicturePlan& p : bad.pictures)
+      if (p.poc == 16) p.rpl[1].push_back(48);
+    CHECK(!check_plan(bad).empty());
+  }
+  {
+    SequencePlan bad = good;  // too small a reorder count breaks the output order
+    bad.max_num_reorder_pics = 2;
+    CHECK(!check_plan(bad).empty());
+  }
+  {
+    SequencePlan bad = good;  // trailing picture 96 referencing POC 48 (before CRA 64)
+    for (PicturePlan& p : bad.pictures)
+      if (p.poc == 96) p.rpl[0].push_back(48);
+    CHECK(!check_plan(bad).empty());
+  }
+}
+
 void test_low_delay() {
   GopParams gp;
   gp.config = GopConfig::LowDelayB;
@@ -354,6 +383,7 @@ int main() {
   test_nal_types();
   test_lists_first_gop();
   test_partial_and_periods();
+  test_check_plan_fails();
   test_low_delay();
   test_lambda();
   test_b_slice_header();
