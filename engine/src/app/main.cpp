@@ -20,16 +20,14 @@
 #include "bitstream/nal.h"
 #include "bitstream/params.h"
 #include "bitstream/sei.h"
+#include "inter/interp.h"
+#include "inter/motion_field.h"
 #include "nn/counting_oracle.h"
 #include "nn/nn_oracle.h"
 #include "nn/split_rule.h"
 #include "partition/split_oracle.h"
 #include "picture/encode_picture.h"
 #include "picture/gop.h"
-#if __has_include("inter/motion_field.h")
-#include "inter/motion_field.h"
-#define VTM_ACCEL_HAVE_MOTION_FIELD 1
-#endif
 
 namespace {
 
@@ -356,9 +354,8 @@ int run(const Options& opt) {
     int qp = 0;
     int temporal_id = 0;
     bool output_pending = true;
-#ifdef VTM_ACCEL_HAVE_MOTION_FIELD
-    std::unique_ptr<MotionField> motion;
-#endif
+    std::unique_ptr<MotionField> motion;    // for TMVP of later pictures
+    std::unique_ptr<PaddedPicture> padded;  // bordered copy for MC, built once when first used
   };
   std::map<int, std::unique_ptr<DpbPicture>> dpb;
   int nextOutput = 0;  // POC written next to the recon file
@@ -403,13 +400,16 @@ int run(const Options& opt) {
       for (int l = 0; l < 2; ++l)
         for (int k = 0; k < pic.num_active[l]; ++k) {
           const int r = pic.rpl[l][static_cast<size_t>(k)];
-          const DpbPicture& d = *dpb.at(r);
+          DpbPicture& d = *dpb.at(r);
           RefPicture rp;
           rp.poc = r;
           rp.recon = &d.recon;
-#ifdef VTM_ACCEL_HAVE_MOTION_FIELD
           rp.motion = d.motion.get();
-#endif
+          if (!d.padded) {
+            d.padded = std::make_unique<PaddedPicture>();
+            d.padded->build(d.recon);
+          }
+          rp.padded = d.padded.get();
           rp.qp = d.qp;
           rp.temporal_id = d.temporal_id;
           pc.ref[l].push_back(rp);
@@ -422,11 +422,23 @@ int run(const Options& opt) {
     cur->recon = Picture(cfg.width, cfg.height);
     cur->qp = sp.qp;
     cur->temporal_id = pic.temporal_id;
-#ifdef VTM_ACCEL_HAVE_MOTION_FIELD
     cur->motion = std::make_unique<MotionField>();
     cur->motion->reset(cfg.width, cfg.height);
+    {
+      // The slice's lists by POC, as TMVP and bS derivation read them later.
+      RefLists& rl = cur->motion->refs;
+      rl.poc = pic.poc;
+      rl.is_b = sp.slice_type == SliceType::B;
+      for (int l = 0; l < 2; ++l) {
+        rl.num_ref[l] = static_cast<int>(pc.ref[l].size());
+        for (int k = 0; k < rl.num_ref[l] && k < kMaxRefPics; ++k)
+          rl.ref_poc[l][k] = pc.ref[l][static_cast<size_t>(k)].poc;
+      }
+      rl.tmvp = pc.temporal_mvp;
+      rl.collocated_from_l0 = pc.collocated_from_l0;
+      rl.collocated_ref_idx = pc.collocated_ref_idx;
+    }
     pc.motion_out = cur->motion.get();
-#endif
     Picture& rec = cur->recon;
 
     std::vector<uint8_t> au;

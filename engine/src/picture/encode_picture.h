@@ -10,14 +10,16 @@
 
 namespace vvc {
 
-class MotionField;  // inter/motion_field.h
+class MotionField;    // inter/motion_field.h
+class PaddedPicture;  // inter/interp.h
 
 // One active entry of a reference picture list (RefPicList[l][refIdx]).
 struct RefPicture {
   int poc = 0;
-  const Picture* recon = nullptr;       // its reconstruction after in-loop filters, coded size
-  const MotionField* motion = nullptr;  // its motion field (TMVP); nullptr when not stored
-  int qp = 0;                           // its slice QP
+  const Picture* recon = nullptr;         // its reconstruction after in-loop filters, coded size
+  const MotionField* motion = nullptr;    // its motion field (TMVP); nullptr when not stored
+  const PaddedPicture* padded = nullptr;  // recon with replicated borders (80 luma samples)
+  int qp = 0;                             // its slice QP
   int temporal_id = 0;
 };
 
