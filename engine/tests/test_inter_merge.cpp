@@ -6,6 +6,7 @@
 #include "inter/amvp.h"
 #include "inter/merge.h"
 #include "inter/mv.h"
+#include "inter/plan_refs.h"
 
 using namespace vvc;
 
@@ -309,9 +310,44 @@ void check_amvp() {
   CHECK(eq(out[1], -48, 0));
 }
 
+// RefLists from the coding-structure plan: RA pictures with references on both sides are not
+// NoBackwardPred, LDB pictures are; the collocated picture is an active reference.
+void check_plan_refs() {
+  for (GopConfig cfgc : {GopConfig::RandomAccess, GopConfig::LowDelayB}) {
+    GopParams gp;
+    gp.config = cfgc;
+    gp.num_frames = 33;
+    gp.intra_period = 32;
+    const SequencePlan plan = plan_sequence(gp);
+    int inter = 0;
+    for (const PicturePlan& p : plan.pictures) {
+      const RefLists r = make_ref_lists(p);
+      CHECK_EQ(r.poc, p.poc);
+      if (p.slice_type == SliceType::I) continue;
+      ++inter;
+      bool future = false;
+      for (int l = 0; l < 2; ++l) {
+        CHECK_EQ(r.num_ref[l], p.num_active[l]);
+        for (int i = 0; i < r.num_ref[l]; ++i) {
+          CHECK_EQ(r.ref_poc[l][i], p.rpl[l][i]);
+          future |= r.ref_poc[l][i] > p.poc;
+        }
+      }
+      CHECK_EQ(r.no_backward_pred(), !future);
+      if (cfgc == GopConfig::LowDelayB) CHECK(r.no_backward_pred());
+      if (r.tmvp) {
+        CHECK(r.collocated_ref_idx < r.num_ref[r.col_list()]);
+        CHECK(collocated_poc(r) != p.poc);
+      }
+    }
+    CHECK(inter > 0);
+  }
+}
+
 }  // namespace
 
 int main() {
+  check_plan_refs();
   check_mv_arithmetic();
   check_same_neighbours();
   check_order_and_pairwise();

@@ -68,6 +68,13 @@ struct MeResult {
   BiResult bi;
 };
 
+// Bins of ref_idx_lX = refIdx with numRefActive active entries (TR, cMax numRefActive - 1),
+// as a bit estimate for MeRef::ref_bits.
+inline double ref_idx_bits(int refIdx, int numRefActive) {
+  if (numRefActive <= 1) return 0;
+  return refIdx + 1 < numRefActive ? refIdx + 1 : numRefActive - 1;
+}
+
 // Bits of one MVD component given in quarter samples (the estimate used by the search).
 double mvd_component_bits(int32_t mvdQuarter);
 // Bits of the MVD mv - mvp (both 1/16, multiples of 4) plus nothing else.
