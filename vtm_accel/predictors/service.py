@@ -292,9 +292,9 @@ def main(argv: list[str] | None = None) -> int:
         atexit.register(svc.close)
         if args.serve:
             name = svc.start_serving()
-            print(name, flush=True)
-            if args.name_file:
+            if args.name_file:  # before stdout: a reader of either finds both
                 args.name_file.write_text(name + "\n")
+            print(name, flush=True)
         svc.predictor = load_model(args.model, args.device, args.threads)
         if "torch" in sys.modules:
             sys.modules["torch"].set_num_threads(max(1, args.threads))
