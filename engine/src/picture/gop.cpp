@@ -70,6 +70,58 @@ struct Slot {
   int prev_irap = -1;  // for an IRAP: POC of the IRAP before it (-1: none)
 };
 
+// The output process of C.5.2 for the plan with DPB size dpbSize (max_dec_pic_buffering_minus1
+// + 1) and reorder limit: before each picture, pictures neither listed by its RPL nor waiting
+// for output leave the DPB, then pictures are "bumped" (smallest POC first) while more than
+// `reorder` wait or the DPB is full; after it, while more than `reorder` wait. Returns false
+// when the DPB cannot make room (only references left) or the output is not in POC order.
+bool simulate_output(const std::vector<PicturePlan>& pics, int dpbSize, int reorder,
+                     std::string* why) {
+  std::set<int> waiting, refs;
+  int lastOut = -1 << 30;
+  auto bump = [&]() {
+    const int poc = *waiting.begin();
+    waiting.erase(waiting.begin());
+    if (poc <= lastOut) return false;
+    lastOut = poc;
+    return true;
+  };
+  for (const PicturePlan& pic : pics) {
+    refs.clear();
+    for (int l = 0; l < 2; ++l) refs.insert(pic.rpl[l].begin(), pic.rpl[l].end());
+    std::set<int> held(waiting);
+    held.insert(refs.begin(), refs.end());
+    while (static_cast<int>(waiting.size()) > reorder || static_cast<int>(held.size()) >= dpbSize) {
+      if (waiting.empty()) {
+        if (why) *why = "POC " + std::to_string(pic.poc) + ": DPB full of reference pictures";
+        return false;
+      }
+      const int poc = *waiting.begin();
+      if (!bump()) {
+        if (why) *why = "POC " + std::to_string(poc) + " output out of order";
+        return false;
+      }
+      if (!refs.count(poc)) held.erase(poc);
+    }
+    if (pic.poc <= lastOut) {
+      if (why) *why = "POC " + std::to_string(pic.poc) + " decoded after a later POC was output";
+      return false;
+    }
+    waiting.insert(pic.poc);
+    while (static_cast<int>(waiting.size()) > reorder)
+      if (!bump()) {
+        if (why) *why = "output out of order";
+        return false;
+      }
+  }
+  while (!waiting.empty())
+    if (!bump()) {
+      if (why) *why = "output out of order at the end";
+      return false;
+    }
+  return true;
+}
+
 // May picture s (coding index) list reference POC r in any entry (8.3.2 constraints)?
 bool static_allowed(const Slot& s, int r) {
   if (s.irap) return s.prev_irap < 0 ? false : r >= s.prev_irap;
@@ -302,9 +354,7 @@ SequencePlan plan_sequence(const GopParams& p) {
   }
 
   // 6. DPB parameters. Reorder: the most pictures that precede any picture in coding order
-  // and follow it in output order. DPB size: the most pictures held (references of the
-  // current picture's lists plus pictures waiting for output) before a picture is decoded,
-  // with output by the reorder rule (C.5.2).
+  // and follow it in output order (sps_max_num_reorder_pics semantics).
   int maxTid = 0;
   for (const PicturePlan& pic : plan.pictures) maxTid = std::max(maxTid, pic.temporal_id);
   plan.max_sublayers_minus1 = p.config == GopConfig::RandomAccess ? 5 : maxTid;
@@ -316,17 +366,35 @@ SequencePlan plan_sequence(const GopParams& p) {
         ++k;
     reorder = std::max(reorder, k);
   }
-  std::set<int> waiting;  // decoded, not yet output
-  int maxHeld = 0;
-  for (const PicturePlan& pic : plan.pictures) {
-    std::set<int> held(waiting);
+  // DPB size. A decoder may "bump" (output the smallest POC waiting) whenever its DPB is
+  // full; that is harmless when the smallest waiting picture is ready (no picture still to be
+  // decoded has a smaller POC). Pictures not ready yet are always waiting, so the DPB must
+  // hold the references plus the not-ready pictures with room to spare: before a picture is
+  // decoded (C.5.2.2: fullness >= size bumps) and, for decoders that check after storing the
+  // current picture (VTM's DecApp: fullness > size), after it.
+  std::vector<int> minFuture(static_cast<size_t>(count) + 1, 1 << 30);
+  for (int i = count - 1; i >= 0; --i)
+    minFuture[static_cast<size_t>(i)] =
+        std::min(minFuture[static_cast<size_t>(i) + 1], plan.pictures[static_cast<size_t>(i)].poc);
+  int dpbSize = reorder + 1;
+  for (int i = 0; i < count; ++i) {
+    const PicturePlan& pic = plan.pictures[static_cast<size_t>(i)];
+    std::set<int> held;
     for (int l = 0; l < 2; ++l) held.insert(pic.rpl[l].begin(), pic.rpl[l].end());
-    maxHeld = std::max(maxHeld, static_cast<int>(held.size()));
-    waiting.insert(pic.poc);
-    while (static_cast<int>(waiting.size()) > reorder) waiting.erase(waiting.begin());
+    for (int j = 0; j < i; ++j)
+      if (plan.pictures[static_cast<size_t>(j)].poc > minFuture[static_cast<size_t>(i)])
+        held.insert(plan.pictures[static_cast<size_t>(j)].poc);
+    dpbSize = std::max(dpbSize, static_cast<int>(held.size()) + 1);
+    held.clear();
+    for (int l = 0; l < 2; ++l) held.insert(pic.rpl[l].begin(), pic.rpl[l].end());
+    held.insert(pic.poc);  // the current picture is a reference until the next marking
+    for (int j = 0; j <= i; ++j)
+      if (plan.pictures[static_cast<size_t>(j)].poc > minFuture[static_cast<size_t>(i) + 1])
+        held.insert(plan.pictures[static_cast<size_t>(j)].poc);
+    dpbSize = std::max(dpbSize, static_cast<int>(held.size()));
   }
   plan.max_num_reorder_pics = reorder;
-  plan.max_dec_pic_buffering_minus1 = std::max(maxHeld, reorder);
+  plan.max_dec_pic_buffering_minus1 = dpbSize - 1;
   return plan;
 }
 
@@ -367,8 +435,6 @@ std::string check_plan(const SequencePlan& plan) {
   std::set<int> dpb;  // POCs marked as reference
   std::map<int, const PicturePlan*> byPoc;
   int lastIrap = -1, prevIrap = -1;
-  std::set<int> waiting;
-  std::vector<int> output;
   for (const PicturePlan& pic : plan.pictures) {
     const std::string where = "POC " + std::to_string(pic.poc) + ": ";
     if (byPoc.count(pic.poc)) return where + "coded twice";
@@ -408,24 +474,15 @@ std::string check_plan(const SequencePlan& plan) {
       const int l = pic.collocated_from_l0 ? 0 : 1;
       if (pic.collocated_ref_idx >= pic.num_active[l]) return where + "collocated_ref_idx";
     }
-    // Marking (8.3.3): pictures not listed become unused for reference; C.5.2.2 removal and
-    // the fullness check before the current picture is stored.
+    // Marking (8.3.3): pictures not listed become unused for reference.
     dpb = listed;
-    std::set<int> held(waiting);
-    held.insert(dpb.begin(), dpb.end());
-    if (static_cast<int>(held.size()) > plan.max_dec_pic_buffering_minus1)
-      return where + "DPB fullness would force early output";
     dpb.insert(pic.poc);
     byPoc[pic.poc] = &pic;
-    waiting.insert(pic.poc);
-    while (static_cast<int>(waiting.size()) > plan.max_num_reorder_pics) {
-      output.push_back(*waiting.begin());
-      waiting.erase(waiting.begin());
-    }
   }
-  output.insert(output.end(), waiting.begin(), waiting.end());
-  for (size_t i = 1; i < output.size(); ++i)
-    if (output[i] <= output[i - 1]) return "output order is not POC order";
+  std::string why;
+  if (!simulate_output(plan.pictures, plan.max_dec_pic_buffering_minus1 + 1,
+                       plan.max_num_reorder_pics, &why))
+    return "output process (C.5.2): " + why;
   if (plan.max_num_reorder_pics > plan.max_dec_pic_buffering_minus1)
     return "max_num_reorder_pics > max_dec_pic_buffering_minus1";
   return "";
