@@ -18,7 +18,9 @@ template <typename T>
 constexpr T clip3(T lo, T hi, T v) {
   return v < lo ? lo : (v > hi ? hi : v);
 }
-inline Pel clip_pel(int v) { return static_cast<Pel>(clip3(0, kMaxVal, v)); }
+inline Pel clip_pel(int v) {
+  return static_cast<Pel>(clip3(0, kMaxVal, v));
+}
 
 struct Plane {
   int width = 0;
