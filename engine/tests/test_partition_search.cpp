@@ -95,8 +95,8 @@ void check_trees(const EncoderConfig& cfg, const std::vector<CtuTreeRecord>& rec
 
 void test_exhaustive_trees() {
   EncoderConfig cfg;
-  cfg.width = cfg.src_width = 200;  // crosses the right CTU boundary at an 8-sample offset
-  cfg.height = cfg.src_height = 136;
+  cfg.width = cfg.src_width = 136;  // crosses the right CTU boundary at an 8-sample offset
+  cfg.height = cfg.src_height = 72;
   const Picture orig = make_picture(cfg.width, cfg.height);
   Picture rec;
   CollectingOracle o;
