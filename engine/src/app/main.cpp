@@ -422,9 +422,9 @@ int run(const Options& opt) {
     cur->recon = Picture(cfg.width, cfg.height);
     cur->qp = sp.qp;
     cur->temporal_id = pic.temporal_id;
-    cur->motion = std::make_unique<MotionField>();
-    cur->motion->reset(cfg.width, cfg.height);
-    {
+    if (opt.config != GopConfig::AllIntra) {  // all-intra pictures are never referenced
+      cur->motion = std::make_unique<MotionField>();
+      cur->motion->reset(cfg.width, cfg.height);
       // The slice's lists by POC, as TMVP and bS derivation read them later.
       RefLists& rl = cur->motion->refs;
       rl.poc = pic.poc;
@@ -437,8 +437,8 @@ int run(const Options& opt) {
       rl.tmvp = pc.temporal_mvp;
       rl.collocated_from_l0 = pc.collocated_from_l0;
       rl.collocated_ref_idx = pc.collocated_ref_idx;
+      pc.motion_out = cur->motion.get();
     }
-    pc.motion_out = cur->motion.get();
     Picture& rec = cur->recon;
 
     std::vector<uint8_t> au;
