@@ -118,7 +118,7 @@ def test_train_command_tiny(tmp_path: Path, engine_exe: Path) -> None:
     assert rec["training"]["epochs"] == 1
     assert rec["data"]["entries"] and rec["git_commit"]
     assert set(rec["metrics"]["cnn"]["maps"]) == {"luma_v", "luma_h", "chroma_v", "chroma_h"}
-    assert len(rec["metrics"]["cnn"]["rule"]) == 6 and "baseline" in rec["metrics"]
+    assert len(rec["metrics"]["cnn"]["rule"]) >= 6 and "baseline" in rec["metrics"]
     assert list((tmp_path / "work" / "data" / "train").glob("*_qp32.npz"))
 
     pred = load_predictor(out)

@@ -33,6 +33,9 @@ from vtm_accel.predictors.tree import (
     split_score,
 )
 
+# Thresholds beyond the engine's table, evaluated offline to help tune it.
+EXTRA_THRESHOLDS = (0.5, 0.6, 0.7, 0.8)
+
 MAP_NAMES = ("luma_v", "luma_h", "chroma_v", "chroma_h")
 
 ProbaFn = Callable[[Examples], np.ndarray]  # -> float [N, 4, 32, 32] in 0..1
@@ -85,7 +88,7 @@ def map_metrics(prob: np.ndarray, ex: Examples) -> dict[str, MapMetrics]:
 def rule_metrics(
     prob: np.ndarray,
     ex: Examples,
-    thresholds: tuple[float, ...] = LEVEL_THRESHOLDS,
+    thresholds: tuple[float, ...] = LEVEL_THRESHOLDS + EXTRA_THRESHOLDS,
     work_ctus: int = 8,
     seed: int = 0,
 ) -> list[RuleMetrics]:
@@ -189,8 +192,9 @@ def format_report(name: str, ev: dict) -> str:
         f"  {'level':5s} {'thr':>5s} {'miss':>6s} {'kept':>6s} {'pruned':>6s} {'work':>6s}"
     )
     for lvl, r in enumerate(ev["rule"]):
+        name = str(lvl) if lvl < len(LEVEL_THRESHOLDS) else "-"
         lines.append(
-            f"  {lvl:5d} {r['threshold']:5.2f} {r['miss']:6.3f} {r['tree_kept']:6.3f}"
+            f"  {name:>5s} {r['threshold']:5.2f} {r['miss']:6.3f} {r['tree_kept']:6.3f}"
             f" {r['pruned']:6.3f} {r['work']:6.3f}"
         )
     return "\n".join(lines)

@@ -6,10 +6,11 @@ predicts four 32x32 maps of block-boundary probabilities at 4x4-luma-unit granul
 0 = vertical boundary on the left edge of unit (row i, col j), 1 = horizontal boundary on its top
 edge (luma / single tree), 2 and 3 = the same for the dual-tree chroma partition (in luma units).
 
-Architecture (fully convolutional, ~0.1M parameters, ~16 MMAC per CTU): a strided stem
+Architecture (fully convolutional, ~55k parameters, ~16 MMAC per CTU): a strided stem
 128 -> 64 -> 32, a 32x32 stage, a context branch down to 8x8 (covers the 64x64 quadrant) that
 is upsampled and added back, and a 1x1 head. QP and slice type enter as constant planes at the
-32x32 stage (cheap), the cue as a second input channel of the stem.
+32x32 stage (cheap), the cue as a second input channel of the stem, and fixed unit-alignment
+planes (``alignment_planes``) through 1x1 convolutions at the 32x32 stage and before the head.
 
 ``load_predictor(path) -> Predictor``; ``Predictor.predict(luma, qp, slice_type, cue=None)``
 returns uint8 [N, 4, 32, 32] (probability x 255, rounded), with the CTU's own left column and
@@ -44,6 +45,24 @@ def normalise_luma(luma: torch.Tensor) -> torch.Tensor:
     return (luma.float() - 512.0) / 256.0
 
 
+def alignment_planes() -> torch.Tensor:
+    """[12, 32, 32] fixed planes: one-hot of the alignment of each unit's column (6 planes) and
+    row (6 planes), i.e. the number of trailing zero bits of j (resp. i), capped at 5 (0 -> 5).
+
+    A fully convolutional net cannot tell a 4-aligned edge from a 64-aligned one; block
+    boundaries depend strongly on that, so the position enters explicitly.
+    """
+
+    def tz(v: int) -> int:
+        return 5 if v == 0 else min(5, (v & -v).bit_length() - 1)
+
+    planes = torch.zeros(12, GRID, GRID)
+    for k in range(GRID):
+        planes[tz(k), :, k] = 1.0
+        planes[6 + tz(k), k, :] = 1.0
+    return planes
+
+
 def side_planes(qp: torch.Tensor, slice_type: torch.Tensor) -> torch.Tensor:
     """[N, 3] scalars: (QP - 30) / 8, intra flag, P flag (B = neither)."""
     q = (qp.float() - 30.0) / 8.0
@@ -59,26 +78,29 @@ class SplitCNN(nn.Module):
         self.stem1 = nn.Conv2d(2, c.stem, 4, stride=2, padding=1)  # 128 -> 64
         self.stem2 = nn.Conv2d(c.stem, c.width, 4, stride=2, padding=1)  # 64 -> 32
         self.side = nn.Linear(3, c.width)
+        self.pos = nn.Conv2d(12, c.width, 1, bias=False)
+        self.register_buffer("align", alignment_planes()[None], persistent=False)
         self.mid = nn.Conv2d(c.width, c.width, 3, padding=1)
         self.down1 = nn.Conv2d(c.width, c.context, 4, stride=2, padding=1)  # 32 -> 16
         self.down2 = nn.Conv2d(c.context, c.context, 4, stride=2, padding=1)  # 16 -> 8
         self.ctx = nn.Conv2d(c.context, c.context, 3, padding=1)
         self.up = nn.Conv2d(c.context, c.width, 1)
         self.fuse = nn.Conv2d(c.width, c.width, 3, padding=1)
+        self.pos2 = nn.Conv2d(12, c.width, 1, bias=False)
         self.head = nn.Conv2d(c.width, MAPS, 1)
 
     def forward(self, luma: torch.Tensor, cue: torch.Tensor, side: torch.Tensor) -> torch.Tensor:
         """luma, cue: [N, 1, 128, 128] normalised; side: [N, 3]. Returns logits [N, 4, 32, 32]."""
         x = torch.cat([luma, cue], dim=1)
         x = F.relu(self.stem1(x))
-        x = self.stem2(x) + self.side(side)[:, :, None, None]
+        x = self.stem2(x) + self.side(side)[:, :, None, None] + self.pos(self.align)
         x = F.relu(x)
         x = F.relu(self.mid(x))
         y = F.relu(self.down1(x))
         y = F.relu(self.down2(y))
         y = F.relu(self.ctx(y))
         y = F.interpolate(self.up(y), scale_factor=4, mode="nearest")
-        x = F.relu(self.fuse(x + y))
+        x = F.relu(self.fuse(x + y) + self.pos2(self.align))
         return self.head(x)
 
 
