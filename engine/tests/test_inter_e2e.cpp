@@ -1,7 +1,8 @@
-// End-to-end check of the inter modules against FFmpeg's VVC decoder: a low-delay B stream
-// whose first picture is coded by the stage-1 intra encoder and whose later pictures consist
-// of 128x128 inter CUs only (random skip CUs with random merge_idx, random AMVP CUs with random
-// inter_pred_idc / ref_idx / MVD / mvp flag and cu_coded_flag 0), written here with the inter
+// End-to-end check of the inter modules against FFmpeg's VVC decoder: low-delay B and random
+// access streams whose first picture is coded by the stage-1 intra encoder and whose later
+// pictures consist of inter CUs only, on random QT/BT/TT trees (CUs 8x8 .. 128x128, square and
+// rectangular): random skip CUs with random merge_idx, random AMVP CUs with random
+// inter_pred_idc / ref_idx / MVD / mvp flag and cu_coded_flag 0, written here with the inter
 // syntax writers; the reconstruction is merge/AMVP derivation + MC + inter bS + deblocking.
 // FFmpeg's decode must equal it bit-exactly (merge list incl. HMVP, pairwise, zero and
 // temporal candidates, AMVP, interpolation with reference padding, bi averaging, bS).
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -99,7 +101,6 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
   HmvpTable hmvp;
   InterPredictor ip;
   const int ctusW = W / kCtu, ctusH = H / kCtu;
-  std::vector<uint8_t> coded(static_cast<size_t>(ctusW) * ctusH, 0), skip(coded.size(), 0);
   const SplitLimits lim =
       split_limits(cfg, rl.is_b ? SliceType::B : SliceType::P, TreeType::kSingle);
   auto r = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
@@ -108,82 +109,140 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
   TbEdgeMap tb;
   tb.reset(W, H);
 
+  // Per-4x4 maps of the coded CUs (availability, skip flags, split-flag contexts).
+  const int w4 = W / 4;
+  std::vector<uint8_t> coded4(static_cast<size_t>(w4) * (H / 4), 0), skip4(coded4.size(), 0);
+  std::vector<uint8_t> cuW4(coded4.size(), 0), cuH4(coded4.size(), 0), qt4(coded4.size(), 0);
+  auto at4 = [&](int x, int y) { return static_cast<size_t>(y / 4) * w4 + x / 4; };
+  auto avail = [&](int xN, int yN) { return coded4[at4(xN, yN)] != 0; };
+
+  auto code_cu = [&](const TreeNode& n) {
+    const int x = n.x, y = n.y, w = n.w, h = n.h;
+    MergeContext mc(avail);
+    mc.x = x;
+    mc.y = y;
+    mc.w = w;
+    mc.h = h;
+    mc.field = &cur.motion;
+    mc.refs = &rl;
+    mc.hmvp = &hmvp;
+    mc.col = col;
+    mc.pic_w = W;
+    mc.pic_h = H;
+    const bool leftSkip = x > 0 && coded4[at4(x - 1, y)] && skip4[at4(x - 1, y)];
+    const bool aboveSkip = y > 0 && coded4[at4(x, y - 1)] && skip4[at4(x, y - 1)];
+    MotionInfo mi;
+    InterPuSyntax pu;
+    const bool isSkip = r(2) == 0;
+    if (isSkip) {
+      MotionInfo list[kMaxNumMergeCand];
+      build_merge_list(mc, list);
+      pu.merge = true;
+      pu.merge_idx = r(kMaxNumMergeCand);
+      mi = list[pu.merge_idx];
+    } else {
+      pu.inter_dir = rl.is_b ? 1 + r(w + h == 12 ? 2 : 3) : 1;
+      mi.is_inter = true;
+      mi.inter_dir = static_cast<uint8_t>(pu.inter_dir);
+      for (int l = 0; l < 2; ++l) {
+        if (!((pu.inter_dir >> l) & 1)) continue;
+        pu.ref_idx[l] = r(rl.num_ref[l]);
+        pu.mvp_idx[l] = r(2);
+        const int range = r(4) == 0 ? 600 : 24;  // quarter samples; 600 leaves the picture
+        pu.mvd[l] = Mv{r(2 * range + 1) - range, r(2 * range + 1) - range};
+        Mv amvp[kNumAmvpCand];
+        build_amvp_list(mc, l, pu.ref_idx[l], amvp);
+        mi.ref_idx[l] = static_cast<int8_t>(pu.ref_idx[l]);
+        mi.mv[l] =
+            Mv{amvp[pu.mvp_idx[l]].x + pu.mvd[l].x * 4, amvp[pu.mvp_idx[l]].y + pu.mvd[l].y * 4};
+      }
+    }
+    int log2W = 0, log2H = 0;
+    while ((1 << log2W) < w) ++log2W;
+    while ((1 << log2H) < h) ++log2H;
+    code_cu_skip_flag(enc, ctx, isSkip, leftSkip, aboveSkip);
+    if (!isSkip) code_pred_mode_flag(enc, ctx, false, false, false);
+    const int numRef[2] = {rl.num_ref[0], rl.num_ref[1]};
+    code_inter_prediction(enc, ctx, pu, isSkip, log2W, log2H, rl.is_b, numRef);
+    if (!isSkip) code_cu_coded_flag(enc, ctx, false);
+
+    cur.motion.set(x, y, w, h, mi);
+    hmvp.update(mi);
+    for (int j = y; j < y + h; j += 4)
+      for (int i = x; i < x + w; i += 4) {
+        const size_t k = at4(i, j);
+        coded4[k] = 1;
+        skip4[k] = isSkip;
+        cuW4[k] = static_cast<uint8_t>(w >> 2);
+        cuH4[k] = static_cast<uint8_t>(h >> 2);
+        qt4[k] = static_cast<uint8_t>(n.qt_depth);
+      }
+    Picture& rec = cur.recon;
+    ip.predict(mi, rps, x, y, w, h, rec.comp[0].row(y) + x, rec.comp[0].stride,
+               rec.comp[1].row(y / 2) + x / 2, rec.comp[2].row(y / 2) + x / 2, rec.comp[1].stride);
+    const int tw = w < 64 ? w : 64, th = h < 64 ? h : 64;  // implicit TB split at 64
+    for (int j = 0; j < h; j += th)
+      for (int i = 0; i < w; i += tw) {
+        grid.set_luma_tb(x + i, y + j, tw, th, qp);
+        grid.set_chroma_tb((x + i) / 2, (y + j) / 2, tw / 2, th / 2, qp);
+        tb.set_tb(x + i, y + j, tw, th, false, false, false);
+      }
+  };
+
+  // Random QT / BT / TT trees, avoiding the splits that bring mode_constraint_flag (BT of 64-
+  // and 32-sample nodes, TT of 128- and 64-sample nodes: 7.3.9.4 modeTypeCondition).
+  std::function<void(const TreeNode&)> code_tree = [&](const TreeNode& n) {
+    SplitMask allowed = allowed_splits(n, lim);
+    const int area = n.w * n.h;
+    SplitMask usable = allowed;
+    if (area <= 64)
+      usable &= static_cast<SplitMask>(~(split_bit(SplitMode::kBtH) | split_bit(SplitMode::kBtV)));
+    if (area <= 128)
+      usable &= static_cast<SplitMask>(~(split_bit(SplitMode::kTtH) | split_bit(SplitMode::kTtV)));
+    if (n.w == 8) usable &= static_cast<SplitMask>(~split_bit(SplitMode::kBtV));
+    if (n.w == 16)
+      usable &= static_cast<SplitMask>(
+          ~(split_bit(SplitMode::kBtV) | split_bit(SplitMode::kTtH) | split_bit(SplitMode::kTtV)));
+    SplitMode mode = SplitMode::kNone;
+    const int splitPct = n.w >= 64 ? 75 : (area >= 256 ? 45 : 30);
+    if (r(100) < splitPct) {
+      SplitMode cands[5];
+      int nc = 0;
+      for (SplitMode m :
+           {SplitMode::kQt, SplitMode::kBtH, SplitMode::kBtV, SplitMode::kTtH, SplitMode::kTtV})
+        if (has_split(usable, m)) cands[nc++] = m;
+      if (nc) mode = cands[r(nc)];
+    }
+    SplitNeighbours nb;
+    if (n.x > 0 && coded4[at4(n.x - 1, n.y)]) {
+      nb.availL = true;
+      nb.hL = cuH4[at4(n.x - 1, n.y)] * 4;
+      nb.qtL = qt4[at4(n.x - 1, n.y)];
+    }
+    if (n.y > 0 && coded4[at4(n.x, n.y - 1)]) {
+      nb.availA = true;
+      nb.wA = cuW4[at4(n.x, n.y - 1)] * 4;
+      nb.qtA = qt4[at4(n.x, n.y - 1)];
+    }
+    code_split_syntax(enc, ctx, n, mode, allowed, node_inside(n, lim), nb);
+    if (mode == SplitMode::kNone) {
+      code_cu(n);
+      return;
+    }
+    TreeNode kids[4];
+    const int nk = split_children(n, mode, lim, kids);
+    for (int i = 0; i < nk; ++i) code_tree(kids[i]);
+  };
+
   for (int cy = 0; cy < ctusH; ++cy)
     for (int cx = 0; cx < ctusW; ++cx) {
       if (cx == 0) hmvp.reset();  // HMVP table reset at every CTU row
-      const int x = cx * kCtu, y = cy * kCtu;
       TreeNode n;
-      n.x = x;
-      n.y = y;
+      n.x = cx * kCtu;
+      n.y = cy * kCtu;
       n.w = n.h = kCtu;
       n.tree = TreeType::kSingle;
-      SplitNeighbours nb;
-      nb.availL = cx > 0;
-      nb.availA = cy > 0;
-      nb.hL = nb.wA = kCtu;
-      code_split_syntax(enc, ctx, n, SplitMode::kNone, allowed_splits(n, lim), node_inside(n, lim),
-                        nb);
-
-      auto avail = [&](int xN, int yN) { return coded[(yN / kCtu) * ctusW + xN / kCtu] != 0; };
-      MergeContext mc(avail);
-      mc.x = x;
-      mc.y = y;
-      mc.w = mc.h = kCtu;
-      mc.field = &cur.motion;
-      mc.refs = &rl;
-      mc.hmvp = &hmvp;
-      mc.col = col;
-      mc.pic_w = W;
-      mc.pic_h = H;
-      const bool leftSkip = cx > 0 && skip[cy * ctusW + cx - 1];
-      const bool aboveSkip = cy > 0 && skip[(cy - 1) * ctusW + cx];
-
-      MotionInfo mi;
-      InterPuSyntax pu;
-      const bool isSkip = r(2) == 0;
-      if (isSkip) {
-        MotionInfo list[kMaxNumMergeCand];
-        build_merge_list(mc, list);
-        pu.merge = true;
-        pu.merge_idx = r(kMaxNumMergeCand);
-        mi = list[pu.merge_idx];
-      } else {
-        pu.inter_dir = rl.is_b ? 1 + r(3) : 1;
-        mi.is_inter = true;
-        mi.inter_dir = static_cast<uint8_t>(pu.inter_dir);
-        for (int l = 0; l < 2; ++l) {
-          if (!((pu.inter_dir >> l) & 1)) continue;
-          pu.ref_idx[l] = r(rl.num_ref[l]);
-          pu.mvp_idx[l] = r(2);
-          const int range = r(3) == 0 ? 600 : 40;  // quarter samples; 600 leaves the picture
-          pu.mvd[l] = Mv{r(2 * range + 1) - range, r(2 * range + 1) - range};
-          Mv amvp[kNumAmvpCand];
-          build_amvp_list(mc, l, pu.ref_idx[l], amvp);
-          mi.ref_idx[l] = static_cast<int8_t>(pu.ref_idx[l]);
-          mi.mv[l] =
-              Mv{amvp[pu.mvp_idx[l]].x + pu.mvd[l].x * 4, amvp[pu.mvp_idx[l]].y + pu.mvd[l].y * 4};
-        }
-      }
-      code_cu_skip_flag(enc, ctx, isSkip, leftSkip, aboveSkip);
-      if (!isSkip) code_pred_mode_flag(enc, ctx, false, false, false);
-      const int numRef[2] = {rl.num_ref[0], rl.num_ref[1]};
-      code_inter_prediction(enc, ctx, pu, isSkip, 7, 7, rl.is_b, numRef);
-      if (!isSkip) code_cu_coded_flag(enc, ctx, false);
-
-      cur.motion.set(x, y, kCtu, kCtu, mi);
-      hmvp.update(mi);
-      coded[cy * ctusW + cx] = 1;
-      skip[cy * ctusW + cx] = isSkip;
-      Picture& rec = cur.recon;
-      ip.predict(mi, rps, x, y, kCtu, kCtu, rec.comp[0].row(y) + x, rec.comp[0].stride,
-                 rec.comp[1].row(y / 2) + x / 2, rec.comp[2].row(y / 2) + x / 2,
-                 rec.comp[1].stride);
-      for (int j = 0; j < 2; ++j)
-        for (int i = 0; i < 2; ++i) {  // implicit split into 64x64 TBs (no residual)
-          grid.set_luma_tb(x + 64 * i, y + 64 * j, 64, 64, qp);
-          grid.set_chroma_tb(x / 2 + 32 * i, y / 2 + 32 * j, 32, 32, qp);
-          tb.set_tb(x + 64 * i, y + 64 * j, 64, 64, false, false, false);
-        }
+      code_tree(n);
     }
   enc.encode_bin_trm(1);  // end_of_slice_segment_flag, after the last CTU only (7.3.8.1)
   enc.finish();
@@ -309,6 +368,8 @@ void run(GopConfig gc, int frames, unsigned seed) {
 
 int main() {
   run(GopConfig::LowDelayB, 4, 3);
+  run(GopConfig::LowDelayB, 5, 7);
   run(GopConfig::RandomAccess, 9, 4);
+  run(GopConfig::RandomAccess, 17, 11);
   TEST_MAIN_END();
 }
