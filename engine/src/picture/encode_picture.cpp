@@ -497,7 +497,8 @@ double PictureEncoder::search_node(const TreeNode& n, int ch, int level, Context
     SplitMask drop = 0;
     if (n.h == 8) drop |= split_bit(SplitMode::kBtH);
     if (n.h == 16) drop |= split_bit(SplitMode::kTtH);
-    if (tryMask & ~drop) tryMask = static_cast<SplitMask>(tryMask & ~drop);
+    tryMask = static_cast<SplitMask>(tryMask & ~drop);
+    if (!tryMask) tryMask = static_cast<SplitMask>(choosable & ~drop);  // kNone is in it
   }
 
   Level& L = level_[level];
