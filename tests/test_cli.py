@@ -263,3 +263,40 @@ def test_demo_command(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -
         assert (out / name).is_file()
     assert (out / "input").is_dir()
     assert "average BD-rate" in stdout and "astronaut_pan_128x96" in stdout
+
+
+# ---------------------------------------------------------------------------- encode --nn --
+
+
+def test_encode_nn_options_fold_into_engine_spec(tmp_path: Path) -> None:
+    from vtm_accel.cli import with_nn_options
+
+    model = tmp_path / "m.pt"
+    model.write_bytes(b"x")
+    assert with_nn_options("engine", None, None) == "engine"
+    assert with_nn_options("engine", model, 3) == f"engine:nn={model.resolve()},nn-level=3"
+    assert with_nn_options("engine:md5-sei", model, None) == f"engine:md5-sei,nn={model.resolve()}"
+    with pytest.raises(HarnessError, match="need --encoder engine"):
+        with_nn_options("vvenc:medium", model, 2)
+    with pytest.raises(HarnessError, match="needs --nn MODEL"):
+        with_nn_options("engine", None, 2)
+    with pytest.raises(HarnessError, match="no such model file"):
+        with_nn_options("engine", tmp_path / "absent.pt", 2)
+
+
+def test_encode_with_nn_runs_engine_and_service(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], engine_exe: Path
+) -> None:
+    """`encode --encoder engine --nn MODEL --nn-level L`: real engine, real service, bit-exact."""
+    from content import make_clip
+
+    clip = make_clip(tmp_path / "clip_128x64.yuv", 128, 64, 1, bit_depth=8)
+    model = Path(__file__).resolve().parent / "nn_test_predictor.py"
+    argv = ["encode", "--encoder", "engine", "--input", str(clip.path), "--width", "128"]
+    argv += ["--height", "64", "--frames", "1", "--qp", "32", "--out", str(tmp_path / "o")]
+    rc, _, err = _run(argv + ["--nn", str(model), "--nn-level", "3"], capsys)
+    assert rc == 0, err
+    rec = json.loads((tmp_path / "o" / "result.json").read_text())
+    assert rec["status"] == "ok"
+    assert "nn-level=3" in rec["encoder"]
+    assert rec["checks"]["recon_match"]["passed"] is True

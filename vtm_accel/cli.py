@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--intra-period", type=int, metavar="N", help="default: CTC (32/48/64 by fps)")
     e.add_argument("--decoder", default="ffmpeg", metavar="SPEC", help="ffmpeg (default), vtm:PATH")
     e.add_argument("--timeout", type=_positive_float, metavar="S", help="per program, seconds")
+    e.add_argument("--nn", type=Path, metavar="MODEL", help="engine only: CNN split predictor")
+    e.add_argument("--nn-level", type=int, choices=range(6), metavar="L", help="engine: 0..5")
 
     c = sub.add_parser("challenge", help="run the track-3 challenge: anchor vs candidate")
     c.add_argument("--sequences", required=True, type=Path, metavar="FILE")
@@ -142,6 +144,21 @@ def print_summary(results: dict, console: Console) -> None:
     console.print(f"overall: {'PASS' if s.get('passed') else 'FAIL'}")
 
 
+def with_nn_options(spec: str, nn: Path | None, level: int | None) -> str:
+    """Fold ``--nn MODEL --nn-level L`` into an engine spec (``engine:...,nn=MODEL,nn-level=L``)."""
+    if nn is None and level is None:
+        return spec
+    if spec.split(":", 1)[0] != "engine":
+        raise HarnessError(f"--nn/--nn-level need --encoder engine (got {spec!r})")
+    if nn is None:
+        raise HarnessError("--nn-level needs --nn MODEL (the CNN weights file)")
+    if not nn.is_file():
+        raise HarnessError(f"--nn {nn}: no such model file")
+    opts = [f"nn={nn.resolve()}"] + ([f"nn-level={level}"] if level is not None else [])
+    sep = "," if ":" in spec else ":"
+    return spec + sep + ",".join(opts)
+
+
 def cmd_encode(args: argparse.Namespace, console: Console) -> int:
     from vtm_accel.batch.store import ensure_writable_dir, write_json_atomic
     from vtm_accel.challenge.points import PointTask, run_point
@@ -153,6 +170,7 @@ def cmd_encode(args: argparse.Namespace, console: Console) -> int:
         raise HarnessError(
             f"{args.input} has {video.num_frames} frames, --frames {args.frames} requested"
         )
+    encoder_spec = with_nn_options(args.encoder, args.nn, args.nn_level)
     out = ensure_writable_dir(args.out)
     ip = args.intra_period if args.intra_period is not None else default_intra_period(video.fps)
     task = PointTask(
@@ -162,7 +180,7 @@ def cmd_encode(args: argparse.Namespace, console: Console) -> int:
         frames=args.frames,
         intra_period=ip,
         qp=args.qp,
-        encoder_spec=args.encoder,
+        encoder_spec=encoder_spec,
         decoder_spec=args.decoder,
         store_root=out,
         timeout_s=args.timeout,
