@@ -281,7 +281,16 @@ def _git_commit() -> str:
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "-C", str(REPO), "status", "--porcelain", "--", "vtm_accel/predictors"],
+            [
+                "git",
+                "-C",
+                str(REPO),
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                "vtm_accel/predictors",
+            ],
             capture_output=True,
             text=True,
         ).stdout
