@@ -11,6 +11,7 @@
 #include "picture/encode_picture.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -64,6 +65,12 @@ class PictureEncoder {
                  const PictureCoding& pc, SplitOracle& oracle)
       : cfg_(cfg), orig_(orig), recon_(recon), pc_(pc), oracle_(oracle) {
     lambdas_ = make_lambdas(cfg, pc.qp, pc.slice_type);
+    if (pc.lambda > 0) {
+      // The GOP plan's picture lambda (random access / low delay) overrides the all-intra one.
+      lambdas_.lambda = pc.lambda;
+      lambdas_.sqrt_lambda = std::sqrt(pc.lambda);
+      for (int c = 0; c < 3; ++c) lambdas_.comp_lambda[c] = pc.lambda / lambdas_.chroma_weight[c];
+    }
     qpc_[0] = pc.qp;
     qpc_[1] = chroma_qp(cfg, pc.qp, 1);
     qpc_[2] = chroma_qp(cfg, pc.qp, 2);
