@@ -1,8 +1,11 @@
 // Known answers for the normative split rules (H.266 6.4.1-6.4.3, 7.3.9.4 / 7.4.11.4) and the
 // split-log format.
+#include <cmath>
+
 #include "check.h"
 #include "partition/allowed_splits.h"
 #include "partition/split_oracle.h"
+#include "rdo/lambda.h"
 
 using namespace vvc;
 
@@ -124,9 +127,25 @@ void test_log() {
         "\"splits\":[1,0,5,0,0,0]}");
 }
 
+void test_lambda() {
+  // All-intra (GOP size 1): 0.57 * 2^(QP / 3) at 10 bits (VTM EncSlice lambda).
+  CHECK(std::fabs(slice_lambda(32, SliceType::I) - 0.57 * std::pow(2.0, 32 / 3.0)) < 1e-9);
+  CHECK(std::fabs(slice_lambda(22, SliceType::I) - 91.924) < 0.01);
+  // Intra picture of a GOP of 32 (no LambdaFromQp): factor 0.57 * 0.5.
+  CHECK(std::fabs(slice_lambda(22, SliceType::I, 32) - 45.962) < 0.01);
+  EncoderConfig cfg;
+  cfg.width = cfg.height = 64;
+  const RdLambdas l = make_lambdas(cfg, 32, SliceType::I);
+  // CTC chroma QP table: QpC(32) = 33 -> weight 2^(-1/3).
+  CHECK(std::fabs(l.chroma_weight[1] - std::pow(2.0, -1.0 / 3.0)) < 1e-9);
+  CHECK(std::fabs(l.comp_lambda[2] * l.chroma_weight[2] - l.lambda) < 1e-9);
+  CHECK(std::fabs(l.sqrt_lambda * l.sqrt_lambda - l.lambda) < 1e-9);
+}
+
 }  // namespace
 
 int main() {
+  test_lambda();
   test_luma_inside();
   test_chroma();
   test_boundary();
