@@ -116,7 +116,7 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
   auto at4 = [&](int x, int y) { return static_cast<size_t>(y / 4) * w4 + x / 4; };
   auto avail = [&](int xN, int yN) { return coded4[at4(xN, yN)] != 0; };
 
-  auto code_cu = [&](const TreeNode& n) {
+  auto code_cu = [&](const TreeNode& n, bool interOnly) {
     const int x = n.x, y = n.y, w = n.w, h = n.h;
     MergeContext mc(avail);
     mc.x = x;
@@ -161,7 +161,7 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
     while ((1 << log2W) < w) ++log2W;
     while ((1 << log2H) < h) ++log2H;
     code_cu_skip_flag(enc, ctx, isSkip, leftSkip, aboveSkip);
-    if (!isSkip) code_pred_mode_flag(enc, ctx, false, false, false);
+    if (!isSkip && !interOnly) code_pred_mode_flag(enc, ctx, false, false, false);
     const int numRef[2] = {rl.num_ref[0], rl.num_ref[1]};
     code_inter_prediction(enc, ctx, pu, isSkip, log2W, log2H, rl.is_b, numRef);
     if (!isSkip) code_cu_coded_flag(enc, ctx, false);
@@ -189,22 +189,38 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
       }
   };
 
-  // Random QT / BT / TT trees, avoiding the splits that bring mode_constraint_flag (BT of 64-
-  // and 32-sample nodes, TT of 128- and 64-sample nodes: 7.3.9.4 modeTypeCondition).
-  std::function<void(const TreeNode&)> code_tree = [&](const TreeNode& n) {
+  // Random QT / BT / TT trees. 7.3.9.4 modeTypeCondition: splits that force intra children
+  // are avoided; splits that signal mode_constraint_flag are taken with the flag 0
+  // (MODE_TYPE_INTER: no pred_mode_flag below), which brings 8x4 / 4x8 / 4xN CUs.
+  // VTM CS::signalModeCons: the split creates chroma blocks under 16 samples or 2xN ones.
+  auto min_luma = [](const TreeNode& n, SplitMode m) {
+    const bool four = m == SplitMode::kQt || m == SplitMode::kTtH || m == SplitMode::kTtV;
+    return four ? n.w * n.h / 4 : n.w * n.h / 2;
+  };
+  auto constrained = [&](const TreeNode& n, SplitMode m) {
+    const bool is2xN = (n.w == 8 && m == SplitMode::kBtV) || (n.w == 16 && m == SplitMode::kTtV);
+    return min_luma(n, m) / 4 < 16 || is2xN;
+  };
+  std::function<void(const TreeNode&, bool)> code_tree = [&](const TreeNode& n, bool interOnly) {
     SplitMask allowed = allowed_splits(n, lim);
     const int area = n.w * n.h;
+    // 6.4.2 / 6.4.3 with modeType MODE_TYPE_INTER (VTM Partitioner::canSplit): no BT of
+    // 32-sample nodes, no TT of 64-sample nodes (they would make 4x4 inter blocks).
+    if (interOnly && area == 32)
+      allowed &= static_cast<SplitMask>(~(split_bit(SplitMode::kBtH) | split_bit(SplitMode::kBtV)));
+    if (interOnly && area == 64)
+      allowed &= static_cast<SplitMask>(~(split_bit(SplitMode::kTtH) | split_bit(SplitMode::kTtV)));
     SplitMask usable = allowed;
-    if (area <= 64)
-      usable &= static_cast<SplitMask>(~(split_bit(SplitMode::kBtH) | split_bit(SplitMode::kBtV)));
-    if (area <= 128)
-      usable &= static_cast<SplitMask>(~(split_bit(SplitMode::kTtH) | split_bit(SplitMode::kTtV)));
-    if (n.w == 8) usable &= static_cast<SplitMask>(~split_bit(SplitMode::kBtV));
-    if (n.w == 16)
-      usable &= static_cast<SplitMask>(
-          ~(split_bit(SplitMode::kBtV) | split_bit(SplitMode::kTtH) | split_bit(SplitMode::kTtV)));
+    const SplitMask bt = split_bit(SplitMode::kBtH) | split_bit(SplitMode::kBtV);
+    const SplitMask tt = split_bit(SplitMode::kTtH) | split_bit(SplitMode::kTtV);
+    if (area <= 32) usable &= static_cast<SplitMask>(~bt);
+    if (area <= 64) usable &= static_cast<SplitMask>(~(tt | split_bit(SplitMode::kQt)));
+    for (SplitMode m :
+         {SplitMode::kQt, SplitMode::kBtH, SplitMode::kBtV, SplitMode::kTtH, SplitMode::kTtV})
+      if (!interOnly && constrained(n, m) && min_luma(n, m) < 32)
+        usable &= static_cast<SplitMask>(~split_bit(m));  // would force intra children
     SplitMode mode = SplitMode::kNone;
-    const int splitPct = n.w >= 64 ? 75 : (area >= 256 ? 45 : 30);
+    const int splitPct = n.w >= 64 ? 75 : (area >= 256 ? 45 : 35);
     if (r(100) < splitPct) {
       SplitMode cands[5];
       int nc = 0;
@@ -226,12 +242,19 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
     }
     code_split_syntax(enc, ctx, n, mode, allowed, node_inside(n, lim), nb);
     if (mode == SplitMode::kNone) {
-      code_cu(n);
+      code_cu(n, interOnly);
       return;
+    }
+    const bool cond2 = constrained(n, mode);
+    bool kidsInterOnly = interOnly;
+    if (!interOnly && cond2) {
+      // mode_constraint_flag = 0; ctxInc: left or above CU intra (never here).
+      enc.encode_bin(ctx[kCtxNonInterFlag], 0);
+      kidsInterOnly = true;
     }
     TreeNode kids[4];
     const int nk = split_children(n, mode, lim, kids);
-    for (int i = 0; i < nk; ++i) code_tree(kids[i]);
+    for (int i = 0; i < nk; ++i) code_tree(kids[i], kidsInterOnly);
   };
 
   for (int cy = 0; cy < ctusH; ++cy)
@@ -242,7 +265,7 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
       n.y = cy * kCtu;
       n.w = n.h = kCtu;
       n.tree = TreeType::kSingle;
-      code_tree(n);
+      code_tree(n, false);
     }
   enc.encode_bin_trm(1);  // end_of_slice_segment_flag, after the last CTU only (7.3.8.1)
   enc.finish();
