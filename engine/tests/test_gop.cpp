@@ -375,6 +375,48 @@ void test_app_end_to_end() {
   }
 }
 
+// A real clip (skipped when the project's data folder is absent): 33 frames of
+// BasketballPass (cropped to 64x64 to keep the run short) at intra period 32, so the second
+// CRA and its RASL pictures are decoded; FFmpeg's output must equal the recon.
+void test_real_clip() {
+  const std::string ffmpeg = find_ffmpeg();
+  std::string data;
+  const char* candidates[] = {std::getenv("VTM_ACCEL_DATA"), "/work/shared/data", "../shared/data",
+                              "../../shared/data"};
+  for (const char* d : candidates) {
+    struct stat st;
+    if (d && stat((std::string(d) + "/basketballpass_416x240_50_10bit.266").c_str(), &st) == 0) {
+      data = d;
+      break;
+    }
+  }
+  struct stat st;
+  if (data.empty() || ffmpeg.empty() || stat("./vtm-accel-engine", &st) != 0) {
+    std::printf("skipping real-clip check: no data folder, FFmpeg or app\n");
+    return;
+  }
+  const std::string dir = "test_gop_app";
+  mkdir(dir.c_str(), 0755);
+  const std::string src = dir + "/bp64.yuv";
+  CHECK_EQ(sh("\"" + ffmpeg + "\" -v error -y -i " + data +
+              "/basketballpass_416x240_50_10bit.266 -frames:v 33 -vf crop=64:64:176:88 " +
+              "-pix_fmt yuv420p10le -f rawvideo " + src),
+           0);
+  const std::string base = dir + "/bp64_ra";
+  const int rc = sh("./vtm-accel-engine --input " + src +
+                    " --width 64 --height 64 --input-bit-depth 10 --fps 50 --frames 33 --qp 32 "
+                    "--config ra --intra-period 32 --md5-sei --bitstream " +
+                    base + ".266 --recon " + base + ".yuv >/dev/null");
+  CHECK_EQ(rc, 0);
+  if (rc != 0) return;
+  CHECK_EQ(sh("\"" + ffmpeg + "\" -v error -y -i " + base + ".266 -f rawvideo -pix_fmt " +
+              "yuv420p10le " + base + "_dec.yuv"),
+           0);
+  const std::string rec = slurp(base + ".yuv");
+  CHECK_EQ(static_cast<int>(rec.size()), 33 * 64 * 64 * 3);
+  CHECK(rec == slurp(base + "_dec.yuv"));
+}
+
 }  // namespace
 
 int main() {
@@ -388,5 +430,6 @@ int main() {
   test_lambda();
   test_b_slice_header();
   test_app_end_to_end();
+  test_real_clip();
   TEST_MAIN_END();
 }
