@@ -308,6 +308,11 @@ void check_amvp() {
   build_amvp_list(c, 1, 1, out);
   CHECK(eq(out[0], 4, -8));
   CHECK(eq(out[1], -48, 0));
+  // MVD round trip and the 18-bit wrap of mvp + mvd.
+  const Mv mv{1234 * 4, -77 * 4};
+  CHECK(mv_from_mvd(out[0], mvd_for(mv, out[0])) == mv);
+  CHECK(eq(mv_from_mvd(Mv{kMvMax - 3, 0}, Mv{1, 0}), kMvMin, 0));
+  CHECK(eq(mv_from_mvd(Mv{kMvMin, 8}, Mv{-1, -2}), kMvMax - 3, 0));
 }
 
 // RefLists from the coding-structure plan: RA pictures with references on both sides are not

@@ -14,4 +14,21 @@ namespace vvc {
 // (mv - out[flag]) >> 2 per component (exact, as both are multiples of 4).
 void build_amvp_list(const MergeContext& c, int X, int refIdx, Mv out[kNumAmvpCand]);
 
+// The decoder's MV from predictor and coded MVD (8.5.2.8 / 8.5.2.1): u = (mvp + (mvd << 2) +
+// 2^18) % 2^18, mv = u >= 2^17 ? u - 2^18 : u (18-bit wrap), per component.
+inline Mv mv_from_mvd(const Mv& mvp, const Mv& mvdQuarter) {
+  auto wrap = [](int32_t v) {
+    const int32_t u = static_cast<int32_t>(static_cast<uint32_t>(v) & ((1u << 18) - 1));
+    return u >= (1 << 17) ? u - (1 << 18) : u;
+  };
+  return {wrap(mvp.x + mvdQuarter.x * 4), wrap(mvp.y + mvdQuarter.y * 4)};
+}
+
+// Encoder side: the MVD (quarter samples) coding mv against predictor mvp. mv must be a
+// quarter-sample MV (multiple of 4 in 1/16 units) inside the 18-bit range; the MVD must fit
+// [-2^15, 2^15 - 1] (7.4.12.8), which holds for |mv - mvp| < 2^17 in 1/16 units.
+inline Mv mvd_for(const Mv& mv, const Mv& mvp) {
+  return {(mv.x - mvp.x) >> 2, (mv.y - mvp.y) >> 2};
+}
+
 }  // namespace vvc
