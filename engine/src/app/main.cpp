@@ -69,6 +69,8 @@ constexpr const char* kUsage =
     "                        64 (60 fps); for ldb: -1. Ignored by ai (every picture IDR)\n"
     "  --inter-as-intra      ra/ldb: code the B pictures with I slices (same structure,\n"
     "                        lists and QPs; automatic while the engine has no inter coding)\n"
+    "  --plan-only           print the coding structure (coding order, POC, TemporalId, NAL\n"
+    "                        type, slice type, QP, lambda, reference lists, DPB sizes), exit\n"
     "  --split-log FILE      write the CTU split decisions (training data) as JSON lines\n"
     "  --speed MODE          partition search mode: exhaustive\n"
     "  --nn MODEL            prune the partition search with the CNN: starts the predictor\n"
@@ -120,7 +122,7 @@ struct Options {
   int frames = -1, frame_skip = 0, qp = -100, intra_period = 1;
   std::vector<int> qp_offsets;
   bool md5_sei = false, deblock = true, help = false;
-  bool intra_period_given = false, inter_as_intra = false;
+  bool intra_period_given = false, inter_as_intra = false, plan_only = false;
   GopConfig config = GopConfig::AllIntra;
   NnConfig nn;
   bool nn_level_given = false;
@@ -224,6 +226,8 @@ Options parse_args(int argc, char** argv) {
         throw UsageError{"unknown --config '" + v + "' (known: ai, ra, ldb)"};
     } else if (flag == "--inter-as-intra") {
       o.inter_as_intra = true;
+    } else if (flag == "--plan-only") {
+      o.plan_only = true;
     } else if (flag == "--split-log") {
       o.split_log = next();
     } else if (flag == "--nn") {
@@ -346,6 +350,29 @@ int run(const Options& opt) {
     }
   }
   const bool interAsIntra = opt.inter_as_intra || !slice_data_inter_available();
+  if (opt.plan_only) {
+    std::printf(
+        "config %s, %d frames, intra period %d, base QP %d: sps_max_sublayers_minus1 %d, "
+        "max_dec_pic_buffering_minus1 %d, max_num_reorder_pics %d\n",
+        gop_config_name(opt.config), opt.frames, gp.intra_period, cfg.qp, plan.max_sublayers_minus1,
+        plan.max_dec_pic_buffering_minus1, plan.max_num_reorder_pics);
+    std::printf("# idx poc tid nal slice qp lambda L0 | L1 (POCs; '*' marks active entries)\n");
+    for (const PicturePlan& pic : plan.pictures) {
+      std::string lists;
+      for (int l = 0; l < 2; ++l) {
+        if (l) lists += " |";
+        for (size_t k = 0; k < pic.rpl[l].size(); ++k) {
+          lists.push_back(' ');
+          lists.append(std::to_string(pic.rpl[l][k]));
+          if (static_cast<int>(k) < pic.num_active[l]) lists.push_back('*');
+        }
+      }
+      const char st = pic.slice_type == SliceType::I ? 'I' : 'B';
+      std::printf("%d %d %d %s %c %d %.2f%s\n", pic.coding_index, pic.poc, pic.temporal_id,
+                  nal_type_name(pic.nal_type), st, pic.qp, pic.lambda, lists.c_str());
+    }
+    return 0;
+  }
 
   // Decoded picture buffer: reconstructions kept while a later picture references them or
   // until they are written to the recon file in POC order.
