@@ -101,6 +101,25 @@ void test_boundary() {
   CHECK(allowed_splits(node(192, 96, 32, 32, 2, 0, TreeType::kDualLuma), l2) & kQt);
 }
 
+void test_mode_type() {
+  const EncoderConfig cfg = config(416, 240);
+  const SplitLimits l = split_limits(cfg, SliceType::B, TreeType::kSingle);
+  TreeNode n = node(0, 0, 8, 4, 3, 1, TreeType::kSingle);
+  CHECK(allowed_splits(n, l) & kBv);
+  n.mode_type = ModeType::kInter;
+  CHECK_EQ(allowed_splits(n, l) & (kBv | kBh), 0);  // 32 samples: no 4x4 inter
+  TreeNode t = node(0, 0, 16, 4, 3, 1, TreeType::kSingle);
+  CHECK(allowed_splits(t, l) & kTv);
+  t.mode_type = ModeType::kInter;
+  CHECK_EQ(allowed_splits(t, l) & kTv, 0);  // 64 samples
+  TreeNode c = node(0, 0, 16, 16, 3, 0, TreeType::kDualChroma);
+  c.mode_type = ModeType::kIntra;
+  CHECK_EQ(allowed_splits(c, split_limits(cfg, SliceType::B, TreeType::kDualChroma)), 0);
+  TreeNode kids[4];
+  CHECK_EQ(split_children(t, SplitMode::kBtV, l, kids), 2);
+  CHECK(kids[1].mode_type == ModeType::kInter);
+}
+
 void test_syntax() {
   const SplitMask all = kQt | kBh | kBv | kTh | kTv;
   SplitSyntax s = split_syntax(SplitMode::kNone, all, true);
@@ -149,6 +168,7 @@ int main() {
   test_luma_inside();
   test_chroma();
   test_boundary();
+  test_mode_type();
   test_syntax();
   test_log();
   TEST_MAIN_END();

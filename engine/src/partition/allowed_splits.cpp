@@ -66,6 +66,15 @@ SplitMask allowed_splits(const TreeNode& n, const SplitLimits& l) {
   if (chroma && cw * ch <= 32) ttv = tth = false;
   if (chroma && cw == 8) ttv = false;
 
+  // modeType restrictions (6.4.1-6.4.3): MODE_TYPE_INTER forbids BT of 32-sample and TT of
+  // 64-sample nodes (no 4x4 inter blocks); the chroma part of a MODE_TYPE_INTRA area is not
+  // split at all (local dual tree).
+  if (n.mode_type == ModeType::kInter) {
+    if (n.w * n.h == 32) btv = bth = false;
+    if (n.w * n.h == 64) ttv = tth = false;
+  }
+  if (chroma && n.mode_type == ModeType::kIntra) qt = btv = bth = ttv = tth = false;
+
   SplitMask m = 0;
   if (qt) m |= split_bit(SplitMode::kQt);
   if (bth) m |= split_bit(SplitMode::kBtH);

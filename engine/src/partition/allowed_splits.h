@@ -7,6 +7,10 @@
 
 namespace vvc {
 
+// modeTypeCurr of coding_tree() (7.3.9.4): kAll normally; kInter / kIntra below a split that
+// signalled (or inferred) mode_constraint_flag in a single tree (stage 2).
+enum class ModeType : uint8_t { kAll = 0, kInter = 1, kIntra = 2 };
+
 // The coding_tree() arguments that the split rules depend on. Sizes in luma samples.
 struct TreeNode {
   int x = 0, y = 0, w = 0, h = 0;
@@ -16,6 +20,7 @@ struct TreeNode {
   int part_idx = 0;                         // partIdx inside the parent split
   SplitMode parent_split = SplitMode::kQt;  // split that produced this node (kQt at the root)
   TreeType tree = TreeType::kDualLuma;
+  ModeType mode_type = ModeType::kAll;  // inherited by split_children()
 };
 
 // Geometry and limits the rules need (from EncoderConfig, per slice kind and tree).
