@@ -23,6 +23,7 @@
 #include "bitstream/params.h"
 #include "cabac/cabac_encoder.h"
 #include "cabac/contexts.h"
+#include "cabac/residual_coding.h"
 #include "check.h"
 #include "cu/cu_syntax.h"
 #include "filter/deblock.h"
@@ -35,6 +36,8 @@
 #include "partition/allowed_splits.h"
 #include "picture/encode_picture.h"
 #include "picture/gop.h"
+#include "transform/quant.h"
+#include "transform/transform.h"
 
 using namespace vvc;
 
@@ -133,8 +136,9 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
     const bool aboveSkip = y > 0 && coded4[at4(x, y - 1)] && skip4[at4(x, y - 1)];
     MotionInfo mi;
     InterPuSyntax pu;
-    const bool isSkip = r(2) == 0;
-    if (isSkip) {
+    const int kind = r(6);  // 0-2 skip, 3 merge with residual, 4-5 AMVP
+    const bool isSkip = kind < 3 || (kind == 3 && (w > 64 || h > 64));
+    if (isSkip || kind == 3) {
       MotionInfo list[kMaxNumMergeCand];
       build_merge_list(mc, list);
       pu.merge = true;
@@ -160,11 +164,40 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
     int log2W = 0, log2H = 0;
     while ((1 << log2W) < w) ++log2W;
     while ((1 << log2H) < h) ++log2H;
+    // Residual: only single-TU CUs (<= 64x64); merge non-skip CUs always have one (cu_coded_flag
+    // inferred 1), AMVP CUs half of the time. Luma always has levels; Cb and Cr together
+    // (DeblockUnit keeps one chroma bS for both) when the chroma TBs are at least 4x4.
+    const bool singleTu = w <= 64 && h <= 64;
+    const bool coded = !isSkip && singleTu && (pu.merge || r(2) == 0);  // merge: w, h <= 64
+    const bool chromaCbf = coded && w >= 8 && h >= 8 && r(2) == 0;
     code_cu_skip_flag(enc, ctx, isSkip, leftSkip, aboveSkip);
     if (!isSkip && !interOnly) code_pred_mode_flag(enc, ctx, false, false, false);
     const int numRef[2] = {rl.num_ref[0], rl.num_ref[1]};
     code_inter_prediction(enc, ctx, pu, isSkip, log2W, log2H, rl.is_b, numRef);
-    if (!isSkip) code_cu_coded_flag(enc, ctx, false);
+    if (!isSkip && !pu.merge) code_cu_coded_flag(enc, ctx, coded);
+    int32_t levels[3][64 * 64];
+    int log2Wc = log2W - 1, log2Hc = log2H - 1;
+    if (coded) {
+      for (int c = 0; c < 3; ++c) {
+        const int lw = c ? log2Wc : log2W, lh = c ? log2Hc : log2H;
+        if (c && !chromaCbf) continue;
+        std::fill(levels[c], levels[c] + (1 << (lw + lh)), 0);
+        const int nz = 1 + r(4);
+        for (int k = 0; k < nz; ++k) {
+          const int px = r(std::min(4, 1 << lw)), py = r(std::min(4, 1 << lh));
+          levels[c][(py << lw) + px] = r(7) - 3;
+        }
+        levels[c][0] = r(2) ? 2 : -1;  // at least one nonzero level
+      }
+      enc.encode_bin(ctx[kCtxTuCbCodedFlag + 0], chromaCbf);
+      enc.encode_bin(ctx[kCtxTuCrCodedFlag + (chromaCbf ? 1 : 0)], chromaCbf);
+      if (chromaCbf) enc.encode_bin(ctx[kCtxTuYCodedFlag + 0], 1);  // else inferred 1
+      code_residual(enc, ctx, levels[0], log2W, log2H, 0);
+      if (chromaCbf) {
+        code_residual(enc, ctx, levels[1], log2Wc, log2Hc, 1);
+        code_residual(enc, ctx, levels[2], log2Wc, log2Hc, 2);
+      }
+    }
 
     cur.motion.set(x, y, w, h, mi);
     hmvp.update(mi);
@@ -180,12 +213,27 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
     Picture& rec = cur.recon;
     ip.predict(mi, rps, x, y, w, h, rec.comp[0].row(y) + x, rec.comp[0].stride,
                rec.comp[1].row(y / 2) + x / 2, rec.comp[2].row(y / 2) + x / 2, rec.comp[1].stride);
+    if (coded) {
+      for (int c = 0; c < (chromaCbf ? 3 : 1); ++c) {
+        const int lw = c ? log2Wc : log2W, lh = c ? log2Hc : log2H;
+        const int qpc = c ? chroma_qp(cfg, qp, c) : qp;
+        int32_t coeff[64 * 64];
+        int16_t res[64 * 64];
+        dequantize(levels[c], lw, lh, qpc, coeff);
+        inverse_transform(coeff, lw, lh, res, 1 << lw);
+        Plane& pl = rec.comp[c];
+        const int x0 = c ? x / 2 : x, y0 = c ? y / 2 : y;
+        for (int j = 0; j < (1 << lh); ++j)
+          for (int i = 0; i < (1 << lw); ++i)
+            pl.at(x0 + i, y0 + j) = clip_pel(pl.at(x0 + i, y0 + j) + res[(j << lw) + i]);
+      }
+    }
     const int tw = w < 64 ? w : 64, th = h < 64 ? h : 64;  // implicit TB split at 64
     for (int j = 0; j < h; j += th)
       for (int i = 0; i < w; i += tw) {
         grid.set_luma_tb(x + i, y + j, tw, th, qp);
         grid.set_chroma_tb((x + i) / 2, (y + j) / 2, tw / 2, th / 2, qp);
-        tb.set_tb(x + i, y + j, tw, th, false, false, false);
+        tb.set_tb(x + i, y + j, tw, th, coded, chromaCbf, chromaCbf);
       }
   };
 
