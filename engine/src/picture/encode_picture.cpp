@@ -175,10 +175,14 @@ class PictureEncoder {
   // alone reaches dAbort the syntax is not coded (the trial cannot win; its state is void).
   template <class Coder>
   double code_luma_cu(Coder& coder, ContextSet& ctx, const TreeNode& n, int mode, const int mpm[6],
-                      bool final, double dAbort = kInf) {
+                      bool final, double dAbort = kInf, const IntraRefs* refs = nullptr) {
     Plane& rp = recon_.comp[kY];
-    const auto avail = [this](int x, int y) { return maps_.coded_luma_pos(0, x, y); };
-    intra_predict(rp, n.x, n.y, n.w, n.h, 0, mode, avail, pred_, kMaxCu);
+    if (refs) {  // reference lines of this block, built once for all trials
+      predict_from_refs(*refs, mode, pred_, kMaxCu);
+    } else {
+      const auto avail = [this](int x, int y) { return maps_.coded_luma_pos(0, x, y); };
+      intra_predict(rp, n.x, n.y, n.w, n.h, 0, mode, avail, pred_, kMaxCu);
+    }
     const Plane& op = orig_.comp[kY];
     const Pel* org = op.row(n.y) + n.x;
     Pel* dst = rp.row(n.y) + n.x;
@@ -198,7 +202,7 @@ class PictureEncoder {
   // the weighted distortion w_Cb * SSE_Cb + w_Cr * SSE_Cr.
   template <class Coder>
   double code_chroma_cu(Coder& coder, ContextSet& ctx, const TreeNode& n, int icpm, bool final,
-                        double dAbort = kInf) {
+                        double dAbort = kInf, const IntraRefs* refs = nullptr) {
     const int lumaMode = maps_.mode((n.x + n.w / 2) >> 2, (n.y + n.h / 2) >> 2);
     const int predMode = chroma_pred_mode(icpm, lumaMode);
     const int xc = n.x >> 1, yc = n.y >> 1, wc = n.w >> 1, hc = n.h >> 1;
@@ -207,7 +211,10 @@ class PictureEncoder {
     double dist = 0;
     for (int c = 1; c < 3; ++c) {
       Plane& rp = recon_.comp[c];
-      intra_predict(rp, xc, yc, wc, hc, c, predMode, avail, pred_, kMaxCu);
+      if (refs)
+        predict_from_refs(refs[c - 1], predMode, pred_, kMaxCu);
+      else
+        intra_predict(rp, xc, yc, wc, hc, c, predMode, avail, pred_, kMaxCu);
       const Plane& op = orig_.comp[c];
       const Pel* org = op.row(yc) + xc;
       Pel* dst = rp.row(yc) + xc;
@@ -274,6 +281,7 @@ class PictureEncoder {
   std::vector<uint8_t> decisions_;
   ContextSet trial_ctx_, best_ctx_;
   IntraRefs refs_;
+  IntraRefs refs_c_[2];
 
   // SATD of all luma modes per block of the current 64x64 quadrant (index: size class, then
   // 4x4 position inside the quadrant), valid for the stored reference lines.
@@ -419,7 +427,7 @@ double PictureEncoder::search_luma_cu(const TreeNode& n, ContextSet& ctx, int& b
     const double bound = std::min(best, budget);
     trial_ctx_ = ctx;
     const uint64_t b0 = est_.frac_bits();
-    const double d = code_luma_cu(est_, trial_ctx_, n, cand[i], mpm, false, bound);
+    const double d = code_luma_cu(est_, trial_ctx_, n, cand[i], mpm, false, bound, &refs);
     const double cost = d >= bound ? kInf : d + bits_cost(est_.frac_bits() - b0);
     lastWasBest = cost < bound;
     if (lastWasBest) {
@@ -450,11 +458,14 @@ double PictureEncoder::search_chroma_cu(const TreeNode& n, ContextSet& ctx, int&
   bestMode = 4;
   bool lastWasBest = false;
   const int xc = n.x >> 1, yc = n.y >> 1, wc = n.w >> 1, hc = n.h >> 1;
+  const auto avail = [this](int x, int y) { return maps_.coded_luma_pos(1, 2 * x, 2 * y); };
+  for (int c = 1; c < 3; ++c)
+    build_intra_refs(recon_.comp[c], xc, yc, wc, hc, c, avail, refs_c_[c - 1]);
   for (int icpm = 4; icpm >= 0; --icpm) {
     const double bound = std::min(best, budget);
     trial_ctx_ = ctx;
     const uint64_t b0 = est_.frac_bits();
-    const double d = code_chroma_cu(est_, trial_ctx_, n, icpm, false, bound);
+    const double d = code_chroma_cu(est_, trial_ctx_, n, icpm, false, bound, refs_c_);
     const double cost = d >= bound ? kInf : d + bits_cost(est_.frac_bits() - b0);
     lastWasBest = cost < bound;
     if (lastWasBest) {
