@@ -165,11 +165,12 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
     while ((1 << log2W) < w) ++log2W;
     while ((1 << log2H) < h) ++log2H;
     // Residual: only single-TU CUs (<= 64x64); merge non-skip CUs always have one (cu_coded_flag
-    // inferred 1), AMVP CUs half of the time. Luma always has levels; Cb and Cr together
-    // (DeblockUnit keeps one chroma bS for both) when the chroma TBs are at least 4x4.
+    // inferred 1), AMVP CUs half of the time. Luma always has levels; Cb and Cr independently
+    // when the chroma TBs are at least 4x4 (their cbfs differ: separate Cb / Cr bS).
     const bool singleTu = w <= 64 && h <= 64;
     const bool coded = !isSkip && singleTu && (pu.merge || r(2) == 0);  // merge: w, h <= 64
-    const bool chromaCbf = coded && w >= 8 && h >= 8 && r(2) == 0;
+    const bool chromaCbf = coded && w >= 8 && h >= 8 && r(2) == 0;      // Cb
+    const bool crCbf = coded && w >= 8 && h >= 8 && r(2) == 0;
     code_cu_skip_flag(enc, ctx, isSkip, leftSkip, aboveSkip);
     if (!isSkip && !interOnly) code_pred_mode_flag(enc, ctx, false, false, false);
     const int numRef[2] = {rl.num_ref[0], rl.num_ref[1]};
@@ -180,7 +181,7 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
     if (coded) {
       for (int c = 0; c < 3; ++c) {
         const int lw = c ? log2Wc : log2W, lh = c ? log2Hc : log2H;
-        if (c && !chromaCbf) continue;
+        if ((c == 1 && !chromaCbf) || (c == 2 && !crCbf)) continue;
         std::fill(levels[c], levels[c] + (1 << (lw + lh)), 0);
         const int nz = 1 + r(4);
         for (int k = 0; k < nz; ++k) {
@@ -190,13 +191,11 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
         levels[c][0] = r(2) ? 2 : -1;  // at least one nonzero level
       }
       enc.encode_bin(ctx[kCtxTuCbCodedFlag + 0], chromaCbf);
-      enc.encode_bin(ctx[kCtxTuCrCodedFlag + (chromaCbf ? 1 : 0)], chromaCbf);
-      if (chromaCbf) enc.encode_bin(ctx[kCtxTuYCodedFlag + 0], 1);  // else inferred 1
+      enc.encode_bin(ctx[kCtxTuCrCodedFlag + (chromaCbf ? 1 : 0)], crCbf);
+      if (chromaCbf || crCbf) enc.encode_bin(ctx[kCtxTuYCodedFlag + 0], 1);  // else inferred 1
       code_residual(enc, ctx, levels[0], log2W, log2H, 0);
-      if (chromaCbf) {
-        code_residual(enc, ctx, levels[1], log2Wc, log2Hc, 1);
-        code_residual(enc, ctx, levels[2], log2Wc, log2Hc, 2);
-      }
+      if (chromaCbf) code_residual(enc, ctx, levels[1], log2Wc, log2Hc, 1);
+      if (crCbf) code_residual(enc, ctx, levels[2], log2Wc, log2Hc, 2);
     }
 
     cur.motion.set(x, y, w, h, mi);
@@ -214,7 +213,8 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
     ip.predict(mi, rps, x, y, w, h, rec.comp[0].row(y) + x, rec.comp[0].stride,
                rec.comp[1].row(y / 2) + x / 2, rec.comp[2].row(y / 2) + x / 2, rec.comp[1].stride);
     if (coded) {
-      for (int c = 0; c < (chromaCbf ? 3 : 1); ++c) {
+      for (int c = 0; c < 3; ++c) {
+        if ((c == 1 && !chromaCbf) || (c == 2 && !crCbf)) continue;
         const int lw = c ? log2Wc : log2W, lh = c ? log2Hc : log2H;
         const int qpc = c ? chroma_qp(cfg, qp, c) : qp;
         int32_t coeff[64 * 64];
@@ -233,7 +233,7 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
       for (int i = 0; i < w; i += tw) {
         grid.set_luma_tb(x + i, y + j, tw, th, qp);
         grid.set_chroma_tb((x + i) / 2, (y + j) / 2, tw / 2, th / 2, qp);
-        tb.set_tb(x + i, y + j, tw, th, coded, chromaCbf, chromaCbf);
+        tb.set_tb(x + i, y + j, tw, th, coded, chromaCbf, crCbf);
       }
   };
 
@@ -317,10 +317,11 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
     }
   enc.encode_bin_trm(1);  // end_of_slice_segment_flag, after the last CTU only (7.3.8.1)
   enc.finish();
-  derive_boundary_strengths(cur.motion, tb, grid);
+  std::vector<uint8_t> crBs;
+  derive_boundary_strengths(cur.motion, tb, grid, &crBs);
   DeblockParams dp;
   dp.set_chroma_qp_mapping([&](int q, int c) { return chroma_qp(cfg, q, c); });
-  deblock_picture(cur.recon, grid, dp);
+  deblock_picture_split_chroma(cur.recon, grid, crBs, dp);
   return enc.bytes();
 }
 

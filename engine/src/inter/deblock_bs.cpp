@@ -109,4 +109,24 @@ void derive_boundary_strengths(const MotionField& mf, const TbEdgeMap& tb, Deblo
     }
 }
 
+void deblock_picture_split_chroma(Picture& pic, const DeblockGrid& grid,
+                                  const std::vector<uint8_t>& crBs, const DeblockParams& params) {
+  bool differ = false;
+  for (size_t i = 0; i < grid.units.size() && !differ; ++i)
+    differ = (grid.units[i].bs_v_c != (crBs[i] & 3)) || (grid.units[i].bs_h_c != (crBs[i] >> 2));
+  if (!differ) {
+    deblock_picture(pic, grid, params);
+    return;
+  }
+  DeblockGrid crGrid = grid;
+  for (size_t i = 0; i < crGrid.units.size(); ++i) {
+    crGrid.units[i].bs_v_c = crBs[i] & 3;
+    crGrid.units[i].bs_h_c = crBs[i] >> 2;
+  }
+  Picture crPic = pic;
+  deblock_picture(crPic, crGrid, params);
+  deblock_picture(pic, grid, params);
+  pic.comp[kCr] = std::move(crPic.comp[kCr]);
+}
+
 }  // namespace vvc

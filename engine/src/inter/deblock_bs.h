@@ -58,4 +58,12 @@ class TbEdgeMap {
 void derive_boundary_strengths(const MotionField& mf, const TbEdgeMap& tb, DeblockGrid& grid,
                                std::vector<uint8_t>* crBs = nullptr);
 
+// Deblocking with separate Cb and Cr boundary strengths using the current one-chroma-bS
+// DeblockGrid: the grid (luma bS, Cb bS in bs_*_c) filters luma and Cb; a second pass with the
+// Cr bS (crBs from derive_boundary_strengths) filters a copy whose Cr plane is kept. Planes
+// are filtered independently, so this equals per-component deblocking (at twice the cost: a
+// stop-gap until DeblockUnit carries a Cr bS).
+void deblock_picture_split_chroma(Picture& pic, const DeblockGrid& grid,
+                                  const std::vector<uint8_t>& crBs, const DeblockParams& params);
+
 }  // namespace vvc
