@@ -22,7 +22,7 @@
 namespace vvc {
 
 struct MeConfig {
-  int search_range = 64;    // integer samples around the start (CTC: 64 at 1080p... VTM 64)
+  int search_range = 64;    // integer samples around the start point (CTC SearchRange 64)
   double sqrt_lambda = 0;   // cost = distortion + sqrt_lambda * bits (RdLambdas::sqrt_lambda)
   int bi_iterations = 2;    // list alternations in the bi refinement (0: no bi search)
   int bi_search_range = 4;  // integer window of the bi refinement around the current MV
