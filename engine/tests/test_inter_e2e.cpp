@@ -1,9 +1,11 @@
 // End-to-end check of the inter modules against FFmpeg's VVC decoder: low-delay B and random
 // access streams whose first picture is coded by the stage-1 intra encoder and whose later
 // pictures consist of inter CUs only, on random QT/BT/TT trees (CUs 8x8 .. 128x128, square and
-// rectangular): random skip CUs with random merge_idx, random AMVP CUs with random
-// inter_pred_idc / ref_idx / MVD / mvp flag and cu_coded_flag 0, written here with the inter
-// syntax writers; the reconstruction is merge/AMVP derivation + MC + inter bS + deblocking.
+// rectangular, 8x4 / 4x8 / 4xN in mode-constrained regions): skip CUs with random merge_idx,
+// merge CUs with residual, AMVP CUs with random inter_pred_idc / ref_idx / MVD / mvp flag
+// with or without residual, and planar intra CUs without residual, written here with the
+// inter syntax writers; the reconstruction is merge/AMVP derivation + MC + residual + intra +
+// inter bS (separate Cb/Cr) + deblocking.
 // FFmpeg's decode must equal it bit-exactly (merge list incl. HMVP, pairwise, zero and
 // temporal candidates, AMVP, interpolation with reference padding, bi averaging, bS).
 // Skipped (passes) when FFmpeg is not available.
@@ -33,6 +35,7 @@
 #include "inter/inter_syntax.h"
 #include "inter/merge.h"
 #include "inter/plan_refs.h"
+#include "intra/intra_pred.h"
 #include "partition/allowed_splits.h"
 #include "picture/encode_picture.h"
 #include "picture/gop.h"
@@ -116,6 +119,7 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
   const int w4 = W / 4;
   std::vector<uint8_t> coded4(static_cast<size_t>(w4) * (H / 4), 0), skip4(coded4.size(), 0);
   std::vector<uint8_t> cuW4(coded4.size(), 0), cuH4(coded4.size(), 0), qt4(coded4.size(), 0);
+  std::vector<uint8_t> intra4(coded4.size(), 0);
   auto at4 = [&](int x, int y) { return static_cast<size_t>(y / 4) * w4 + x / 4; };
   auto avail = [&](int xN, int yN) { return coded4[at4(xN, yN)] != 0; };
 
@@ -134,6 +138,52 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
     mc.pic_h = H;
     const bool leftSkip = x > 0 && coded4[at4(x - 1, y)] && skip4[at4(x - 1, y)];
     const bool aboveSkip = y > 0 && coded4[at4(x, y - 1)] && skip4[at4(x, y - 1)];
+    const bool leftIntra = x > 0 && coded4[at4(x - 1, y)] && intra4[at4(x - 1, y)];
+    const bool aboveIntra = y > 0 && coded4[at4(x, y - 1)] && intra4[at4(x, y - 1)];
+    auto mark = [&](bool isSkip, bool isIntra) {
+      for (int j = y; j < y + h; j += 4)
+        for (int i = x; i < x + w; i += 4) {
+          const size_t k = at4(i, j);
+          coded4[k] = 1;
+          skip4[k] = isSkip;
+          intra4[k] = isIntra;
+          cuW4[k] = static_cast<uint8_t>(w >> 2);
+          cuH4[k] = static_cast<uint8_t>(h >> 2);
+          qt4[k] = static_cast<uint8_t>(n.qt_depth);
+        }
+    };
+    if (!interOnly && w <= 64 && h <= 64 && r(8) == 0) {
+      // Intra CU: planar luma (intra_luma_mpm_flag 1, intra_luma_not_planar_flag 0), chroma DM
+      // (planar), all coded-block flags 0.
+      code_cu_skip_flag(enc, ctx, false, leftSkip, aboveSkip);
+      code_pred_mode_flag(enc, ctx, true, leftIntra, aboveIntra);
+      MpmCode planar;
+      planar.mpm_flag = true;
+      planar.not_planar = false;
+      code_luma_mode(enc, ctx, planar);
+      code_chroma_mode(enc, ctx, 4);
+      enc.encode_bin(ctx[kCtxTuCbCodedFlag + 0], 0);
+      enc.encode_bin(ctx[kCtxTuCrCodedFlag + 0], 0);
+      enc.encode_bin(ctx[kCtxTuYCodedFlag + 0], 0);
+      Picture& rec = cur.recon;
+      for (int c = 0; c < 3; ++c) {
+        const int sc = c ? 2 : 1;
+        auto ok = [&](int xs, int ys) {
+          return xs >= 0 && ys >= 0 && xs * sc < W && ys * sc < H && coded4[at4(xs * sc, ys * sc)];
+        };
+        Pel tmp[64 * 64];
+        const int bw = w / sc, bh = h / sc;
+        intra_predict(rec.comp[c], x / sc, y / sc, bw, bh, c, 0, ok, tmp, bw);
+        for (int j = 0; j < bh; ++j)
+          for (int i = 0; i < bw; ++i) rec.comp[c].at(x / sc + i, y / sc + j) = tmp[j * bw + i];
+      }
+      cur.motion.set_intra(x, y, w, h);
+      mark(false, true);
+      grid.set_luma_tb(x, y, w, h, qp);
+      grid.set_chroma_tb(x / 2, y / 2, w / 2, h / 2, qp);
+      tb.set_tb(x, y, w, h, false, false, false);
+      return;
+    }
     MotionInfo mi;
     InterPuSyntax pu;
     const int kind = r(6);  // 0-2 skip, 3 merge with residual, 4-5 AMVP
@@ -172,7 +222,7 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
     const bool chromaCbf = coded && w >= 8 && h >= 8 && r(2) == 0;      // Cb
     const bool crCbf = coded && w >= 8 && h >= 8 && r(2) == 0;
     code_cu_skip_flag(enc, ctx, isSkip, leftSkip, aboveSkip);
-    if (!isSkip && !interOnly) code_pred_mode_flag(enc, ctx, false, false, false);
+    if (!isSkip && !interOnly) code_pred_mode_flag(enc, ctx, false, leftIntra, aboveIntra);
     const int numRef[2] = {rl.num_ref[0], rl.num_ref[1]};
     code_inter_prediction(enc, ctx, pu, isSkip, log2W, log2H, rl.is_b, numRef);
     if (!isSkip && !pu.merge) code_cu_coded_flag(enc, ctx, coded);
@@ -200,15 +250,7 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
 
     cur.motion.set(x, y, w, h, mi);
     hmvp.update(mi);
-    for (int j = y; j < y + h; j += 4)
-      for (int i = x; i < x + w; i += 4) {
-        const size_t k = at4(i, j);
-        coded4[k] = 1;
-        skip4[k] = isSkip;
-        cuW4[k] = static_cast<uint8_t>(w >> 2);
-        cuH4[k] = static_cast<uint8_t>(h >> 2);
-        qt4[k] = static_cast<uint8_t>(n.qt_depth);
-      }
+    mark(isSkip, false);
     Picture& rec = cur.recon;
     ip.predict(mi, rps, x, y, w, h, rec.comp[0].row(y) + x, rec.comp[0].stride,
                rec.comp[1].row(y / 2) + x / 2, rec.comp[2].row(y / 2) + x / 2, rec.comp[1].stride);
@@ -297,7 +339,9 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
     bool kidsInterOnly = interOnly;
     if (!interOnly && cond2) {
       // mode_constraint_flag = 0; ctxInc: left or above CU intra (never here).
-      enc.encode_bin(ctx[kCtxNonInterFlag], 0);
+      const bool li = n.x > 0 && coded4[at4(n.x - 1, n.y)] && intra4[at4(n.x - 1, n.y)];
+      const bool ai = n.y > 0 && coded4[at4(n.x, n.y - 1)] && intra4[at4(n.x, n.y - 1)];
+      enc.encode_bin(ctx[kCtxNonInterFlag + ((li || ai) ? 1 : 0)], 0);
       kidsInterOnly = true;
     }
     TreeNode kids[4];
