@@ -140,3 +140,22 @@ def test_rule_boundary_fallback_is_best_split() -> None:
     assert rule_modes(prob, n, pic, INTRA_LUMA, 0.1, 0, 0) == {Split.QT, Split.BT_V}
     prob[:] = 0.0  # ties: the lowest mode number
     assert rule_modes(prob, n, pic, INTRA_LUMA, 0.5, 0, 0) == {Split.QT}
+
+
+def test_shipped_weights_load_and_predict() -> None:
+    from vtm_accel.predictors.dataset import ClipSpec, ctu_luma, load_clip
+    from vtm_accel.predictors.model import load_predictor, model_record
+    from vtm_accel.predictors.train import DEFAULT_OUT
+
+    assert DEFAULT_OUT.exists() and DEFAULT_OUT.stat().st_size < 1_000_000
+    rec = model_record(DEFAULT_OUT)
+    assert rec["git_commit"] and rec["data"]["entries"] and rec["metrics"]["cnn"]["maps"]
+    pred = load_predictor(DEFAULT_OUT, device="cpu")
+    frame = load_clip(ClipSpec("photo", None, "astronaut", 256, 128), 1)[0]
+    luma = ctu_luma(frame.y, 256, 128)
+    maps = pred.predict(luma, np.full(2, 37), np.full(2, 2))
+    flat = pred.predict(np.full((2, 128, 128), 512, np.uint16), np.full(2, 37), np.full(2, 2))
+    assert maps.shape == (2, 4, 32, 32) and maps.dtype == np.uint8
+    # A real photo has more predicted inner boundaries than a flat CTU at the same QP.
+    inner = (slice(None), slice(None), slice(1, 32), slice(1, 32))
+    assert maps[inner].astype(float).mean() > flat[inner].astype(float).mean()
