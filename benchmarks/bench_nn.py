@@ -109,7 +109,7 @@ def encode(
 
 def service_startup_cpu(model: Path, tmp: Path) -> float:
     """CPU seconds of starting Python, importing torch and loading the model (once per encode)."""
-    code = f"from vtm_accel.predictors.model import load_predictor; load_predictor({str(model)!r})"
+    code = f"from vtm_accel.predictors.service import load_model; load_model({str(model)!r})"
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(":")
     runs = [run_timed([sys.executable, "-c", code], tmp / "startup.log", env=env) for _ in range(3)]

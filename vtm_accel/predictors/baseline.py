@@ -17,7 +17,10 @@ One ``RandomForestClassifier`` per map, fitted on a random subsample of the vali
 
 from __future__ import annotations
 
+import os
+import pickle
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -75,11 +78,18 @@ def _features_vertical(lum: np.ndarray, qp: np.ndarray, st: np.ndarray) -> np.nd
 
 def unit_features(ex: Examples, horizontal: bool) -> np.ndarray:
     """[N, 32, 32, F] for the vertical (left-edge) or horizontal (top-edge) maps."""
-    lum = ex.luma.astype(np.float32) / 4.0  # 8-bit scale
+    return raw_unit_features(ex.luma, ex.qp, ex.slice_type, horizontal)
+
+
+def raw_unit_features(
+    luma: np.ndarray, qp: np.ndarray, slice_type: np.ndarray, horizontal: bool
+) -> np.ndarray:
+    lum = np.asarray(luma).astype(np.float32) / 4.0  # 8-bit scale
+    qp, st = np.asarray(qp), np.asarray(slice_type)
     if horizontal:
-        f = _features_vertical(lum.transpose(0, 2, 1).copy(), ex.qp, ex.slice_type)
+        f = _features_vertical(lum.transpose(0, 2, 1).copy(), qp, st)
         return f.transpose(0, 2, 1, 3)
-    return _features_vertical(lum, ex.qp, ex.slice_type)
+    return _features_vertical(lum, qp, st)
 
 
 @dataclass
@@ -116,9 +126,15 @@ class BaselineModel:
 
     def predict_proba(self, ex: Examples) -> np.ndarray:
         """float32 [N, 4, 32, 32] boundary probabilities."""
-        n = len(ex)
+        return self.predict_arrays(ex.luma, ex.qp, ex.slice_type)
+
+    def predict_arrays(
+        self, luma: np.ndarray, qp: np.ndarray, slice_type: np.ndarray
+    ) -> np.ndarray:
+        n = luma.shape[0]
         out = np.zeros((n, 4, GRID, GRID), np.float32)
-        fv, fh = unit_features(ex, False), unit_features(ex, True)
+        fv = raw_unit_features(luma, qp, slice_type, False)
+        fh = raw_unit_features(luma, qp, slice_type, True)
         for k, rf in enumerate(self.forests):
             f = (fh if k % 2 else fv).reshape(-1, fv.shape[-1])
             pr = rf.predict_proba(f)
@@ -126,3 +142,38 @@ class BaselineModel:
             p = pr[:, col] if col is not None else np.zeros(len(f))
             out[:, k] = p.reshape(n, GRID, GRID)
         return out
+
+    def save(self, path: Path) -> None:
+        with Path(path).open("wb") as fh:
+            pickle.dump(self.forests, fh)
+
+    @classmethod
+    def load(cls, path: Path) -> BaselineModel:
+        with Path(path).open("rb") as fh:
+            return cls(pickle.load(fh))
+
+
+@dataclass
+class BaselinePredictor:
+    """The predictor-service interface for the baseline (``predict`` -> uint8 [N, 4, 32, 32])."""
+
+    model: BaselineModel
+
+    def predict(
+        self,
+        luma: np.ndarray,
+        qp: np.ndarray,
+        slice_type: np.ndarray,
+        cue: np.ndarray | None = None,
+    ) -> np.ndarray:
+        from vtm_accel.predictors.model import force_known_boundaries
+
+        p = self.model.predict_arrays(np.asarray(luma), qp, slice_type)
+        return force_known_boundaries(np.rint(p * 255.0).astype(np.uint8), np.asarray(slice_type))
+
+
+def make_predictor() -> BaselinePredictor:
+    """Entry point for the predictor service (``--nn .../baseline.py``): loads the pickled
+    forests named by $VTM_ACCEL_BASELINE_MODEL (fitted by ``vtm-accel train evaluate``, which
+    writes WORK/baseline.pkl; not shipped: tens of MB)."""
+    return BaselinePredictor(BaselineModel.load(Path(os.environ["VTM_ACCEL_BASELINE_MODEL"])))

@@ -319,6 +319,7 @@ def evaluate_all(opts: TrainOptions, model_path: Path, train: Examples | None = 
         t = time.process_time()
         base = BaselineModel.fit(train, seed=opts.seed, small=opts.tiny)
         fit_s = time.process_time() - t
+        base.save(opts.work / "baseline.pkl")
         bprob = base.predict_proba(test)
         res["baseline"] = evaluate(bprob, test, work_ctus)
         res["baseline_fit_cpu_s"] = round(fit_s, 1)
