@@ -130,6 +130,11 @@ def summarise(points: list[Point], levels: list[int], startup_s: float = 0.0) ->
                 continue
             cpu = sum(p.cpu_s for p in pts)
             warm = cpu - (startup_s * len(pts) if lvl != 0 else 0.0)
+            nodes = [p.nodes for p in pts] + [p.nodes for p in base]
+            node_saving = None
+            if all(n is not None for n in nodes):
+                node_saving = round(100.0 * (1.0 - sum(p.nodes for p in pts) /
+                                             max(1, sum(p.nodes for p in base))), 2)  # fmt: skip
             bd = 0.0
             if lvl != 0:
                 bd = bd_rate([p.bits for p in base], [p.psnr_yuv for p in base],
@@ -138,6 +143,7 @@ def summarise(points: list[Point], levels: list[int], startup_s: float = 0.0) ->
                 "clip": clip, "level": lvl, "cpu_s": round(cpu, 2),
                 "time_saving_pct": round(100.0 * (1.0 - cpu / base_cpu), 2),
                 "time_saving_warm_pct": round(100.0 * (1.0 - warm / base_cpu), 2),
+                "nodes_saving_pct": node_saving,
                 "bd_rate_pct": round(bd, 3),
             })  # fmt: skip
     avg = []
@@ -151,6 +157,9 @@ def summarise(points: list[Point], levels: list[int], startup_s: float = 0.0) ->
                     statistics.fmean(x["time_saving_warm_pct"] for x in r), 2
                 ),
                 "bd_rate_pct": round(statistics.fmean(x["bd_rate_pct"] for x in r), 3),
+                "nodes_saving_pct": round(
+                    statistics.fmean(x["nodes_saving_pct"] or 0 for x in r), 2
+                ),
             })  # fmt: skip
     return {"per_clip": rows, "average": avg}
 
@@ -184,6 +193,15 @@ def plot(summary: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def resummarise(path: Path) -> None:
+    """Recompute the summary (and the PNG) of a results file from its stored points."""
+    r = json.loads(path.read_text())
+    pts = [Point(**p) for p in r["points"]]
+    r["summary"] = summarise(pts, r["levels"], r.get("service_startup_cpu_s", 0.0))
+    path.write_text(json.dumps(r, indent=1))
+    plot(r["summary"], path.with_suffix(".png"))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="one clip, one frame, levels 0 and 3")
@@ -195,7 +213,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--engine", type=Path, default=None)
     ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "nn_levels.json")
+    ap.add_argument("--resummarise", type=Path, default=None, help="redo a results file's summary")
     a = ap.parse_args(argv)
+    if a.resummarise:
+        resummarise(a.resummarise)
+        return 0
     levels = [int(x) for x in a.levels.split(",")]
     if a.quick and a.levels == "0,2,3,4":
         levels = [0, 3]
@@ -226,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{'BD-rate %':>9s}")  # fmt: skip
     for r in summary["per_clip"]:
         print(f"{r['clip']:16s} {r['level']:5d} {r['cpu_s']:8.2f} {r['time_saving_pct']:9.2f} "
-              f"{r['time_saving_warm_pct']:7.2f} {r['bd_rate_pct']:9.3f}")  # fmt: skip
+              f"{r['time_saving_warm_pct']:7.2f} {r['bd_rate_pct']:9.3f} "
+              f"nodes -{r['nodes_saving_pct']}%")  # fmt: skip
     for r in summary["average"]:
         print(f"{'average':16s} {r['level']:5d} {'':8s} {r['time_saving_pct']:9.2f} "
               f"{r['time_saving_warm_pct']:7.2f} {r['bd_rate_pct']:9.3f}")  # fmt: skip
