@@ -77,7 +77,8 @@ def main() -> int:
     summary: dict = {"frames": args.frames, "qps": [22, 27, 32, 37], "versus": {}}
     for preset, anchor in ANCHORS.items():
         cfg = ChallengeConfig(anchor=anchor, candidate=args.engine, jobs=args.jobs)
-        outcome = run_challenge(seqs, cfg, args.out / f"vs_{preset}")
+        # One output folder for both: the engine points are stored once and reused (resume).
+        outcome = run_challenge(seqs, cfg, args.out / "run")
         res = outcome.results
         per_seq = {}
         for s in res["sequences"]:
