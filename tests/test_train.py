@@ -106,11 +106,11 @@ def test_rule_scores_and_pruning() -> None:
 
 
 def test_train_command_tiny(tmp_path: Path, engine_exe: Path) -> None:
+    from vtm_accel.cli import main
     from vtm_accel.predictors.model import load_predictor
-    from vtm_accel.predictors.train import main
 
     out = tmp_path / "w" / "split_cnn.pt"
-    rc = main(["all", "--tiny", "--work", str(tmp_path / "work"), "--out", str(out),
+    rc = main(["train", "all", "--tiny", "--work", str(tmp_path / "work"), "--out", str(out),
                "--engine", str(engine_exe)])  # fmt: skip
     assert rc == 0
     assert out.exists() and out.stat().st_size < 1_000_000

@@ -104,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="a short real-content challenge run (vvenc slower vs medium)")
     d.add_argument("--out", type=Path, default=Path("vtm-accel-demo"), metavar="DIR")
     d.add_argument("--jobs", type=int, default=0, metavar="N", help="local cores (0: all)")
+
+    from vtm_accel.predictors import train as train_mod
+
+    t = sub.add_parser(
+        "train", help="train the CNN split predictor (gen-data, train, evaluate, export)"
+    )
+    train_mod.add_arguments(t)
     return p
 
 
@@ -292,7 +299,15 @@ def cmd_demo(args: argparse.Namespace, console: Console) -> int:
     return 0 if outcome.passed else 1
 
 
+def cmd_train(args: argparse.Namespace, console: Console) -> int:
+    from vtm_accel.predictors import train as train_mod
+
+    argv = ["vtm-accel", *args.argv]  # recorded beside the weights
+    return train_mod.run(args.step, train_mod.options_from_args(args, argv))
+
+
 COMMANDS = {
+    "train": cmd_train,
     "encode": cmd_encode,
     "challenge": cmd_challenge,
     "report": cmd_report,
@@ -305,6 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``vtm-accel``; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     console = Console(highlight=False, soft_wrap=True)
     try:
         return COMMANDS[args.command](args, console)
