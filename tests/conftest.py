@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -37,24 +36,13 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def find_engine() -> Path | None:
-    """The engine binary: $VTM_ACCEL_ENGINE, the installed script, or a local build."""
-    env = os.environ.get("VTM_ACCEL_ENGINE")
-    if env:
-        return Path(env)
-    on_path = shutil.which("vtm-accel-engine")
-    if on_path:
-        return Path(on_path)
-    for build in ("build/engine-release", "engine/build"):
-        p = REPO / build / "vtm-accel-engine"
-        if p.exists():
-            return p
-    return None
-
-
 @pytest.fixture(scope="session")
 def engine_exe() -> Path:
-    p = find_engine()
-    if p is None:
-        pytest.fail("engine binary not found: run `pip install .` or build engine/ with cmake")
-    return p
+    """The engine binary (vtm_accel.codecs.engine.find_engine); a missing one fails the test."""
+    from vtm_accel.codecs.base import HarnessError
+    from vtm_accel.codecs.engine import find_engine
+
+    try:
+        return find_engine()
+    except HarnessError as e:
+        pytest.fail(str(e))
