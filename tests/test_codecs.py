@@ -242,12 +242,19 @@ def test_engine_argv(clip8: VideoInfo, tmp_path: Path) -> None:
         f"--frames 4 --frame-skip 1 --qp 27 --intra-period 1 "
         f"--bitstream {tmp_path}/o/astro_256x144_30_qp27.266 "
         f"--recon {tmp_path}/o/astro_256x144_30_qp27_recon.yuv "
-        f"--log {tmp_path}/o/astro_256x144_30_qp27.jsonl "
+        f"--log {tmp_path}/o/astro_256x144_30_qp27.jsonl --config ai "
         f"--speed exhaustive --nn model.pt --level 2 --md5-sei"
     )
     y4m = VideoInfo(Path("/x/a.y4m"), 64, 64, 25.0, 10, "y4m", 5)
     argv = enc.argv(_job(y4m, tmp_path, 30), output_paths(_job(y4m, tmp_path, 30)))
     assert "--width" not in argv and "--input-bit-depth" not in argv
+    # Intra period != 1: random access unless the spec names the structure.
+    ra_job = _job(clip8, tmp_path / "o", 27, intra_period=32)
+    argv = enc.argv(ra_job, output_paths(ra_job))
+    assert argv[argv.index("--config") + 1] == "ra"
+    ldb = make_encoder(f"engine:config=ldb,bin={fake}")
+    argv = ldb.argv(ra_job, output_paths(ra_job))
+    assert argv.count("--config") == 1 and argv[argv.index("--config") + 1] == "ldb"
     with pytest.raises(HarnessError, match="wrote no bitstream"):
         enc.encode(job)
 

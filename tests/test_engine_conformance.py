@@ -222,3 +222,65 @@ def test_split_log_with_bit_exact_stream(engine: Path, ffmpeg: str, tmp_path: Pa
         splits = rec["splits"]
         assert splits[0] == 1, "the 128 CTU is split into 64x64 quadrants implicitly"
         assert all(0 <= s <= 5 for s in splits)
+
+
+# Random access (GOP 32, CRA every 32 pictures: 33 frames give a second CRA with leading
+# pictures) and low-delay B: B slices with skip / merge / AMVP / intra CUs, TMVP, HMVP, inter
+# deblocking. The recon is in output order, like FFmpeg's output. Tiny sizes keep it fast.
+@dataclass(frozen=True)
+class InterCase:
+    case: Case
+    config: str
+    intra_period: int = 32
+
+
+INTER_SYNTHETIC = [
+    InterCase(Case("astro_64x64_8bit_qp32_ra", 64, 64, 33, 8, 32), "ra"),
+    InterCase(Case("astro_66x50_10bit_qp22_ra", 66, 50, 33, 10, 22), "ra"),
+    InterCase(Case("astro_72x56_8bit_qp37_ldb", 72, 56, 9, 8, 37), "ldb"),
+    InterCase(Case("astro_64x48_10bit_qp27_ldb_nodb", 64, 48, 6, 10, 27, False), "ldb"),
+]
+
+
+@pytest.mark.parametrize("ic", INTER_SYNTHETIC, ids=lambda c: c.case.name)
+def test_inter_synthetic_bit_exact(
+    engine: Path, ffmpeg: str, tmp_path: Path, ic: InterCase
+) -> None:
+    case = ic.case
+    src = tmp_path / f"{case.name}.yuv"
+    make_clip(src, case.width, case.height, case.frames, bit_depth=case.bit_depth)
+    extra = ["--config", ic.config, "--intra-period", str(ic.intra_period)]
+    _encode_and_compare(engine, ffmpeg, tmp_path, src, case, extra)
+
+
+INTER_REAL = [
+    (
+        "basketballpass_416x240_50_10bit.266",
+        InterCase(Case("bbpass_crop_ra_qp27", 64, 64, 33, 10, 27), "ra"),
+    ),
+    (
+        "foreman_qcif_176x144_30_dec_30f.y4m",
+        InterCase(Case("foreman_crop_ldb_qp37", 64, 48, 8, 8, 37), "ldb"),
+    ),
+]
+
+
+@pytest.mark.parametrize("clip,ic", INTER_REAL, ids=[c.case.name for _, c in INTER_REAL])
+def test_inter_real_clip_bit_exact(
+    engine: Path, ffmpeg: str, tmp_path: Path, clip: str, ic: InterCase
+) -> None:
+    path = _data_dir() / clip
+    if not path.exists():
+        pytest.skip(f"real clip {path} not present (set VTM_ACCEL_DATA or provide ../shared/data)")
+    case = ic.case
+    pix = "yuv420p10le" if case.bit_depth == 10 else "yuv420p"
+    src = tmp_path / f"{case.name}.yuv"
+    crop = f"crop={case.width}:{case.height}:96:64"
+    dec = subprocess.run(
+        [ffmpeg, "-v", "error", "-i", str(path), "-frames:v", str(case.frames), "-vf", crop]
+        + ["-pix_fmt", pix, "-f", "rawvideo", str(src)],
+        capture_output=True,
+    )
+    assert dec.returncode == 0, f"FFmpeg could not decode {clip}: {dec.stderr[-2000:]!r}"
+    extra = ["--config", ic.config, "--intra-period", str(ic.intra_period)]
+    _encode_and_compare(engine, ffmpeg, tmp_path, src, case, extra)

@@ -15,8 +15,10 @@ Command (argv, no shell)::
 spec: ``engine:speed=exhaustive,nn=MODEL,nn-level=2,md5-sei`` gives
 ``--speed exhaustive --nn MODEL --nn-level 2 --md5-sei`` (each ``key=value`` -> ``--key value``,
 each bare word -> ``--word``; ``_`` in keys becomes ``-``; ``bin=PATH`` picks the binary).
-The JSON-lines log (one object per picture: poc, slice_type, qp, bits, psnr_y/u/v, time_s,
-nodes) is read into ``extra["pictures"]`` with ``extra["bits"]`` (sum).
+Coding structure: ``engine:config=ai|ra|ldb`` gives ``--config ...``; without it, ``--config
+ai`` when the job's intra period is 1 and ``--config ra`` (random access, GOP 32, a CRA every
+intra period) otherwise. The JSON-lines log (one object per picture: poc, slice_type, qp,
+bits, psnr_y/u/v, time_s, nodes) is read into ``extra["pictures"]`` with ``extra["bits"]`` (sum).
 
 CNN acceleration: ``engine:nn=MODEL,nn-level=2`` gives ``--nn MODEL --nn-level 2``; the engine
 starts the predictor service (``python -m vtm_accel.predictors.service``) as its own child and
@@ -123,6 +125,10 @@ class EngineEncoder:
         argv += ["--qp", str(job.qp), "--intra-period", str(job.intra_period)]
         argv += ["--bitstream", str(paths.bitstream), "--recon", str(paths.recon)]
         argv += ["--log", str(paths.jsonl)]
+        if "config" not in self.options:
+            # Coding structure: all intra for intra period 1, else random access (GOP 32, a
+            # CRA every intra period); ``engine:config=ra|ldb|ai`` picks it explicitly.
+            argv += ["--config", "ai" if job.intra_period == 1 else "ra"]
         for k, val in self.options.items():
             argv += [f"--{k}", val]
         argv += [f"--{f}" for f in self.flags]

@@ -50,7 +50,7 @@ bool slice_data_encoder_available() {
 }
 
 bool slice_data_inter_available() {
-  return false;  // flip when encode_picture codes inter CUs in P/B slices
+  return true;  // encode_picture codes inter CUs in P/B slices
 }
 
 }  // namespace vvc

@@ -31,6 +31,14 @@
 #include "cabac/residual_coding.h"
 #include "cu/cu_syntax.h"
 #include "filter/deblock.h"
+#include "inter/amvp.h"
+#include "inter/deblock_bs.h"
+#include "inter/inter_pred.h"
+#include "inter/inter_syntax.h"
+#include "inter/interp.h"
+#include "inter/merge.h"
+#include "inter/motion_field.h"
+#include "inter/motion_search.h"
 #include "intra/intra_pred.h"
 #include "intra/mpm.h"
 #include "partition/allowed_splits.h"
@@ -97,6 +105,85 @@ class PictureEncoder {
   std::vector<uint8_t> run();
 
  private:
+  // ---- inter pictures (P/B slices): single tree, CTU 128 ----
+  struct CuDecision {
+    uint8_t kind = 0;    // 0 skip, 1 merge with residual, 2 AMVP, 3 intra
+    bool coded = false;  // AMVP: cu_coded_flag (in: try a residual; out: one was coded)
+    InterPuSyntax pu;
+    MotionInfo mi;
+    uint8_t luma_mode = 0, chroma_mode = 4;
+  };
+  struct NodeDecision {
+    uint8_t split = 0;
+    CuDecision cu;
+  };
+  struct InterLevel {
+    ContextSet start, best_ctx;
+    std::vector<NodeDecision> cur, best;
+    std::vector<Pel> save[3];
+    std::vector<CuUnit> save_units[2];
+    std::vector<uint8_t> save_modes;
+    std::vector<MotionInfo> save_motion;
+    HmvpTable hmvp_start, hmvp_best;
+  };
+  struct CodedAvail {  // z-scan availability of a luma position (6.4.1) in the single tree
+    const CuMaps* maps;
+    bool operator()(int x, int y) const { return maps->coded_luma_pos(0, x, y); }
+  };
+
+  std::vector<uint8_t> run_inter();
+  bool skip_at(int x, int y) const {
+    return maps_.coded_luma_pos(0, x, y) && maps_.at(0, x >> 2, y >> 2).skip;
+  }
+  bool intra_at(int x, int y) const {
+    return maps_.coded_luma_pos(0, x, y) && maps_.at(0, x >> 2, y >> 2).intra;
+  }
+  void fill_merge_context(MergeContext& mc, const TreeNode& n) const {
+    mc.x = n.x;
+    mc.y = n.y;
+    mc.w = n.w;
+    mc.h = n.h;
+    mc.field = motion_;
+    mc.refs = &rl_;
+    mc.hmvp = &hmvp_;
+    mc.col = col_;
+    mc.ctb_log2 = cfg_.log2_ctu;
+    mc.pic_w = cfg_.width;
+    mc.pic_h = cfg_.height;
+  }
+  double cu_distortion(const TreeNode& n) const;
+  template <class Coder>
+  double code_inter_cu(Coder& coder, ContextSet& ctx, const TreeNode& n, CuDecision& d, int nz[3]);
+  template <class Coder>
+  void code_intra_cu_single(Coder& coder, ContextSet& ctx, const TreeNode& n, const CuDecision& d,
+                            int nz[3]);
+  void commit_cu(const TreeNode& n, const CuDecision& d, const int nz[3], bool final);
+  double search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDecision& best, double budget);
+  double search_node_inter(const TreeNode& n, int level, ContextSet& ctx,
+                           std::vector<NodeDecision>& out, double budget);
+  void save_region_inter(InterLevel& L, const TreeNode& n);
+  void restore_region_inter(const InterLevel& L, const TreeNode& n);
+  void replay_inter(const TreeNode& n, const NodeDecision*& p);
+  SplitMask inter_try_mask(const TreeNode& n, SplitMask choosable);
+
+  CodedAvail avail0_{&maps_};
+  SplitLimits lim_single_;
+  RefLists rl_;
+  RefPicSet rps_;
+  const MotionField* col_ = nullptr;
+  MotionField local_motion_;
+  MotionField* motion_ = nullptr;
+  HmvpTable hmvp_;
+  InterPredictor ip_;
+  MotionSearcher me_;
+  TbEdgeMap tbmap_;
+  std::vector<InterLevel> ilevel_;
+  std::vector<NodeDecision> idecisions_;
+  ContextSet ictx_trial_, ictx_best_;
+  static constexpr int kCtuMax = 128;
+  std::vector<Pel> ibest_[3];
+  alignas(32) Pel ipred_[3][kMaxCu * kMaxCu];
+
   // ---- neighbourhood ----
   SplitNeighbours split_neighbours(const TreeNode& n, int ch) const {
     SplitNeighbours nb;
@@ -125,13 +212,15 @@ class PictureEncoder {
     derive_mpm_list(a, b, mpm);
   }
 
-  void mark_cu(const TreeNode& n, int ch, int lumaMode) {
+  void mark_cu(const TreeNode& n, int ch, int lumaMode, uint8_t skip = 0, uint8_t intra = 0) {
     const int x4 = n.x >> 2, y4 = n.y >> 2, n4w = n.w >> 2, n4h = n.h >> 2;
     CuUnit u;
     u.log2w = static_cast<uint8_t>(ilog2(n.w));
     u.log2h = static_cast<uint8_t>(ilog2(n.h));
     u.qt_depth = static_cast<uint8_t>(n.qt_depth);
     u.coded = 1;
+    u.skip = skip;
+    u.intra = intra;
     for (int y = y4; y < y4 + n4h; ++y)
       for (int x = x4; x < x4 + n4w; ++x) {
         maps_.at(ch, x, y) = u;
@@ -614,7 +703,553 @@ void PictureEncoder::code_tree(const TreeNode& root, int ch, std::vector<uint8_t
   replay(root, ch, p, splits);
 }
 
+// ---- inter pictures ----
+//
+// P/B slices use one coding tree per CTU (single tree, CTU 128) searched like the intra trees
+// (exhaustive over the tried splits, J = D + lambda * R with the bit estimator), then replayed
+// with the real coder. State a candidate changes and the search restores: reconstruction,
+// CU maps (both channel maps mirror each other), motion field, HMVP table, contexts.
+// Per CU: skip with each merge candidate, merge with residual for the two best skip
+// candidates, AMVP uni-L0 / uni-L1 / bi from the motion search (with and without residual),
+// and intra (luma then chroma mode search). Encoder restrictions (legal streams): no split
+// that signals mode_constraint_flag (7.3.9.4 modeTypeCondition), CUs at least 8x8,
+// residuals only in CUs of at most 64x64 (one TU), intra CUs of at most 64x64.
+
+// Whether a split of n would make 7.3.9.4 signal mode_constraint_flag or force intra children
+// (VTM CS::signalModeCons: chroma blocks under 16 samples or 2xN ones).
+static bool split_mode_constrained(const TreeNode& n, SplitMode m) {
+  const bool four = m == SplitMode::kQt || m == SplitMode::kTtH || m == SplitMode::kTtV;
+  const int minLuma = four ? n.w * n.h / 4 : n.w * n.h / 2;
+  const bool is2xN = (n.w == 8 && m == SplitMode::kBtV) || (n.w == 16 && m == SplitMode::kTtV);
+  return minLuma / 4 < 16 || is2xN;
+}
+
+SplitMask PictureEncoder::inter_try_mask(const TreeNode& n, SplitMask choosable) {
+  SplitQuery q;
+  q.x = n.x;
+  q.y = n.y;
+  q.w = n.w;
+  q.h = n.h;
+  q.qt_depth = n.qt_depth;
+  q.mtt_depth = n.mtt_depth;
+  q.tree = n.tree;
+  q.slice_type = pc_.slice_type;
+  q.temporal_id = pc_.temporal_id;
+  q.poc = pc_.poc;
+  q.qp = pc_.qp;
+  q.orig = &orig_;
+  q.allowed = choosable;
+  SplitMask drop = 0;
+  for (SplitMode m :
+       {SplitMode::kQt, SplitMode::kBtH, SplitMode::kBtV, SplitMode::kTtH, SplitMode::kTtV})
+    if (split_mode_constrained(n, m)) drop |= split_bit(m);
+  // Encoder restriction: CUs at least 8x8 (chroma TBs of 2 rows are not supported).
+  if (n.h == 8) drop |= split_bit(SplitMode::kBtH);
+  if (n.h == 16) drop |= split_bit(SplitMode::kTtH);
+  if (n.w == 8) drop |= split_bit(SplitMode::kBtV);
+  if (n.w == 16) drop |= split_bit(SplitMode::kTtV);
+  const SplitMask usable = static_cast<SplitMask>(choosable & ~drop);
+  SplitMask tryMask = static_cast<SplitMask>(oracle_.splits_to_try(q) & usable);
+  if (!tryMask) tryMask = usable;
+  if (!tryMask) tryMask = choosable;  // not reached for sizes that are multiples of 8
+  return tryMask;
+}
+
+double PictureEncoder::cu_distortion(const TreeNode& n) const {
+  double d = 0;
+  for (int c = 0; c < 3; ++c) {
+    const int s = c ? 1 : 0;
+    const Plane& op = orig_.comp[c];
+    const Plane& rp = recon_.comp[c];
+    const double e =
+        static_cast<double>(sse(op.row(n.y >> s) + (n.x >> s), op.stride,
+                                rp.row(n.y >> s) + (n.x >> s), rp.stride, n.w >> s, n.h >> s));
+    d += c ? lambdas_.chroma_weight[c] * e : e;
+  }
+  return d;
+}
+
+// Prediction, residual (merge with residual; AMVP when d.coded asks for one), reconstruction
+// and the CU syntax (7.3.10.5 order). Returns the distortion, or kInf for a merge CU whose
+// residual quantizes to nothing (that is a skip CU). Sets d.coded for AMVP.
+template <class Coder>
+double PictureEncoder::code_inter_cu(Coder& coder, ContextSet& ctx, const TreeNode& n,
+                                     CuDecision& d, int nz[3]) {
+  const int x = n.x, y = n.y, w = n.w, h = n.h;
+  const bool skip = d.kind == 0;
+  const bool wantRes = (d.kind == 1 || (d.kind == 2 && d.coded)) && w <= kMaxCu && h <= kMaxCu;
+  nz[0] = nz[1] = nz[2] = 0;
+  Picture& rec = recon_;
+  if (wantRes) {
+    ip_.predict(d.mi, rps_, x, y, w, h, ipred_[0], kMaxCu, ipred_[1], ipred_[2], kMaxCu);
+    for (int c = 0; c < 3; ++c) {
+      const int s = c ? 1 : 0;
+      const Plane& op = orig_.comp[c];
+      Plane& rp = rec.comp[c];
+      const int cbfCtx = c == 0   ? kCtxTuYCodedFlag + 0
+                         : c == 1 ? kCtxTuCbCodedFlag + 0
+                                  : kCtxTuCrCodedFlag + (nz[1] > 0 ? 1 : 0);
+      nz[c] = code_tb(c, op.row(y >> s) + (x >> s), op.stride, w >> s, h >> s, levels_[c],
+                      rp.row(y >> s) + (x >> s), rp.stride, ipred_[c], ctx, cbfCtx);
+    }
+  } else {
+    ip_.predict(d.mi, rps_, x, y, w, h, rec.comp[0].row(y) + x, rec.comp[0].stride,
+                rec.comp[1].row(y / 2) + x / 2, rec.comp[2].row(y / 2) + x / 2, rec.comp[1].stride);
+  }
+  const bool any = nz[0] || nz[1] || nz[2];
+  if (d.kind == 1 && !any) return kInf;
+  if (d.kind == 2) d.coded = any;
+  const double dist = cu_distortion(n);
+
+  code_cu_skip_flag(coder, ctx, skip, skip_at(x - 1, y), skip_at(x, y - 1));
+  if (!skip) code_pred_mode_flag(coder, ctx, false, intra_at(x - 1, y), intra_at(x, y - 1));
+  const int numRef[2] = {rl_.num_ref[0], rl_.num_ref[1]};
+  code_inter_prediction(coder, ctx, d.pu, skip, ilog2(w), ilog2(h), rl_.is_b, numRef);
+  if (d.kind == 2) code_cu_coded_flag(coder, ctx, d.coded);
+  if (d.kind == 1 || (d.kind == 2 && d.coded)) {
+    // transform_unit of a single-tree inter CU: Cb, Cr flags, then the luma flag unless it
+    // is inferred 1 (both chroma flags 0), then the residuals.
+    coder.encode_bin(ctx[kCtxTuCbCodedFlag + 0], nz[1] > 0);
+    coder.encode_bin(ctx[kCtxTuCrCodedFlag + (nz[1] > 0 ? 1 : 0)], nz[2] > 0);
+    if (nz[1] || nz[2]) coder.encode_bin(ctx[kCtxTuYCodedFlag + 0], nz[0] > 0);
+    if (nz[0]) code_residual_block(coder, ctx, levels_[0], w, h, 0);
+    if (nz[1]) code_residual_block(coder, ctx, levels_[1], w / 2, h / 2, 1);
+    if (nz[2]) code_residual_block(coder, ctx, levels_[2], w / 2, h / 2, 2);
+  }
+  return dist;
+}
+
+// Intra CU of a single tree: prediction and residuals of all components first (the
+// quantization reads only residual / coded-flag contexts, which the mode syntax does not
+// touch), then the syntax: cu_skip_flag, pred_mode_flag, luma mode, chroma mode, Cb / Cr / Y
+// coded flags, residuals Y, Cb, Cr.
+template <class Coder>
+void PictureEncoder::code_intra_cu_single(Coder& coder, ContextSet& ctx, const TreeNode& n,
+                                          const CuDecision& d, int nz[3]) {
+  int mpm[6];
+  mpm_list(n, mpm);
+  const auto availY = [this](int x, int y) { return maps_.coded_luma_pos(0, x, y); };
+  const auto availC = [this](int x, int y) { return maps_.coded_luma_pos(1, 2 * x, 2 * y); };
+  const int predC = chroma_pred_mode(d.chroma_mode, d.luma_mode);
+  for (int c = 0; c < 3; ++c) {
+    const int s = c ? 1 : 0;
+    Plane& rp = recon_.comp[c];
+    const Plane& op = orig_.comp[c];
+    const int xc = n.x >> s, yc = n.y >> s, wc = n.w >> s, hc = n.h >> s;
+    if (c == 0)
+      intra_predict(rp, xc, yc, wc, hc, 0, d.luma_mode, availY, pred_, kMaxCu);
+    else
+      intra_predict(rp, xc, yc, wc, hc, c, predC, availC, pred_, kMaxCu);
+    const int cbfCtx = c == 0   ? kCtxTuYCodedFlag + 0
+                       : c == 1 ? kCtxTuCbCodedFlag + 0
+                                : kCtxTuCrCodedFlag + (nz[1] > 0 ? 1 : 0);
+    nz[c] = code_tb(c, op.row(yc) + xc, op.stride, wc, hc, levels_[c], rp.row(yc) + xc, rp.stride,
+                    pred_, ctx, cbfCtx);
+  }
+  code_cu_skip_flag(coder, ctx, false, skip_at(n.x - 1, n.y), skip_at(n.x, n.y - 1));
+  code_pred_mode_flag(coder, ctx, true, intra_at(n.x - 1, n.y), intra_at(n.x, n.y - 1));
+  code_luma_mode(coder, ctx, encode_luma_mode(d.luma_mode, mpm));
+  code_chroma_mode(coder, ctx, d.chroma_mode);
+  coder.encode_bin(ctx[kCtxTuCbCodedFlag + 0], nz[1] > 0);
+  coder.encode_bin(ctx[kCtxTuCrCodedFlag + (nz[1] > 0 ? 1 : 0)], nz[2] > 0);
+  coder.encode_bin(ctx[kCtxTuYCodedFlag + 0], nz[0] > 0);
+  if (nz[0]) code_residual_block(coder, ctx, levels_[0], n.w, n.h, 0);
+  if (nz[1]) code_residual_block(coder, ctx, levels_[1], n.w / 2, n.h / 2, 1);
+  if (nz[2]) code_residual_block(coder, ctx, levels_[2], n.w / 2, n.h / 2, 2);
+}
+
+// CU maps, motion field and HMVP after a CU is decided; with final, the deblocking grid and
+// the TB map too (TBs of 64 at most: implicit split of 128-sample CUs).
+void PictureEncoder::commit_cu(const TreeNode& n, const CuDecision& d, const int nz[3],
+                               bool final) {
+  const bool intra = d.kind == 3;
+  mark_cu(n, 0, intra ? d.luma_mode : 0, d.kind == 0, intra);
+  mark_cu(n, 1, 0, d.kind == 0, intra);
+  if (intra) {
+    motion_->set_intra(n.x, n.y, n.w, n.h);
+  } else {
+    motion_->set(n.x, n.y, n.w, n.h, d.mi);
+    hmvp_.update(d.mi);
+  }
+  if (!final) return;
+  const int tw = std::min(n.w, 64), th = std::min(n.h, 64);
+  for (int j = 0; j < n.h; j += th)
+    for (int i = 0; i < n.w; i += tw) {
+      deblock_.set_luma_tb(n.x + i, n.y + j, tw, th, pc_.qp);
+      deblock_.set_chroma_tb((n.x + i) / 2, (n.y + j) / 2, tw / 2, th / 2, pc_.qp);
+      tbmap_.set_tb(n.x + i, n.y + j, tw, th, nz[0] > 0, nz[1] > 0, nz[2] > 0);
+    }
+}
+
+double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDecision& best,
+                                       double budget) {
+  const int w = n.w, h = n.h;
+  const ContextSet ctx0 = ctx;
+  double bestCost = kInf;
+  auto keep = [&](const CuDecision& d, double cost, const ContextSet& c) {
+    if (cost >= bestCost || cost >= budget) return;
+    bestCost = cost;
+    best = d;
+    ictx_best_ = c;
+    for (int comp = 0; comp < 3; ++comp) {
+      const int s = comp ? 1 : 0;
+      const Plane& rp = recon_.comp[comp];
+      for (int y = 0; y < (h >> s); ++y)
+        std::memcpy(&ibest_[comp][y * kCtuMax], rp.row((n.y >> s) + y) + (n.x >> s),
+                    sizeof(Pel) * (w >> s));
+    }
+  };
+  auto trial = [&](CuDecision& d) {
+    ictx_trial_ = ctx0;
+    const uint64_t b0 = est_.frac_bits();
+    int nz[3];
+    const double dist = code_inter_cu(est_, ictx_trial_, n, d, nz);
+    if (dist >= kInf) return kInf;
+    const double cost = dist + bits_cost(est_.frac_bits() - b0);
+    keep(d, cost, ictx_trial_);
+    return cost;
+  };
+
+  MergeContext mc(avail0_);
+  fill_merge_context(mc, n);
+  // Skip with every merge candidate, then merge with residual for the two best.
+  MotionInfo list[kMaxNumMergeCand];
+  build_merge_list(mc, list);
+  double skipCost[kMaxNumMergeCand];
+  for (int k = 0; k < kMaxNumMergeCand; ++k) {
+    skipCost[k] = kInf;
+    bool dup = false;
+    for (int j = 0; j < k; ++j) dup |= list[j].same_motion(list[k]);
+    if (dup) continue;
+    CuDecision d;
+    d.kind = 0;
+    d.pu.merge = true;
+    d.pu.merge_idx = k;
+    d.mi = list[k];
+    skipCost[k] = trial(d);
+  }
+  if (w <= kMaxCu && h <= kMaxCu) {
+    int order[kMaxNumMergeCand];
+    for (int k = 0; k < kMaxNumMergeCand; ++k) order[k] = k;
+    std::stable_sort(order, order + kMaxNumMergeCand,
+                     [&](int a, int b) { return skipCost[a] < skipCost[b]; });
+    for (int r = 0; r < 2; ++r) {
+      const int k = order[r];
+      if (skipCost[k] >= kInf) continue;
+      CuDecision d;
+      d.kind = 1;
+      d.pu.merge = true;
+      d.pu.merge_idx = k;
+      d.mi = list[k];
+      trial(d);
+    }
+  }
+
+  // AMVP: motion search over the active reference pictures of both lists.
+  {
+    MeRef mer[2][kMaxRefPics];
+    const MeRef* refs[2] = {mer[0], mer[1]};
+    int numRefs[2] = {rl_.num_ref[0], rl_.is_b ? rl_.num_ref[1] : 0};
+    for (int l = 0; l < 2; ++l)
+      for (int i = 0; i < numRefs[l]; ++i) {
+        mer[l][i].pic = rps_.pic[l][i];
+        build_amvp_list(mc, l, i, mer[l][i].mvp);
+        mer[l][i].ref_bits = ref_idx_bits(i, numRefs[l]) + (rl_.is_b ? 2 : 0);
+      }
+    MeBlock blk;
+    const Plane& op = orig_.comp[kY];
+    blk.org = op.row(n.y) + n.x;
+    blk.stride = op.stride;
+    blk.x = n.x;
+    blk.y = n.y;
+    blk.w = w;
+    blk.h = h;
+    MeConfig mcfg;
+    mcfg.sqrt_lambda = lambdas_.sqrt_lambda;
+    mcfg.bi_iterations = rl_.is_b ? 2 : 0;
+    const MeResult res = me_.search(blk, refs, numRefs, w + h > 12, mcfg);
+    for (int cand = 0; cand < 3; ++cand) {
+      CuDecision d;
+      d.kind = 2;
+      d.pu.merge = false;
+      d.mi.is_inter = true;
+      if (cand < 2) {
+        const UniResult& u = res.uni[cand];
+        if (!u.valid) continue;
+        d.pu.inter_dir = 1 << cand;
+        d.pu.ref_idx[cand] = u.ref_idx;
+        d.pu.mvp_idx[cand] = u.mvp_idx;
+        d.pu.mvd[cand] = mvd_for(u.mv, mer[cand][u.ref_idx].mvp[u.mvp_idx]);
+        d.mi.ref_idx[cand] = static_cast<int8_t>(u.ref_idx);
+        d.mi.mv[cand] = u.mv;
+      } else {
+        if (!res.bi.valid) continue;
+        d.pu.inter_dir = 3;
+        for (int l = 0; l < 2; ++l) {
+          d.pu.ref_idx[l] = res.bi.ref_idx[l];
+          d.pu.mvp_idx[l] = res.bi.mvp_idx[l];
+          d.pu.mvd[l] = mvd_for(res.bi.mv[l], mer[l][res.bi.ref_idx[l]].mvp[res.bi.mvp_idx[l]]);
+          d.mi.ref_idx[l] = static_cast<int8_t>(res.bi.ref_idx[l]);
+          d.mi.mv[l] = res.bi.mv[l];
+        }
+      }
+      d.mi.inter_dir = static_cast<uint8_t>(d.pu.inter_dir);
+      d.coded = false;
+      trial(d);
+      if (w <= kMaxCu && h <= kMaxCu) {
+        d.coded = true;
+        trial(d);
+      }
+    }
+  }
+
+  // Intra: luma mode search, then chroma mode search with the chosen luma mode (DM).
+  if (w <= kMaxCu && h <= kMaxCu) {
+    ContextSet c = ctx0;
+    const uint64_t b0 = est_.frac_bits();
+    code_cu_skip_flag(est_, c, false, skip_at(n.x - 1, n.y), skip_at(n.x, n.y - 1));
+    code_pred_mode_flag(est_, c, true, intra_at(n.x - 1, n.y), intra_at(n.x, n.y - 1));
+    double cost = bits_cost(est_.frac_bits() - b0);
+    const double bound = std::min(bestCost, budget);
+    if (cost < bound) {
+      ++satd_generation_;  // the SATD cache is keyed by 64x64-quadrant positions
+      int lm = 0, cm = 4;
+      cost += search_luma_cu(n, c, lm, bound - cost);
+      if (cost < bound) cost += search_chroma_cu(n, c, cm, bound - cost);
+      if (cost < bound) {
+        CuDecision d;
+        d.kind = 3;
+        d.luma_mode = static_cast<uint8_t>(lm);
+        d.chroma_mode = static_cast<uint8_t>(cm);
+        keep(d, cost, c);
+      }
+    }
+  }
+
+  if (bestCost >= kInf || bestCost >= budget) return kInf;
+  for (int comp = 0; comp < 3; ++comp) {
+    const int s = comp ? 1 : 0;
+    Plane& rp = recon_.comp[comp];
+    for (int y = 0; y < (h >> s); ++y)
+      std::memcpy(rp.row((n.y >> s) + y) + (n.x >> s), &ibest_[comp][y * kCtuMax],
+                  sizeof(Pel) * (w >> s));
+  }
+  ctx = ictx_best_;
+  const int nz[3] = {0, 0, 0};
+  commit_cu(n, best, nz, false);
+  return bestCost;
+}
+
+void PictureEncoder::save_region_inter(InterLevel& L, const TreeNode& n) {
+  const int w = std::min(n.w, cfg_.width - n.x), h = std::min(n.h, cfg_.height - n.y);
+  for (int c = 0; c < 3; ++c) {
+    const int s = c ? 1 : 0;
+    const Plane& p = recon_.comp[c];
+    for (int y = 0; y < (h >> s); ++y)
+      std::memcpy(&L.save[c][y * kCtuMax], p.row((n.y >> s) + y) + (n.x >> s),
+                  sizeof(Pel) * (w >> s));
+  }
+  const int x4 = n.x >> 2, y4 = n.y >> 2, n4w = w >> 2, n4h = h >> 2;
+  for (int y = 0; y < n4h; ++y)
+    for (int x = 0; x < n4w; ++x) {
+      const int k = y * (kCtuMax / 4) + x;
+      for (int ch = 0; ch < 2; ++ch) L.save_units[ch][k] = maps_.at(ch, x4 + x, y4 + y);
+      L.save_modes[k] = maps_.mode(x4 + x, y4 + y);
+      L.save_motion[k] = motion_->at(n.x + 4 * x, n.y + 4 * y);
+    }
+}
+
+void PictureEncoder::restore_region_inter(const InterLevel& L, const TreeNode& n) {
+  const int w = std::min(n.w, cfg_.width - n.x), h = std::min(n.h, cfg_.height - n.y);
+  for (int c = 0; c < 3; ++c) {
+    const int s = c ? 1 : 0;
+    Plane& p = recon_.comp[c];
+    for (int y = 0; y < (h >> s); ++y)
+      std::memcpy(p.row((n.y >> s) + y) + (n.x >> s), &L.save[c][y * kCtuMax],
+                  sizeof(Pel) * (w >> s));
+  }
+  const int x4 = n.x >> 2, y4 = n.y >> 2, n4w = w >> 2, n4h = h >> 2;
+  for (int y = 0; y < n4h; ++y)
+    for (int x = 0; x < n4w; ++x) {
+      const int k = y * (kCtuMax / 4) + x;
+      for (int ch = 0; ch < 2; ++ch) maps_.at(ch, x4 + x, y4 + y) = L.save_units[ch][k];
+      maps_.mode(x4 + x, y4 + y) = L.save_modes[k];
+      motion_->set(n.x + 4 * x, n.y + 4 * y, 4, 4, L.save_motion[k]);
+    }
+}
+
+double PictureEncoder::search_node_inter(const TreeNode& n, int level, ContextSet& ctx,
+                                         std::vector<NodeDecision>& out, double budget) {
+  const SplitLimits& lim = lim_single_;
+  const SplitMask allowed = allowed_splits(n, lim);
+  const bool inside = node_inside(n, lim);
+  const SplitMask choosable =
+      static_cast<SplitMask>(allowed | (inside ? split_bit(SplitMode::kNone) : 0));
+  const SplitMask tryMask = inter_try_mask(n, choosable);
+
+  InterLevel& L = ilevel_[static_cast<size_t>(level)];
+  const int numTry = __builtin_popcount(tryMask);
+  if (numTry > 1) {
+    L.start = ctx;
+    L.hmvp_start = hmvp_;
+  }
+  double best = kInf;
+  bool lastWasBest = false;
+  int tried = 0;
+  L.best.clear();
+  const int x4 = n.x >> 2, y4 = n.y >> 2;
+  for (int m = 0; m < kNumSplitModes; ++m) {
+    if (!(tryMask & (1u << m))) continue;
+    const SplitMode mode = static_cast<SplitMode>(m);
+    const bool isLast = ++tried == numTry;
+    if (tried > 1) {
+      ctx = L.start;
+      hmvp_ = L.hmvp_start;
+      for (int ch = 0; ch < 2; ++ch) maps_.set_coded(ch, x4, y4, n.w >> 2, n.h >> 2, 0);
+    }
+    L.cur.clear();
+    NodeDecision nd;
+    nd.split = static_cast<uint8_t>(m);
+    L.cur.push_back(nd);
+    const double bound = std::min(best, budget);
+    const uint64_t b0 = est_.frac_bits();
+    code_split_syntax(est_, ctx, n, mode, allowed, inside, split_neighbours(n, 0));
+    double cost = bits_cost(est_.frac_bits() - b0);
+    if (cost < bound) {
+      if (mode == SplitMode::kNone) {
+        cost += search_inter_cu(n, ctx, L.cur.back().cu, bound - cost);
+      } else {
+        TreeNode kids[4];
+        const int nk = split_children(n, mode, lim, kids);
+        for (int k = 0; k < nk && cost < bound; ++k)
+          cost += search_node_inter(kids[k], level + 1, ctx, L.cur, bound - cost);
+      }
+    }
+    lastWasBest = cost < bound;
+    if (lastWasBest) {
+      best = cost;
+      std::swap(L.best, L.cur);
+      if (!isLast) {
+        save_region_inter(L, n);
+        L.best_ctx = ctx;
+        L.hmvp_best = hmvp_;
+      }
+    }
+  }
+  if (best == kInf) return kInf;
+  if (!lastWasBest) {
+    restore_region_inter(L, n);
+    ctx = L.best_ctx;
+    hmvp_ = L.hmvp_best;
+  }
+  out.insert(out.end(), L.best.begin(), L.best.end());
+  return best;
+}
+
+void PictureEncoder::replay_inter(const TreeNode& n, const NodeDecision*& p) {
+  const NodeDecision& nd = *p++;
+  const SplitMode mode = static_cast<SplitMode>(nd.split);
+  code_split_syntax(enc_, ctx_, n, mode, allowed_splits(n, lim_single_),
+                    node_inside(n, lim_single_), split_neighbours(n, 0));
+  if (mode == SplitMode::kNone) {
+    CuDecision d = nd.cu;
+    int nz[3] = {0, 0, 0};
+    if (d.kind == 3)
+      code_intra_cu_single(enc_, ctx_, n, d, nz);
+    else
+      code_inter_cu(enc_, ctx_, n, d, nz);
+    commit_cu(n, d, nz, true);
+    return;
+  }
+  TreeNode kids[4];
+  const int nk = split_children(n, mode, lim_single_, kids);
+  for (int k = 0; k < nk; ++k) replay_inter(kids[k], p);
+}
+
+std::vector<uint8_t> PictureEncoder::run_inter() {
+  const int W = cfg_.width, H = cfg_.height;
+  if (recon_.width != W || recon_.height != H) recon_ = Picture(W, H);
+  maps_.reset(W, H);
+  deblock_.reset(W, H);
+  tbmap_.reset(W, H);
+  lim_single_ = split_limits(cfg_, pc_.slice_type, TreeType::kSingle);
+
+  rl_ = RefLists{};
+  rl_.poc = pc_.poc;
+  rl_.is_b = pc_.slice_type == SliceType::B;
+  for (int l = 0; l < 2; ++l) {
+    rl_.num_ref[l] = std::min(static_cast<int>(pc_.ref[l].size()), kMaxRefPics);
+    for (int i = 0; i < rl_.num_ref[l]; ++i) {
+      rl_.ref_poc[l][i] = pc_.ref[l][static_cast<size_t>(i)].poc;
+      rps_.pic[l][i] = pc_.ref[l][static_cast<size_t>(i)].padded;
+    }
+  }
+  rl_.tmvp = pc_.temporal_mvp;
+  rl_.collocated_from_l0 = rl_.is_b ? pc_.collocated_from_l0 : true;
+  rl_.collocated_ref_idx = pc_.collocated_ref_idx;
+  col_ = rl_.tmvp ? pc_.ref[rl_.col_list()][static_cast<size_t>(rl_.collocated_ref_idx)].motion
+                  : nullptr;
+  motion_ = pc_.motion_out ? pc_.motion_out : &local_motion_;
+  motion_->reset(W, H);
+  motion_->refs = rl_;
+
+  ilevel_.resize(kMaxLevels);
+  constexpr size_t kUnits = (kCtuMax / 4) * (kCtuMax / 4);
+  for (auto& L : ilevel_) {
+    for (auto& s : L.save) s.resize(kCtuMax * kCtuMax);
+    for (auto& u : L.save_units) u.resize(kUnits);
+    L.save_modes.resize(kUnits);
+    L.save_motion.resize(kUnits);
+    L.cur.reserve(256);
+    L.best.reserve(256);
+  }
+  for (auto& b : ibest_) b.resize(kCtuMax * kCtuMax);
+
+  ctx_.init(pc_.qp, rl_.is_b ? 2 : 1);  // initType: P 1, B 2 (sh_cabac_init_flag 0)
+  enc_.start();
+  est_.start();
+  const int ctu = cfg_.ctu_size();
+  for (int cy = 0; cy < H; cy += ctu) {
+    hmvp_.reset();  // HMVP table reset at the first CTU of every CTU row
+    for (int cx = 0; cx < W; cx += ctu) {
+      TreeNode root;
+      root.x = cx;
+      root.y = cy;
+      root.w = root.h = ctu;
+      root.tree = TreeType::kSingle;
+      const HmvpTable hmvpStart = hmvp_;
+      ContextSet ctx = ctx_;
+      idecisions_.clear();
+      search_node_inter(root, 0, ctx, idecisions_, kInf);
+      // Final coding with the real coder from the CTU's starting state.
+      for (int ch = 0; ch < 2; ++ch) maps_.set_coded(ch, cx >> 2, cy >> 2, ctu >> 2, ctu >> 2, 0);
+      hmvp_ = hmvpStart;
+      const NodeDecision* p = idecisions_.data();
+      replay_inter(root, p);
+    }
+  }
+  enc_.encode_bin_trm(1);  // end_of_slice_segment_flag
+  enc_.finish();
+  oracle_.end_picture();
+
+  if (cfg_.deblock) {
+    std::vector<uint8_t> crBs;
+    derive_boundary_strengths(*motion_, tbmap_, deblock_, &crBs);
+    DeblockParams dp;
+    dp.ctu_size = ctu;
+    for (int c = 0; c < 3; ++c) {
+      dp.beta_offset_div2[c] = cfg_.deblock_beta_offset_div2;
+      dp.tc_offset_div2[c] = cfg_.deblock_tc_offset_div2;
+    }
+    const EncoderConfig& cfg = cfg_;
+    dp.set_chroma_qp_mapping([&cfg](int qpY, int cIdx) { return chroma_qp(cfg, qpY, cIdx); });
+    deblock_picture_split_chroma(recon_, deblock_, crBs, dp);
+  }
+  return std::move(enc_.bytes());
+}
+
 std::vector<uint8_t> PictureEncoder::run() {
+  if (pc_.slice_type != SliceType::I) return run_inter();
   const int W = cfg_.width, H = cfg_.height;
   if (recon_.width != W || recon_.height != H) recon_ = Picture(W, H);
   maps_.reset(W, H);
