@@ -1,6 +1,7 @@
 // The picture encoder: CTU loop, exhaustive rate-distortion search of the dual-tree coding
-// trees (I slices), CU coding (prediction, transform, quantization, reconstruction, syntax)
-// and deblocking.
+// trees (I slices) or of the single coding tree with inter and intra CUs (P/B slices, see
+// "inter pictures" below), CU coding (prediction, transform, quantization, reconstruction,
+// syntax) and deblocking.
 //
 // Search and coding share one code path: every syntax writer is a template over the coder.
 // The search runs it with a BitEstimator on copies of the context set (snapshot / restore per
