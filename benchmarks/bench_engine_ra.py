@@ -102,7 +102,10 @@ def main() -> int:
                 "engine_cpu_s_per_frame": statistics.median(eng),
                 "vvenc_cpu_s_per_frame": statistics.median(anc),
                 "time_ratio": sum(eng) / sum(anc),
-                "recon_match": all(p["candidate"].get("recon_match") for p in pts),
+                "recon_match": all(
+                    p["candidate"].get("checks", {}).get("recon_match", {}).get("passed")
+                    for p in pts
+                ),
             }
         bds = [v["bd_rate"] for v in per_seq.values() if v["bd_rate"] is not None]
         summary["versus"][preset] = {
