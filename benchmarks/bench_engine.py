@@ -1,15 +1,20 @@
-"""Engine stage 1 (all-intra) against VVenC 'medium' and 'slower' on real clips.
+"""The engine against VVenC 'medium' and 'slower' on real clips, all-intra or random access.
 
-For each clip of ``../shared/data`` chosen below (classes B/C/D of the JVET test set, decoded to
-raw 10-bit with FFmpeg), all pictures intra, QP 22/27/32/37, every encode single-threaded and
-pinned: bitrate, PSNR-YUV (6:1:1, peak 1023), encode CPU time per frame; the BD-rate (pchip) of
-the engine against each vvenc preset, per clip and averaged, and the CPU-time ratios.
-The runs go through the harness's own challenge pipeline (``vtm_accel.challenge``), so each
-bitstream is also decoded by FFmpeg and the engine's reconstruction checked against it.
+For each clip of ``../shared/data`` chosen below (JVET test-set content of classes B/C/D,
+decoded to raw 10-bit with FFmpeg), QP 22/27/32/37, every encode single-threaded and pinned,
+vvenc with QPA off:
+- ``--config ai`` (issue 3): every picture intra (engine ``--config ai``, vvenc ``-g 1``);
+- ``--config ra`` (issue 4): random access with the same intra period for both encoders (engine
+  ``--config ra``, vvenc ``IntraPeriod``).
+Prints bitrate-based BD-rate (pchip, PSNR-YUV 6:1:1, peak 1023) of the engine against each
+preset per clip and averaged, encode CPU time per frame and the CPU-time ratio. The runs go
+through the harness's own challenge pipeline, so every bitstream is also decoded by FFmpeg and
+the engine's reconstruction checked against it (``recon_match``).
 
-Usage: ``python benchmarks/bench_engine_intra.py [--frames 2] [--clips basketballpass,...]
-[--out DIR] [--engine SPEC] [--jobs 1]``. Writes ``benchmarks/results/engine_intra.json``.
-Resumable: finished points are kept in ``--out`` (default /tmp/bench-engine-intra).
+Usage: ``python benchmarks/bench_engine.py --config ai|ra [--frames N] [--intra-period N]
+[--clips a,b] [--out DIR] [--engine SPEC] [--jobs 1]``. Writes
+``benchmarks/results/engine_intra.json`` (ai) or ``engine_ra.json`` (ra). Resumable: finished
+points are kept in ``--out`` (default /tmp/bench-engine-<config>).
 """
 
 from __future__ import annotations
@@ -35,7 +40,23 @@ CLIPS = {
     "basketballpass_240p": "basketballpass_416x240_50_10bit.266",
     "blowingbubbles_240p": "blowingbubbles_416x240_50_10bit.266",
 }
-ANCHORS = {"medium": "vvenc:preset=medium,ai", "slower": "vvenc:preset=slower,ai"}
+# config -> (anchors, default clips, default frames, default intra period, result file)
+CONFIGS = {
+    "ai": (
+        {"medium": "vvenc:preset=medium,ai", "slower": "vvenc:preset=slower,ai"},
+        ",".join(CLIPS),
+        1,
+        1,
+        "engine_intra.json",
+    ),
+    "ra": (
+        {"medium": "vvenc:preset=medium", "slower": "vvenc:preset=slower"},
+        "basketballpass_240p,blowingbubbles_240p",
+        33,
+        32,
+        "engine_ra.json",
+    ),
+}
 
 
 def decode_clip(src: Path, dst: Path, frames: int) -> Path:
@@ -52,14 +73,22 @@ def decode_clip(src: Path, dst: Path, frames: int) -> Path:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--frames", type=int, default=2)
-    ap.add_argument("--clips", default=",".join(CLIPS))
+    ap.add_argument("--config", choices=sorted(CONFIGS), default="ai")
+    ap.add_argument("--frames", type=int)
+    ap.add_argument("--intra-period", type=int, help="ra only (ai codes every picture intra)")
+    ap.add_argument("--clips")
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--out", type=Path, default=Path("/tmp/bench-engine-intra"))
+    ap.add_argument("--out", type=Path)
     ap.add_argument("--engine", default="engine")
     ap.add_argument("--jobs", type=int, default=1)
-    ap.add_argument("--result", type=Path, default=ROOT / "benchmarks/results/engine_intra.json")
+    ap.add_argument("--result", type=Path)
     args = ap.parse_args()
+    anchors, clips, frames, intra_period, result = CONFIGS[args.config]
+    args.clips = args.clips or clips
+    args.frames = args.frames or frames
+    args.intra_period = 1 if args.config == "ai" else (args.intra_period or intra_period)
+    args.out = args.out or Path(f"/tmp/bench-engine-{args.config}")
+    args.result = args.result or ROOT / "benchmarks" / "results" / result
     if not args.data.is_dir():
         print(f"no real clips at {args.data}: nothing to measure", file=sys.stderr)
         return 2
@@ -72,10 +101,19 @@ def main() -> int:
         fps = float(src.name.split("_")[2])
         raw = decode_clip(src, args.out / f"{name}_{w}x{h}_{args.frames}f_10bit.yuv", args.frames)
         video = probe_video(raw, width=w, height=h, fps=fps, bit_depth=10)
-        seqs.append(SequenceSpec(name=name, video=video, frames=args.frames, intra_period=1))
+        seqs.append(
+            SequenceSpec(name=name, video=video, frames=args.frames, intra_period=args.intra_period)
+        )
 
-    summary: dict = {"frames": args.frames, "qps": [22, 27, 32, 37], "versus": {}}
-    for preset, anchor in ANCHORS.items():
+    summary: dict = {
+        "config": args.config,
+        "frames": args.frames,
+        "intra_period": args.intra_period,
+        "qps": [22, 27, 32, 37],
+        "versus": {},
+    }
+    # The engine backend codes intra period 1 as --config ai and any other as --config ra.
+    for preset, anchor in anchors.items():
         cfg = ChallengeConfig(anchor=anchor, candidate=args.engine, jobs=args.jobs)
         # One output folder for both: the engine points are stored once and reused (resume).
         outcome = run_challenge(seqs, cfg, args.out / "run")
@@ -91,7 +129,10 @@ def main() -> int:
                 "engine_cpu_s_per_frame": statistics.median(eng),
                 "vvenc_cpu_s_per_frame": statistics.median(anc),
                 "time_ratio": sum(eng) / sum(anc),
-                "recon_match": all(p["candidate"].get("recon_match") for p in pts),
+                "recon_match": all(
+                    p["candidate"].get("checks", {}).get("recon_match", {}).get("passed")
+                    for p in pts
+                ),
             }
         bds = [v["bd_rate"] for v in per_seq.values() if v["bd_rate"] is not None]
         summary["versus"][preset] = {
@@ -99,7 +140,10 @@ def main() -> int:
             "bd_rate_mean": statistics.mean(bds) if bds else None,
         }
 
-    print(f"engine (exhaustive) vs vvenc, all-intra, {args.frames} frame(s), QP 22/27/32/37")
+    print(
+        f"engine (exhaustive) vs vvenc, {args.config}, intra period {args.intra_period}, "
+        f"{args.frames} frame(s), QP 22/27/32/37"
+    )
     head = ("clip", "vs", "BD-rate %", "eng s/f", "vvenc s/f", "ratio")
     print(f"{head[0]:24s} {head[1]:7s} {head[2]:>9s} {head[3]:>8s} {head[4]:>9s} {head[5]:>6s}")
     for preset, block in summary["versus"].items():
