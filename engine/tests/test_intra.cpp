@@ -376,8 +376,10 @@ void test_against_model() {
                               {16, 4},  {4, 16},  {8, 32},  {32, 8},  {64, 4},  {4, 64},  {16, 8},
                               {8, 16},  {32, 4},  {4, 32},  {64, 16}, {16, 64}, {64, 32}, {32, 64},
                               {16, 32}, {32, 16}, {8, 64},  {64, 8}};
-  const int chromaSizes[][2] = {{4, 4},  {8, 8},  {16, 16}, {32, 32}, {4, 8},  {8, 4},  {16, 4},
-                                {4, 16}, {8, 32}, {32, 8},  {32, 4},  {4, 32}, {16, 8}, {8, 16}};
+  // Chroma includes the dual-tree sizes 2 samples high (BT_H of Nx4, TT_H of Nx8, N >= 8).
+  const int chromaSizes[][2] = {{4, 4},  {8, 8},  {16, 16}, {32, 32}, {4, 8},  {8, 4},
+                                {16, 4}, {4, 16}, {8, 32},  {32, 8},  {32, 4}, {4, 32},
+                                {16, 8}, {8, 16}, {8, 2},   {16, 2},  {32, 2}};
   int mismatches = 0, blocks = 0;
   for (int cIdx = 0; cIdx < 2; ++cIdx) {
     const auto* sizes = cIdx ? chromaSizes : lumaSizes;

@@ -16,7 +16,8 @@
 // are reused when it is reached again with identical reference lines, and the winning mode's
 // state is kept instead of being coded again. Scratch buffers live in the encoder object.
 //
-// Encoder restrictions (legal streams, slightly smaller search): no chroma blocks of height 2.
+// Inter slices keep one encoder restriction (legal streams): CUs at least 8x8 (see
+// inter_try_mask).
 #include "picture/encode_picture.h"
 
 #include <algorithm>
@@ -605,17 +606,8 @@ double PictureEncoder::search_node(const TreeNode& n, int ch, int level, Context
   q.allowed = choosable;
   SplitMask tryMask = static_cast<SplitMask>(oracle_.splits_to_try(q) & choosable);
   if (!tryMask) tryMask = choosable;
-  if (ch == 1) {
-    // Encoder restriction: no chroma blocks of height 2 (BT_H of a 4-high or TT_H of an
-    // 8-high chroma block are legal, but our transform, residual coding and prediction
-    // support chroma sizes of 4 and more). Never needed at picture boundaries (heights are
-    // multiples of 8 luma samples).
-    SplitMask drop = 0;
-    if (n.h == 8) drop |= split_bit(SplitMode::kBtH);
-    if (n.h == 16) drop |= split_bit(SplitMode::kTtH);
-    tryMask = static_cast<SplitMask>(tryMask & ~drop);
-    if (!tryMask) tryMask = static_cast<SplitMask>(choosable & ~drop);  // kNone is in it
-  }
+  // The dual-tree chroma tree tries every allowed split, chroma blocks 2 samples high
+  // (BT_H of an Nx4, TT_H of an Nx8 chroma block, N >= 8) included.
 
   Level& L = level_[level];
   const int numTry = __builtin_popcount(tryMask);

@@ -170,38 +170,38 @@ constexpr Mat64 make_mat64() {
 }
 constexpr Mat64 kMat64 = make_mat64();
 
-// Per-size matrices for nTbS = 1 << L (L = 2..6): fwd[k][i] = transMatrix[i][k * 64 / nTbS]
-// (row k = frequency, contiguous over positions i) and its transpose inv[i][k]. Stored with a
-// fixed row pitch of 64 so the hot loops index them uniformly.
+// Per-size matrices for nTbS = 1 << L (L = 1..6; 2-point for chroma TBs 2 samples high): fwd[k][i]
+// = transMatrix[i][k * 64 / nTbS] (row k = frequency, contiguous over positions i) and its
+// transpose inv[i][k]. Stored with a fixed row pitch of 64 so the hot loops index them uniformly.
 struct SizeMats {
-  int16_t fwd[5][64][64];  // [L - 2][k][i]
-  int16_t tr[5][64][64];   // [L - 2][i][k]
+  int16_t fwd[6][64][64];  // [L - 1][k][i]
+  int16_t tr[6][64][64];   // [L - 1][i][k]
 };
 constexpr SizeMats make_size_mats() {
   SizeMats s{};
-  for (int L = 2; L <= 6; ++L) {
+  for (int L = 1; L <= 6; ++L) {
     const int n = 1 << L;
     const int step = 64 >> L;
     for (int k = 0; k < n; ++k)
       for (int i = 0; i < n; ++i) {
-        s.fwd[L - 2][k][i] = kMat64.v[k * step][i];
-        s.tr[L - 2][i][k] = kMat64.v[k * step][i];
+        s.fwd[L - 1][k][i] = kMat64.v[k * step][i];
+        s.tr[L - 1][i][k] = kMat64.v[k * step][i];
       }
   }
   return s;
 }
 constexpr SizeMats kMats = make_size_mats();
 
-// Row-pair interleaved copies for the multiply-add kernel below: il[L - 2][r / 2][c][0..1] =
+// Row-pair interleaved copies for the multiply-add kernel below: il[L - 1][r / 2][c][0..1] =
 // (M[r][c], M[r + 1][c]) with M = fwd (inverse horizontal pass) or M = tr (forward
 // horizontal pass).
 struct PairMats {
-  int16_t fwd[5][32][64][2];
-  int16_t tr[5][32][64][2];
+  int16_t fwd[6][32][64][2];
+  int16_t tr[6][32][64][2];
 };
 constexpr PairMats make_pair_mats() {
   PairMats p{};
-  for (int L = 0; L < 5; ++L)
+  for (int L = 0; L < 6; ++L)
     for (int r = 0; r < 64; r += 2)
       for (int c = 0; c < 64; ++c) {
         p.fwd[L][r / 2][c][0] = kMats.fwd[L][r][c];
@@ -254,8 +254,8 @@ void forward_impl(const int16_t* resid, ptrdiff_t residStride, int32_t* coeff) {
   constexpr int shift2 = L2H + 6;
   constexpr int add1 = 1 << (shift1 - 1);
   constexpr int add2 = 1 << (shift2 - 1);
-  const auto& twp = kPairs.tr[L2W - 2];  // [x / 2][k][x & 1] = T_W[k][x]
-  const auto& th = kMats.fwd[L2H - 2];   // [k][y]
+  const auto& twp = kPairs.tr[L2W - 1];  // [x / 2][k][x & 1] = T_W[k][x]
+  const auto& th = kMats.fwd[L2H - 1];   // [k][y]
 
   // Horizontal pass: t[y][k] = sum_x T_W[k][x] * resid[y][x], k < keepW, stored with rows
   // y interleaved in pairs for the vertical pass: tmp[y / 2][k][y & 1].
@@ -306,8 +306,8 @@ void inverse_impl(const int32_t* coeff, int16_t* resid, ptrdiff_t residStride) {
     for (int y = 0; y < h; ++y) std::memset(resid + y * residStride, 0, sizeof(int16_t) * w);
     return;
   }
-  const auto& tv = kMats.tr[L2H - 2];     // [y][j] = T_H[j][y]
-  const auto& thp = kPairs.fwd[L2W - 2];  // [j / 2][x][j & 1] = T_W[j][x]
+  const auto& tv = kMats.tr[L2H - 1];     // [y][j] = T_H[j][y]
+  const auto& thp = kPairs.fwd[L2W - 1];  // [j / 2][x][j & 1] = T_W[j][x]
 
   // 8.7.4.2 steps 1-2: vertical 1-D transform of each column, then
   // g[x][y] = Clip3(coeffMin, coeffMax, (e[x][y] + 64) >> 7).
@@ -334,36 +334,37 @@ using FwdFn = void (*)(const int16_t*, ptrdiff_t, int32_t*);
 using InvFn = void (*)(const int32_t*, int16_t*, ptrdiff_t);
 
 template <int L2W, int L2H>
-constexpr void fill_tables(FwdFn (&f)[5][5], InvFn (&i)[5][5]) {
-  f[L2W - 2][L2H - 2] = &forward_impl<L2W, L2H>;
-  i[L2W - 2][L2H - 2] = &inverse_impl<L2W, L2H>;
+constexpr void fill_tables(FwdFn (&f)[5][6], InvFn (&i)[5][6]) {
+  f[L2W - 2][L2H - 1] = &forward_impl<L2W, L2H>;
+  i[L2W - 2][L2H - 1] = &inverse_impl<L2W, L2H>;
   if constexpr (L2H < 6)
     fill_tables<L2W, L2H + 1>(f, i);
   else if constexpr (L2W < 6)
-    fill_tables<L2W + 1, 2>(f, i);
+    fill_tables<L2W + 1, 1>(f, i);
 }
 
 struct Dispatch {
-  FwdFn fwd[5][5] = {};
-  InvFn inv[5][5] = {};
-  constexpr Dispatch() { fill_tables<2, 2>(fwd, inv); }
+  // Heights 2..64 (log2H = 1 for chroma TBs 2 samples high in the dual tree), widths 4..64.
+  FwdFn fwd[5][6] = {};
+  InvFn inv[5][6] = {};
+  constexpr Dispatch() { fill_tables<2, 1>(fwd, inv); }
 };
 constexpr Dispatch kDispatch;
 
 }  // namespace
 
 int dct2_coef(int log2N, int k, int i) {
-  return kMats.fwd[log2N - 2][k][i];
+  return kMats.fwd[log2N - 1][k][i];
 }
 
 void forward_transform(const int16_t* resid, int residStride, int log2W, int log2H,
                        int32_t* coeff) {
-  kDispatch.fwd[log2W - 2][log2H - 2](resid, residStride, coeff);
+  kDispatch.fwd[log2W - 2][log2H - 1](resid, residStride, coeff);
 }
 
 void inverse_transform(const int32_t* coeff, int log2W, int log2H, int16_t* resid,
                        int residStride) {
-  kDispatch.inv[log2W - 2][log2H - 2](coeff, resid, residStride);
+  kDispatch.inv[log2W - 2][log2H - 1](coeff, resid, residStride);
 }
 
 }  // namespace vvc

@@ -1,5 +1,6 @@
 // DCT-II forward (encoder side) and inverse (normative, H.266 8.7.4) transforms for the
-// sizes 4..64 in each direction. No LFNST, MTS or transform skip (all off in our SPS).
+// sizes 4..64 in each direction (height 2 too: dual-tree chroma TBs). No LFNST, MTS or transform
+// skip (all off in our SPS).
 //
 // Coefficient arrays are raster order with width 1 << log2W (row = vertical frequency).
 // In a 64-length dimension only the first 32 coefficients can be nonzero (H.266 zero-out):
