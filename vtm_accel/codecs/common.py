@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from vtm_accel.codecs.base import DecodeResult, EncodeJob, HarnessError, VideoInfo
+from vtm_accel.codecs.base import DecodeResult, EncodeJob, HarnessError, RunStats, VideoInfo
+from vtm_accel.io.frames import frame_bytes
 
 _PIX_FMTS = {"yuv420p": 8, "yuv420p10le": 10, "yuv420p12le": 12, "yuvj420p": 8}
 
@@ -146,3 +147,19 @@ def decoded_video(result: DecodeResult, fps: float) -> VideoInfo:
         container="yuv",
         num_frames=result.frames,
     )
+
+
+def decode_result(
+    bitstream: Path, out: Path, width: int, height: int, bit_depth: int, stats: RunStats, who: str
+) -> DecodeResult:
+    """The DecodeResult of a decoder that wrote raw frames to ``out``; HarnessError when the
+    file is empty or not a whole number of frames (``who`` names the decoder in the message)."""
+    size = out.stat().st_size if out.exists() else 0
+    frames, rem = divmod(size, frame_bytes(width, height, bit_depth))
+    if rem or frames == 0:
+        log = out.with_name(out.name + ".log")
+        raise HarnessError(
+            f"{who} wrote {size} bytes for {bitstream}, not a whole number of "
+            f"{width}x{height} {bit_depth}-bit frames (log: {log})"
+        )
+    return DecodeResult(bitstream, out, frames, width, height, bit_depth, stats)

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vtm_accel.codecs.base import DecodeResult, HarnessError
-from vtm_accel.codecs.common import ffmpeg_exe, ffmpeg_version, probe_bitstream
-from vtm_accel.io.frames import frame_bytes
+from vtm_accel.codecs.base import DecodeResult
+from vtm_accel.codecs.common import decode_result, ffmpeg_exe, ffmpeg_version, probe_bitstream
 from vtm_accel.timing import run_timed
 
 
@@ -53,20 +52,6 @@ class FfmpegDecoder:
         stats = run_timed(
             self.argv(bitstream, out, info.pix_fmt), log, core=core, timeout_s=timeout_s
         )
-        fb = frame_bytes(info.width, info.height, info.bit_depth)
-        size = out.stat().st_size if out.exists() else 0
-        frames, rem = divmod(size, fb)
-        if rem or frames == 0:
-            raise HarnessError(
-                f"FFmpeg decoded {size} bytes from {bitstream}, not a whole number of "
-                f"{info.width}x{info.height} frames (log: {log})"
-            )
-        return DecodeResult(
-            bitstream=bitstream,
-            decoded=out,
-            frames=frames,
-            width=info.width,
-            height=info.height,
-            bit_depth=info.bit_depth,
-            stats=stats,
+        return decode_result(
+            bitstream, out, info.width, info.height, info.bit_depth, stats, "FFmpeg"
         )

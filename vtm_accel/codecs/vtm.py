@@ -43,12 +43,12 @@ from pathlib import Path
 from vtm_accel.codecs.base import DecodeResult, EncodeJob, EncodeResult, HarnessError
 from vtm_accel.codecs.common import (
     OutputPaths,
+    decode_result,
     file_digest,
     output_paths,
     probe_bitstream,
     resolve_binary,
 )
-from vtm_accel.io.frames import frame_bytes
 from vtm_accel.timing import run_timed
 
 _POC = re.compile(
@@ -214,20 +214,6 @@ class VtmDecoder:
         out.unlink(missing_ok=True)
         log = out.with_name(out.name + ".log")
         stats = run_timed(self.argv(bitstream, out), log, core=core, timeout_s=timeout_s)
-        fb = frame_bytes(info.width, info.height, bit_depth)
-        size = out.stat().st_size if out.exists() else 0
-        frames, rem = divmod(size, fb)
-        if rem or frames == 0:
-            raise HarnessError(
-                f"VTM DecoderApp wrote {size} bytes for {bitstream}, not a whole number of "
-                f"{info.width}x{info.height} {bit_depth}-bit frames (log: {log})"
-            )
-        return DecodeResult(
-            bitstream=bitstream,
-            decoded=out,
-            frames=frames,
-            width=info.width,
-            height=info.height,
-            bit_depth=bit_depth,
-            stats=stats,
+        return decode_result(
+            bitstream, out, info.width, info.height, bit_depth, stats, "VTM DecoderApp"
         )
