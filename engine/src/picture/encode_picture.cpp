@@ -166,6 +166,7 @@ class PictureEncoder {
   void save_region_inter(InterLevel& L, const TreeNode& n);
   void restore_region_inter(const InterLevel& L, const TreeNode& n);
   void replay_inter(const TreeNode& n, const NodeDecision*& p);
+  SplitQuery split_query(const TreeNode& n, SplitMask choosable) const;
   SplitMask inter_try_mask(const TreeNode& n, SplitMask choosable);
 
   CodedAvail avail0_{&maps_};
@@ -590,20 +591,7 @@ double PictureEncoder::search_node(const TreeNode& n, int ch, int level, Context
   const bool inside = node_inside(n, lim);
   const SplitMask choosable =
       static_cast<SplitMask>(allowed | (inside ? split_bit(SplitMode::kNone) : 0));
-  SplitQuery q;
-  q.x = n.x;
-  q.y = n.y;
-  q.w = n.w;
-  q.h = n.h;
-  q.qt_depth = n.qt_depth;
-  q.mtt_depth = n.mtt_depth;
-  q.tree = n.tree;
-  q.slice_type = pc_.slice_type;
-  q.temporal_id = pc_.temporal_id;
-  q.poc = pc_.poc;
-  q.qp = pc_.qp;
-  q.orig = &orig_;
-  q.allowed = choosable;
+  const SplitQuery q = split_query(n, choosable);
   SplitMask tryMask = static_cast<SplitMask>(oracle_.splits_to_try(q) & choosable);
   if (!tryMask) tryMask = choosable;
   // The dual-tree chroma tree tries every allowed split, chroma blocks 2 samples high
@@ -717,7 +705,8 @@ static bool split_mode_constrained(const TreeNode& n, SplitMode m) {
   return minLuma / 4 < 16 || is2xN;
 }
 
-SplitMask PictureEncoder::inter_try_mask(const TreeNode& n, SplitMask choosable) {
+// What the split oracle is told about node n (choosable: the splits the search may pick).
+SplitQuery PictureEncoder::split_query(const TreeNode& n, SplitMask choosable) const {
   SplitQuery q;
   q.x = n.x;
   q.y = n.y;
@@ -732,6 +721,11 @@ SplitMask PictureEncoder::inter_try_mask(const TreeNode& n, SplitMask choosable)
   q.qp = pc_.qp;
   q.orig = &orig_;
   q.allowed = choosable;
+  return q;
+}
+
+SplitMask PictureEncoder::inter_try_mask(const TreeNode& n, SplitMask choosable) {
+  const SplitQuery q = split_query(n, choosable);
   SplitMask drop = 0;
   for (SplitMode m :
        {SplitMode::kQt, SplitMode::kBtH, SplitMode::kBtV, SplitMode::kTtH, SplitMode::kTtV})
