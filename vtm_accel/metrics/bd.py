@@ -46,6 +46,23 @@ def _prepare(
     return out[0], out[1], out[2], out[3]
 
 
+def _bjontegaard(
+    metric: str,
+    anchor_rates: Sequence[float],
+    anchor_psnrs: Sequence[float],
+    test_rates: Sequence[float],
+    test_psnrs: Sequence[float],
+    method: str,
+) -> float:
+    import bjontegaard  # imports matplotlib: keep it off the package import path
+
+    ra, pa, rt, pt = _prepare(anchor_rates, anchor_psnrs, test_rates, test_psnrs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fn = getattr(bjontegaard, metric)
+        return float(fn(ra, pa, rt, pt, method=method, min_overlap=0))
+
+
 def bd_rate(
     anchor_rates: Sequence[float],
     anchor_psnrs: Sequence[float],
@@ -54,12 +71,7 @@ def bd_rate(
     method: str = "pchip",
 ) -> float:
     """BD-rate in percent of the test against the anchor (negative = test saves rate)."""
-    import bjontegaard  # imports matplotlib: keep it off the package import path
-
-    ra, pa, rt, pt = _prepare(anchor_rates, anchor_psnrs, test_rates, test_psnrs)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return float(bjontegaard.bd_rate(ra, pa, rt, pt, method=method, min_overlap=0))
+    return _bjontegaard("bd_rate", anchor_rates, anchor_psnrs, test_rates, test_psnrs, method)
 
 
 def bd_psnr(
@@ -70,12 +82,7 @@ def bd_psnr(
     method: str = "pchip",
 ) -> float:
     """BD-PSNR in dB of the test against the anchor (positive = test better)."""
-    import bjontegaard
-
-    ra, pa, rt, pt = _prepare(anchor_rates, anchor_psnrs, test_rates, test_psnrs)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return float(bjontegaard.bd_psnr(ra, pa, rt, pt, method=method, min_overlap=0))
+    return _bjontegaard("bd_psnr", anchor_rates, anchor_psnrs, test_rates, test_psnrs, method)
 
 
 def _per_sequence(
