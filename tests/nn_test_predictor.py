@@ -9,11 +9,14 @@ loads in the service.
 Fault injection for the service tests (environment variables of the service process):
 ``NN_TEST_DIE_AT=K`` -- the service kills itself (SIGKILL) on its K-th request;
 ``NN_TEST_SLEEP_AT=K`` -- it sleeps 60 s on its K-th request (a hung service);
-``NN_TEST_BURN_S=S`` -- make_predictor() burns S seconds of CPU (CPU accounting checks).
+``NN_TEST_BURN_S=S`` -- make_predictor() burns S seconds of CPU (CPU accounting checks);
+``NN_TEST_LOG=FILE`` -- append one JSON line per request: slice type, temporal id, whether a
+temporal cue came and its mean (the inter-picture request checks).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -33,8 +36,18 @@ class EdgePredictor:
         qp: np.ndarray,
         slice_type: np.ndarray,
         cue: np.ndarray | None,
+        temporal_id: np.ndarray | None = None,
     ) -> np.ndarray:
         self.calls += 1
+        if log := os.environ.get("NN_TEST_LOG"):
+            rec = {
+                "slice_type": int(slice_type[0]),
+                "temporal_id": None if temporal_id is None else int(temporal_id[0]),
+                "cue": cue is not None,
+                "cue_mean": 0.0 if cue is None else float(np.abs(cue.astype(np.int32)).mean()),
+            }
+            with open(log, "a") as fh:
+                fh.write(json.dumps(rec) + "\n")
         if self.calls == self.die_at:
             os.kill(os.getpid(), signal.SIGKILL)
         if self.calls == self.sleep_at:

@@ -51,8 +51,10 @@ def test_header_round_trips() -> None:
     bad_version = raw[:8] + (99).to_bytes(4, "little") + raw[12:]
     assert "version 99" in P.ChannelHeader.unpack(bad_version).check()
 
-    r = P.RequestHeader(-7, P.SLICE_I, 37, 12, True, 1920, 1080)
-    assert len(r.pack()) == 32 and P.RequestHeader.unpack(r.pack()) == r
+    r = P.RequestHeader(-7, P.SLICE_B, 37, 12, True, 1920, 1080, 5)
+    raw = r.pack()
+    assert len(raw) == P.REQUEST_BYTES == 64 and P.RequestHeader.unpack(raw) == r
+    assert int.from_bytes(raw[32:36], "little") == 5  # temporal_id at offset 160 (v2)
     s = P.ResponseHeader(2**40, P.STATUS_ERROR, 3, "model failed: ünïcode")
     assert len(s.pack()) == 64 and P.ResponseHeader.unpack(s.pack()) == s
     long = P.ResponseHeader(1, P.STATUS_ERROR, 0, "x" * 100)

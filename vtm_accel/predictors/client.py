@@ -73,6 +73,7 @@ class PredictorClient:
         luma: np.ndarray,
         cue: np.ndarray | None = None,
         pic_size: tuple[int, int] = (0, 0),
+        temporal_id: int = 0,
     ) -> np.ndarray:
         """Maps [N,4,32,32] uint8 for N CTUs (origins [N,2] (x, y), luma [N,128,128])."""
         n = len(origins)
@@ -82,8 +83,10 @@ class PredictorClient:
         self.seg.luma(self.layout)[:n] = luma
         if cue is not None:
             self.seg.cue(self.layout)[:n] = cue
-        req = P.RequestHeader(picture_id, slice_type, qp, n, cue is not None, *pic_size)
-        self.seg.mm[P.OFF_REQUEST : P.OFF_REQUEST + 32] = req.pack()
+        req = P.RequestHeader(
+            picture_id, slice_type, qp, n, cue is not None, *pic_size, temporal_id
+        )
+        self.seg.mm[P.OFF_REQUEST : P.OFF_REQUEST + P.REQUEST_BYTES] = req.pack()
         self.seq += 1
         self.seg.store64(P.OFF_REQUEST_SEQ, self.seq)  # publishes the request
         limit = self.first_timeout_s if self.seq == 1 else self.timeout_s

@@ -9,8 +9,8 @@ Public API:
 - ``ClipSpec`` / ``find_real_clips(data_dir)`` / ``photo_clips(n, width, height)``
 - ``load_clip(spec, frames) -> list[Frame]`` (10-bit frames; FFmpeg decodes compressed clips)
 - ``ctu_luma(y, pic_w, pic_h) -> [N, 128, 128]`` CTUs in raster order, edge-replicated
-- ``temporal_cue(cur, prev)`` the inter pictures' cue plane
-- ``examples_from_log(log_path, frames, width, height) -> Examples``
+- ``temporal_cue(cur, ref)`` the inter pictures' cue plane
+- ``examples_from_log(log_path, frames, width, height, recon=None) -> Examples``
 - ``Examples.save(path)`` / ``Examples.load(path)`` / ``concat(list)``
 """
 
@@ -35,7 +35,7 @@ from vtm_accel.predictors.tree import (
 )
 
 SLICE_TYPES = {"B": 0, "P": 1, "I": 2}
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: temporal_id; inter pictures (single tree) and their cue
 
 
 @dataclass(frozen=True)
@@ -193,11 +193,15 @@ def ctu_luma(y: np.ndarray, width: int, height: int) -> np.ndarray:
     return p.reshape(ny, CTU, nx, CTU).transpose(0, 2, 1, 3).reshape(ny * nx, CTU, CTU)
 
 
-def temporal_cue(cur: np.ndarray, prev: np.ndarray | None) -> np.ndarray:
-    """The inter pictures' cue: |cur - prev| of the co-located 10-bit luma (zeros for intra)."""
-    if prev is None:
+def temporal_cue(cur: np.ndarray, ref: np.ndarray | None) -> np.ndarray:
+    """The inter pictures' cue: |cur - ref| of the co-located 10-bit luma (zeros for intra).
+
+    The engine sends |source - reconstruction of the nearest reference picture| (the record's
+    ``ref_poc``); the dataset uses that reconstruction when it has it, else the reference's
+    source picture."""
+    if ref is None:
         return np.zeros_like(cur, dtype=np.uint16)
-    return np.abs(cur.astype(np.int32) - prev.astype(np.int32)).astype(np.uint16)
+    return np.abs(cur.astype(np.int32) - ref.astype(np.int32)).astype(np.uint16)
 
 
 @dataclass
@@ -208,6 +212,7 @@ class Examples:
     cue: np.ndarray  # uint16 [N,128,128] (zeros for intra CTUs)
     qp: np.ndarray  # int16 [N]
     slice_type: np.ndarray  # uint8 [N] 0 B, 1 P, 2 I
+    temporal_id: np.ndarray  # uint8 [N] TemporalId of the picture (0 for all-intra)
     poc: np.ndarray  # int32 [N]
     ctu_x: np.ndarray  # int32 [N]
     ctu_y: np.ndarray  # int32 [N]
@@ -236,7 +241,10 @@ class Examples:
     @classmethod
     def load(cls, path: Path) -> Examples:
         with np.load(path) as z:
-            return cls(**{f.name: z[f.name] for f in fields(cls)})
+            kw = {f.name: z[f.name] for f in fields(cls) if f.name in z.files}
+        if "temporal_id" not in kw:  # format 1 files (intra only)
+            kw["temporal_id"] = np.zeros(kw["qp"].shape[0], np.uint8)
+        return cls(**kw)
 
     def subset(self, idx: np.ndarray) -> Examples:
         lists = [(self.split_list(int(i), False), self.split_list(int(i), True)) for i in idx]
@@ -280,66 +288,82 @@ def read_split_log(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def examples_from_log(log_path: Path, frames: list[Frame], width: int, height: int) -> Examples:
-    """Pair every CTU's luma and chroma split records with the source samples.
+def examples_from_log(
+    log_path: Path,
+    frames: list[Frame],
+    width: int,
+    height: int,
+    recon: list[Frame] | None = None,
+) -> Examples:
+    """Pair every CTU's split records with the source samples.
 
-    Records come in coding order: pictures in order (frame i of ``frames`` = i-th picture of the
-    log), CTUs in raster order, luma then chroma record per CTU.
+    Records come in coding order, CTUs in raster order within a picture: I pictures have a luma
+    and a chroma record per CTU (dual tree), inter pictures one "single" record per CTU. The
+    record's POC indexes ``frames`` (display order, POC 0 = frames[0]); ``recon`` (the engine's
+    reconstruction, display order) gives the inter pictures' cue reference when present.
     """
     pic = coded_size(width, height)
     nx, ny = -(-pic.width // CTU), -(-pic.height // CTU)
     recs = read_split_log(log_path)
-    per_pic = nx * ny * 2
-    if len(recs) % per_pic:
-        raise HarnessError(f"{log_path}: {len(recs)} records, not a multiple of {per_pic}")
-    npics = len(recs) // per_pic
-    if npics > len(frames):
-        raise HarnessError(f"{log_path}: {npics} pictures logged, {len(frames)} frames given")
+    # Group the records by picture (consecutive records with the same POC).
+    pictures: list[list[dict]] = []
+    for r in recs:
+        if not pictures or pictures[-1][0]["poc"] != r["poc"]:
+            pictures.append([])
+        pictures[-1].append(r)
     cols: dict[str, list] = {
-        k: [] for k in ("qp", "st", "poc", "x", "y", "tgt", "valid", "sl", "sc")
+        k: [] for k in ("qp", "st", "tid", "poc", "x", "y", "tgt", "valid", "sl", "sc")
     }
     lumas, cues = [], []
-    for p in range(npics):
-        y = frames[p].y
-        lumas.append(ctu_luma(y, pic.width, pic.height))
-        cue = temporal_cue(y, frames[p - 1].y if p > 0 else None)
-        block = recs[p * per_pic : (p + 1) * per_pic]
+    for block in pictures:
+        poc = block[0]["poc"]
+        if not 0 <= poc < len(frames):
+            raise HarnessError(f"{log_path}: picture {poc} logged, {len(frames)} frames given")
         st = SLICE_TYPES[block[0]["slice_type"]]
-        if st == 2:
-            cue = np.zeros_like(cue)
-        cues.append(ctu_luma(cue, pic.width, pic.height))
+        dual = st == 2
+        per_ctu = 2 if dual else 1
+        if len(block) != nx * ny * per_ctu:
+            raise HarnessError(
+                f"{log_path}: picture {poc} has {len(block)} records, expected {nx * ny * per_ctu}"
+            )
+        y = frames[poc].y
+        lumas.append(ctu_luma(y, pic.width, pic.height))
+        ref = None
+        if not dual:
+            rp = int(block[0].get("ref_poc", -1))
+            src = recon if recon is not None and 0 <= rp < len(recon) else frames
+            if 0 <= rp < len(src):
+                ref = src[rp].y
+        cues.append(ctu_luma(temporal_cue(y, ref), pic.width, pic.height))
         for k in range(nx * ny):
-            rl, rc = block[2 * k], block[2 * k + 1]
-            if (
-                rl["tree"] != "luma"
-                or rc["tree"] != "chroma"
-                or (rl["x"], rl["y"])
-                != (
-                    rc["x"],
-                    rc["y"],
-                )
-            ):
-                raise HarnessError(f"{log_path}: unexpected record order at picture {p} CTU {k}")
+            rl = block[per_ctu * k]
+            rc = block[per_ctu * k + 1] if dual else rl
+            want = ("luma", "chroma") if dual else ("single", "single")
+            if (rl["tree"], rc["tree"]) != want or (rl["x"], rl["y"]) != (rc["x"], rc["y"]):
+                raise HarnessError(f"{log_path}: unexpected record order at picture {poc} CTU {k}")
             cx, cy = rl["x"], rl["y"]
             if (cx, cy) != ((k % nx) * CTU, (k // nx) * CTU):
                 raise HarnessError(f"{log_path}: CTU ({cx},{cy}) out of raster order")
             tl = replay_tree(rl["splits"], cx, cy, pic, st, chroma=False)
             target = np.zeros((4, GRID, GRID), np.uint8)
             target[0:2] = boundary_maps(tl, cx, cy)
-            if st == 2:
+            if dual:
                 tc = replay_tree(rc["splits"], cx, cy, pic, st, chroma=True)
                 target[2:4] = boundary_maps(tc, cx, cy)
             else:
                 target[2:4] = target[0:2]
             cols["qp"].append(rl["qp"])
             cols["st"].append(st)
-            cols["poc"].append(rl["poc"])
+            cols["tid"].append(int(rl.get("tid", 0)))
+            cols["poc"].append(poc)
             cols["x"].append(cx)
             cols["y"].append(cy)
             cols["tgt"].append(target)
             cols["valid"].append(valid_units(cx, cy, pic))
             cols["sl"].append(rl["splits"])
-            cols["sc"].append(rc["splits"])
+            cols["sc"].append(rc["splits"] if dual else [])
+    if not pictures:
+        raise HarnessError(f"{log_path}: no records")
     n = len(cols["qp"])
     sl, ol = _pack(cols["sl"])
     sc, oc = _pack(cols["sc"])
@@ -348,6 +372,7 @@ def examples_from_log(log_path: Path, frames: list[Frame], width: int, height: i
         cue=np.concatenate(cues).astype(np.uint16),
         qp=np.asarray(cols["qp"], np.int16),
         slice_type=np.asarray(cols["st"], np.uint8),
+        temporal_id=np.asarray(cols["tid"], np.uint8),
         poc=np.asarray(cols["poc"], np.int32),
         ctu_x=np.asarray(cols["x"], np.int32),
         ctu_y=np.asarray(cols["y"], np.int32),

@@ -1,7 +1,8 @@
 """The split CNN and its predictor (the interface the predictor service loads).
 
 Per CTU the network sees the 128x128 luma (10-bit, normalised to about -1..1), the QP, the slice
-type and, for inter pictures, a temporal cue plane (|cur - prev| luma; zeros for intra). It
+type, the temporal layer and, for inter pictures, a temporal cue plane (|cur - nearest reference|
+luma, see docs/dataset.md; zeros for intra). It
 predicts four 32x32 maps of block-boundary probabilities at 4x4-luma-unit granularity:
 0 = vertical boundary on the left edge of unit (row i, col j), 1 = horizontal boundary on its top
 edge (luma / single tree), 2 and 3 = the same for the dual-tree chroma partition (in luma units).
@@ -38,6 +39,7 @@ class ModelConfig:
     stem: int = 12
     width: int = 24
     context: int = 32
+    side: int = 4  # scalars: QP, intra, P, temporal id (3 = weights from before the temporal id)
 
 
 def normalise_luma(luma: torch.Tensor) -> torch.Tensor:
@@ -63,11 +65,14 @@ def alignment_planes() -> torch.Tensor:
     return planes
 
 
-def side_planes(qp: torch.Tensor, slice_type: torch.Tensor) -> torch.Tensor:
-    """[N, 3] scalars: (QP - 30) / 8, intra flag, P flag (B = neither)."""
+def side_planes(
+    qp: torch.Tensor, slice_type: torch.Tensor, temporal_id: torch.Tensor | None = None
+) -> torch.Tensor:
+    """[N, 4] scalars: (QP - 30) / 8, intra flag, P flag (B = neither), TemporalId / 5."""
     q = (qp.float() - 30.0) / 8.0
     st = slice_type.long()
-    return torch.stack([q, (st == 2).float(), (st == 1).float()], dim=1)
+    tid = torch.zeros_like(q) if temporal_id is None else temporal_id.float() / 5.0
+    return torch.stack([q, (st == 2).float(), (st == 1).float(), tid], dim=1)
 
 
 class SplitCNN(nn.Module):
@@ -77,7 +82,7 @@ class SplitCNN(nn.Module):
         self.cfg = c
         self.stem1 = nn.Conv2d(2, c.stem, 4, stride=2, padding=1)  # 128 -> 64
         self.stem2 = nn.Conv2d(c.stem, c.width, 4, stride=2, padding=1)  # 64 -> 32
-        self.side = nn.Linear(3, c.width)
+        self.side = nn.Linear(c.side, c.width)
         self.pos = nn.Conv2d(12, c.width, 1, bias=False)
         self.register_buffer("align", alignment_planes()[None], persistent=False)
         self.mid = nn.Conv2d(c.width, c.width, 3, padding=1)
@@ -90,9 +95,11 @@ class SplitCNN(nn.Module):
         self.head = nn.Conv2d(c.width, MAPS, 1)
 
     def forward(self, luma: torch.Tensor, cue: torch.Tensor, side: torch.Tensor) -> torch.Tensor:
-        """luma, cue: [N, 1, 128, 128] normalised; side: [N, 3]. Returns logits [N, 4, 32, 32]."""
+        """luma, cue: [N, 1, 128, 128] normalised; side: [N, 4] (side_planes). Returns logits
+        [N, 4, 32, 32]."""
         x = torch.cat([luma, cue], dim=1)
         x = F.relu(self.stem1(x))
+        side = side[:, : self.cfg.side]
         x = self.stem2(x) + self.side(side)[:, :, None, None] + self.pos(self.align)
         x = F.relu(x)
         x = F.relu(self.mid(x))
@@ -110,6 +117,7 @@ def prepare_inputs(
     slice_type: np.ndarray,
     cue: np.ndarray | None,
     device: torch.device,
+    temporal_id: np.ndarray | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     lt = normalise_luma(torch.from_numpy(np.ascontiguousarray(luma).astype(np.int16)))
     lt = lt.to(device)[:, None]
@@ -118,7 +126,8 @@ def prepare_inputs(
     else:
         c = np.minimum(np.asarray(cue), 1023).astype(np.int16)
         ct = (torch.from_numpy(c).float().to(device) / 64.0)[:, None]
-    side = side_planes(torch.tensor(np.array(qp)), torch.tensor(np.array(slice_type)))
+    tid = None if temporal_id is None else torch.tensor(np.array(temporal_id))
+    side = side_planes(torch.tensor(np.array(qp)), torch.tensor(np.array(slice_type)), tid)
     return lt, ct, side.to(device)
 
 
@@ -147,6 +156,7 @@ class Predictor:
         qp: np.ndarray,
         slice_type: np.ndarray,
         cue: np.ndarray | None = None,
+        temporal_id: np.ndarray | None = None,
     ) -> np.ndarray:
         """float32 [N, 4, 32, 32] probabilities (no forced boundaries)."""
         n = luma.shape[0]
@@ -160,6 +170,7 @@ class Predictor:
                     slice_type[s:e],
                     None if cue is None else cue[s:e],
                     self.device,
+                    None if temporal_id is None else np.asarray(temporal_id)[s:e],
                 )
                 out[s:e] = torch.sigmoid(self.model(lt, ct, side)).cpu().numpy()
         return out
@@ -170,6 +181,7 @@ class Predictor:
         qp: np.ndarray,
         slice_type: np.ndarray,
         cue: np.ndarray | None = None,
+        temporal_id: np.ndarray | None = None,
     ) -> np.ndarray:
         """uint8 [N, 4, 32, 32]: boundary probability x 255 (see the module docstring)."""
         luma = np.asarray(luma)
@@ -177,7 +189,9 @@ class Predictor:
             raise ValueError(f"luma must be [N, 128, 128], got {luma.shape}")
         qp = np.broadcast_to(np.asarray(qp), (luma.shape[0],))
         slice_type = np.broadcast_to(np.asarray(slice_type), (luma.shape[0],))
-        p = self.predict_proba(luma, qp, slice_type, cue)
+        if temporal_id is not None:
+            temporal_id = np.broadcast_to(np.asarray(temporal_id), (luma.shape[0],))
+        p = self.predict_proba(luma, qp, slice_type, cue, temporal_id)
         maps = np.rint(p * 255.0).astype(np.uint8)
         return force_known_boundaries(maps, slice_type)
 
@@ -197,7 +211,7 @@ def save_weights(model: SplitCNN, path: Path) -> None:
 def load_predictor(path: str | Path, device: str = "auto", threads: int = 1) -> Predictor:
     """Load weights written by ``save_weights`` (the predictor service calls this)."""
     blob = torch.load(Path(path), map_location="cpu", weights_only=True)
-    model = SplitCNN(ModelConfig(**blob["config"]))
+    model = SplitCNN(ModelConfig(**{"side": 3, **blob["config"]}))
     model.load_state_dict({k: v.float() for k, v in blob["state_dict"].items()})
     dev = pick_device(device)
     if dev.type == "cpu":

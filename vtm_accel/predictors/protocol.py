@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 MAGIC = b"VTMACCEL"
-VERSION = 1
+VERSION = 2  # 2: temporal_id in the request; the engine sends the cue for inter pictures
 KIND_CHANNEL = 1
 KIND_SERVICE = 2
 
@@ -84,9 +84,11 @@ SLICE_P = 1
 SLICE_I = 2
 
 _FIXED = struct.Struct("<8sIIIIIIII Q")  # magic .. segment_bytes (48 bytes)
-_REQUEST = struct.Struct("<qIiIIII")  # picture_id, slice_type, qp, num_ctus, has_cue, w, h
+# picture_id, slice_type, qp, num_ctus, has_cue, w, h, temporal_id
+_REQUEST = struct.Struct("<qIiIIIII")
 _RESPONSE = struct.Struct("<qII48s")  # picture_id, status, num_ctus, message
-assert _FIXED.size == 48 and _REQUEST.size == 32 and _RESPONSE.size == 64
+REQUEST_BYTES = 64  # the request block (128..191); _REQUEST fills its start
+assert _FIXED.size == 48 and _REQUEST.size == 36 and _RESPONSE.size == 64
 
 
 def _align(n: int, a: int = 64) -> int:
@@ -178,6 +180,7 @@ class RequestHeader:
     has_cue: bool
     pic_width: int
     pic_height: int
+    temporal_id: int = 0
 
     def pack(self) -> bytes:
         return _REQUEST.pack(
@@ -188,12 +191,13 @@ class RequestHeader:
             int(self.has_cue),
             self.pic_width,
             self.pic_height,
-        )
+            self.temporal_id,
+        ).ljust(REQUEST_BYTES, b"\0")
 
     @staticmethod
     def unpack(buf: bytes | memoryview) -> RequestHeader:
-        pid, st, qp, n, cue, w, h = _REQUEST.unpack_from(buf, 0)
-        return RequestHeader(pid, st, qp, n, bool(cue), w, h)
+        pid, st, qp, n, cue, w, h, tid = _REQUEST.unpack_from(buf, 0)
+        return RequestHeader(pid, st, qp, n, bool(cue), w, h, tid)
 
 
 @dataclass

@@ -83,13 +83,20 @@ def _log(msg: str) -> None:
     print(f"nn-service[{os.getpid()}]: {msg}", file=sys.stderr, flush=True)
 
 
+def _takes_temporal_id(predictor: Predictor) -> bool:
+    try:
+        return "temporal_id" in inspect.signature(predictor.predict).parameters
+    except (TypeError, ValueError):
+        return False
+
+
 def serve_request(ch: Channel, predictor: Predictor) -> bool:
     """Answer the channel's pending request, if any; True when one was answered."""
     seg = ch.seg
     seq = seg.load64(P.OFF_REQUEST_SEQ)
     if seq == ch.served:
         return False
-    req = P.RequestHeader.unpack(seg.mm[P.OFF_REQUEST : P.OFF_REQUEST + 32])
+    req = P.RequestHeader.unpack(seg.mm[P.OFF_REQUEST : P.OFF_REQUEST + P.REQUEST_BYTES])
     resp = P.ResponseHeader(req.picture_id, P.STATUS_OK, req.num_ctus)
     try:
         n = req.num_ctus
@@ -99,7 +106,11 @@ def serve_request(ch: Channel, predictor: Predictor) -> bool:
         cue = seg.cue(ch.layout)[:n].copy() if req.has_cue else None
         qp = np.full(n, req.qp, dtype=np.int32)
         st = np.full(n, req.slice_type, dtype=np.int32)
-        out = np.asarray(predictor.predict(luma, qp, st, cue))
+        if _takes_temporal_id(predictor):
+            tid = np.full(n, req.temporal_id, dtype=np.int32)
+            out = np.asarray(predictor.predict(luma, qp, st, cue, temporal_id=tid))
+        else:  # a predictor without the v2 scalar (e.g. tests' stand-in)
+            out = np.asarray(predictor.predict(luma, qp, st, cue))
         want = (n, P.NUM_MAPS, P.MAP_SIZE, P.MAP_SIZE)
         if out.shape != want:
             raise ValueError(f"predictor returned shape {out.shape}, expected {want}")

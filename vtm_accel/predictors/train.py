@@ -4,7 +4,10 @@
 STEP one of ``all`` (default), ``gen-data``, ``train``, ``evaluate``, ``export``:
 
 - gen-data: encodes clips with the engine in exhaustive mode with ``--split-log`` at each QP
-  (default 22/27/32/37) and writes one dataset file per (clip, QP) (docs/dataset.md) under
+  (default 22/27/32/37), all-intra (``--configs ai``: ``--frames`` pictures ``--stride`` apart)
+  and/or random access (``ra``: ``--ra-frames`` consecutive pictures, intra period
+  ``--intra-period``, the inter pictures' cue from the engine's reconstruction), and writes one
+  dataset file per (clip, config, QP) (docs/dataset.md) under
   ``WORK/data/{train,test}``. Real clips come from ``--data-dir`` (default ../shared/data) when
   present (small clips and 416x240 crops of large ones, FFmpeg decodes them); otherwise
   scikit-image photographs panned across the frame. Test data = held-out real clips (or a
@@ -56,10 +59,16 @@ class TrainOptions:
     engine: Path | None = None
     qps: tuple[int, ...] = (22, 27, 32, 37)
     clips: int = 0  # 0 = every default real clip
+    first_clip: int = 0  # skip the first K default real clips (split gen-data over processes)
+    test: bool = True  # gen-data also encodes the held-out test clips
     photos: int = 2  # photo clips added to the training set
     frames: int = 1
     start: int = 0  # first picture of each clip
     stride: int = 8
+    configs: tuple[str, ...] = ("ai",)
+    ra_frames: int = 9
+    intra_period: int = 8
+    ra_size: tuple[int, int] = (0, 0)  # ra crops (centred in the clip's crop); 0: the same
     max_cpu_hours: float = 2.0
     epochs: int = 60
     minutes: float = 60.0
@@ -83,7 +92,40 @@ def _engine(opts: TrainOptions) -> Path:
     return find_engine(REPO)
 
 
-def _encode_one(engine: Path, tag: str, frames: list, qp: int, tmp: Path) -> tuple[Examples, float]:
+def _centre_crop(spec: ClipSpec, w: int, h: int) -> ClipSpec:
+    """spec cropped further to w x h around the centre of its own crop."""
+    from dataclasses import replace
+
+    from vtm_accel.predictors.dataset import _probe_size
+
+    sw, sh = spec.width, spec.height
+    if not (sw and sh) and spec.path is not None:
+        sw, sh = _probe_size(spec.path)
+    if sw <= w and sh <= h:
+        return spec
+    w, h = min(w, sw), min(h, sh)
+    return replace(
+        spec,
+        width=w,
+        height=h,
+        crop_x=spec.crop_x + (sw - w) // 2 // 2 * 2,
+        crop_y=spec.crop_y + (sh - h) // 2 // 2 * 2,
+    )
+
+
+def _read_recon(path: Path, w: int, h: int) -> list:
+    """The engine's --recon file (10-bit LE 4:2:0, source size, display order) as frames."""
+    from vtm_accel.io.frames import frame_bytes, frame_from_buffer
+
+    raw = path.read_bytes()
+    fb = frame_bytes(w, h, 10)
+    return [frame_from_buffer(raw[i : i + fb], w, h, 10) for i in range(0, len(raw) - fb + 1, fb)]
+
+
+def _encode_one(
+    engine: Path, tag: str, frames: list, qp: int, tmp: Path, ra_intra_period: int = 0
+) -> tuple[Examples, float]:
+    """One exhaustive engine encode with the split log; ra_intra_period > 0: random access."""
     from vtm_accel.timing import run_timed
 
     h, w = frames[0].y.shape
@@ -100,8 +142,16 @@ def _encode_one(engine: Path, tag: str, frames: list, qp: int, tmp: Path) -> tup
         "--split-log", str(log),
         "--speed", "exhaustive",
     ]  # fmt: skip
+    recon_path = tmp / f"{tag}_qp{qp}.recon.yuv"
+    if ra_intra_period > 0:
+        argv += ["--config", "ra", "--intra-period", str(ra_intra_period)]
+        argv += ["--recon", str(recon_path)]
     stats = run_timed(argv, tmp / f"{tag}_qp{qp}.log")
-    return examples_from_log(log, frames, w, h), stats.cpu_s
+    recon = None
+    if ra_intra_period > 0:
+        recon = _read_recon(recon_path, w, h)
+        recon_path.unlink()
+    return examples_from_log(log, frames, w, h, recon), stats.cpu_s
 
 
 def gen_data(opts: TrainOptions) -> dict:
@@ -115,7 +165,7 @@ def gen_data(opts: TrainOptions) -> dict:
         train_specs = [ClipSpec("photo-coffee", None, "coffee", 136, 72, pan=(2, 1))]
         test_specs = [ClipSpec("photo-astronaut", None, "astronaut", 136, 72, pan=(1, 2))]
     else:
-        train_specs = find_real_clips(opts.data_dir)
+        train_specs = find_real_clips(opts.data_dir)[opts.first_clip :]
         if opts.clips:
             train_specs = train_specs[: opts.clips]
         train_specs += photo_clips(opts.photos if train_specs else max(opts.photos, 4))
@@ -126,17 +176,22 @@ def gen_data(opts: TrainOptions) -> dict:
     spent = 0.0
     entries = []
     # Test data first (small), then training clips interleaved by QP so a budget cut keeps variety.
-    jobs = [("test", s, q) for s in test_specs for q in opts.qps]
-    # Extreme QPs first (22, 37, 27, 32): a budget cut still spans the QP range.
+    jobs = [("test", s, q, c) for c in opts.configs for s in test_specs for q in opts.qps]
+    if not opts.test:
+        jobs = []
+    # Extreme QPs first (22, 37, 27, 32): a budget cut still spans the QP range; configs
+    # interleaved per clip.
     qorder = sorted(opts.qps, key=lambda q: (q not in (min(opts.qps), max(opts.qps)), q))
-    jobs += [("train", s, q) for q in qorder for s in train_specs]
+    jobs += [("train", s, q, c) for q in qorder for s in train_specs for c in opts.configs]
     cache: dict[str, list] = {}  # frames per clip tag
-    for split, spec, qp in jobs:
+    for split, spec, qp, cfg in jobs:
         if spent >= budget_s:
             print(f"gen-data: CPU budget of {opts.max_cpu_hours} h spent, stopping", flush=True)
             break
         start = 0 if split == "test" else opts.start  # the test pictures stay fixed
         tag = f"{spec.name}_f{start}" if start else spec.name
+        if cfg == "ra":
+            tag += "_ra"
         out = data / split / f"{tag}_qp{qp}.npz"
         if out.exists():
             ex = Examples.load(out)
@@ -151,19 +206,30 @@ def gen_data(opts: TrainOptions) -> dict:
                 }
             )
             continue
+        if cfg == "ra" and opts.ra_size[0]:
+            spec = _centre_crop(spec, *opts.ra_size)
         if tag not in cache:
-            cache[tag] = load_clip(spec, opts.frames, opts.stride, start)
-        ex, cpu = _encode_one(engine, tag, cache[tag], qp, tmp)
+            if cfg == "ra":
+                cache[tag] = load_clip(spec, opts.ra_frames, 1, start)
+            else:
+                cache[tag] = load_clip(spec, opts.frames, opts.stride, start)
+        ra_period = opts.intra_period if cfg == "ra" else 0
+        ex, cpu = _encode_one(engine, tag, cache[tag], qp, tmp, ra_period)
         ex.save(out)
         spent += cpu
         src = str(spec.path.name) if spec.path else f"skimage.data.{spec.photo} pan {spec.pan}"
         entries.append({
             "split": split, "clip": spec.name, "source": src, "qp": qp, "ctus": len(ex),
-            "frames": len(cache[tag]), "stride": opts.stride, "start": start,
+            "config": cfg, "frames": len(cache[tag]),
+            "stride": 1 if cfg == "ra" else opts.stride, "start": start,
+            "intra_period": ra_period or None,
             "size": [spec.width, spec.height], "crop": [spec.crop_x, spec.crop_y],
             "cpu_s": round(cpu, 2), "file": str(out.relative_to(opts.work)),
         })  # fmt: skip
-        print(f"gen-data: {split} {spec.name} QP {qp}: {len(ex)} CTUs, {cpu:.1f} s CPU", flush=True)
+        print(
+            f"gen-data: {split} {spec.name} {cfg} QP {qp}: {len(ex)} CTUs, {cpu:.1f} s CPU",
+            flush=True,
+        )
     manifest = {"engine_cpu_s": round(spent, 1), "entries": entries}
     (data / "manifest.json").write_text(json.dumps(manifest, indent=1))
     return manifest
@@ -218,6 +284,7 @@ def train_model(opts: TrainOptions, train: Examples) -> tuple[object, dict]:
     side = side_planes(
         torch.from_numpy(train.qp.astype(np.int64)),
         torch.from_numpy(train.slice_type.astype(np.int64)),
+        torch.from_numpy(train.temporal_id.astype(np.int64)),
     )
     target = torch.from_numpy(train.target.astype(np.float32))
     mask = torch.from_numpy(loss_mask(train))
@@ -307,7 +374,7 @@ def evaluate_all(opts: TrainOptions, model_path: Path, train: Examples | None = 
     work_ctus = 2 if opts.tiny else 8
     pred = load_predictor(model_path, device="cpu")
     t = time.process_time()
-    prob = pred.predict_proba(test.luma, test.qp, test.slice_type, test.cue)
+    prob = pred.predict_proba(test.luma, test.qp, test.slice_type, test.cue, test.temporal_id)
     per_ctu_ms = (time.process_time() - t) * 1000.0 / max(1, len(test))
     res = {"cnn": evaluate(prob, test, work_ctus), "cnn_cpu_ms_per_ctu": round(per_ctu_ms, 3)}
     print(format_report("CNN", res["cnn"]), flush=True)
@@ -398,10 +465,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--engine", type=Path, default=None, help="engine binary (default: found)")
     p.add_argument("--qps", default="22,27,32,37", help="comma-separated QPs")
     p.add_argument("--clips", type=int, default=0, help="at most this many real clips (0: all)")
+    p.add_argument("--first-clip", type=int, default=0, help="skip the first K real clips")
+    p.add_argument("--no-test", action="store_true", help="gen-data: no held-out test clips")
     p.add_argument("--photos", type=int, default=2, help="photo clips added to the training set")
     p.add_argument("--frames", type=int, default=1, help="pictures per clip")
     p.add_argument("--stride", type=int, default=8, help="distance between those pictures")
     p.add_argument("--start", type=int, default=0, help="first picture of each clip")
+    p.add_argument("--configs", default="ai", help="comma-separated: ai, ra (gen-data)")
+    p.add_argument("--ra-frames", type=int, default=9, help="pictures per clip in ra")
+    p.add_argument("--intra-period", type=int, default=8, help="ra intra period")
+    p.add_argument("--ra-size", default="0x0", help="WxH crop of the ra clips (0x0: as ai)")
     p.add_argument("--max-cpu-hours", type=float, default=2.0, help="engine CPU budget")
     p.add_argument("--epochs", type=int, default=60)
     p.add_argument("--minutes", type=float, default=60.0, help="training wall-time budget")
@@ -428,10 +501,16 @@ def options_from_args(a: argparse.Namespace, argv: list[str]) -> TrainOptions:
         engine=a.engine,
         qps=tuple(int(q) for q in a.qps.split(",") if q.strip()),
         clips=a.clips,
+        first_clip=a.first_clip,
+        test=not a.no_test,
         photos=a.photos,
         frames=a.frames,
         stride=a.stride,
         start=a.start,
+        configs=tuple(c.strip() for c in a.configs.split(",") if c.strip()),
+        ra_frames=a.ra_frames,
+        intra_period=a.intra_period,
+        ra_size=tuple(int(v) for v in a.ra_size.lower().split("x")),  # type: ignore[arg-type]
         max_cpu_hours=a.max_cpu_hours,
         epochs=a.epochs,
         minutes=a.minutes,

@@ -126,9 +126,29 @@ bool NnOracle::request_picture(const SplitQuery& q) {
       }
     }
   }
+  // Inter pictures: the temporal cue |orig - nearest reference| per co-located luma sample,
+  // laid out like the luma (edge-replicated beyond the picture).
+  const bool hasCue = q.ref != nullptr && q.slice_type != SliceType::I;
+  if (hasCue) {
+    const Plane& ry = q.ref->comp[kY];
+    const int rw = std::min(w, ry.width), rh = std::min(h, ry.height);
+    for (int k = 0; k < n; ++k) {
+      const int x0 = static_cast<int>(origins[2 * k]), y0 = static_cast<int>(origins[2 * k + 1]);
+      int16_t* dst = channel_->cue(k);
+      for (int r = 0; r < kNnCtuSize; ++r) {
+        const Pel* a = y.row(std::min(y0 + r, rh - 1));
+        const Pel* b = ry.row(std::min(y0 + r, rh - 1));
+        int16_t* d = dst + r * kNnCtuSize;
+        for (int c = 0; c < kNnCtuSize; ++c) {
+          const int xc = std::min(x0 + c, rw - 1);
+          d[c] = static_cast<int16_t>(std::abs(a[xc] - b[xc]));
+        }
+      }
+    }
+  }
   const int64_t pictureId = q.poc;
   const uint64_t seq = channel_->submit(pictureId, static_cast<int>(q.slice_type), q.qp, n,
-                                        /*hasCue=*/false, w, h);
+                                        hasCue, w, h, q.temporal_id);
   const int perPicture = cfg_.timeout_ms > 0 ? cfg_.timeout_ms : 2000 + 50 * n;
   const int timeout = predicted_ == 0 ? std::max(cfg_.first_timeout_ms, perPicture) : perPicture;
   std::string msg;

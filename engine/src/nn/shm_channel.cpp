@@ -191,11 +191,12 @@ void ShmChannel::set_closing() {
 }
 
 uint64_t ShmChannel::submit(int64_t pictureId, int sliceType, int qp, int numCtus, bool hasCue,
-                            int picW, int picH) {
+                            int picW, int picH, int temporalId) {
   uint8_t* r = base_ + kOffRequest;
-  const uint32_t v[6] = {static_cast<uint32_t>(sliceType), static_cast<uint32_t>(qp),
+  const uint32_t v[7] = {static_cast<uint32_t>(sliceType), static_cast<uint32_t>(qp),
                          static_cast<uint32_t>(numCtus),   hasCue ? 1u : 0u,
-                         static_cast<uint32_t>(picW),      static_cast<uint32_t>(picH)};
+                         static_cast<uint32_t>(picW),      static_cast<uint32_t>(picH),
+                         static_cast<uint32_t>(temporalId)};
   std::memcpy(r, &pictureId, 8);
   std::memcpy(r + 8, v, sizeof(v));
   store64(kOffRequestSeq, ++seq_);  // release: the request data is visible before the number

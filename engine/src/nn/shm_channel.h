@@ -18,7 +18,7 @@ namespace vvc {
 
 namespace shm {
 constexpr char kMagic[8] = {'V', 'T', 'M', 'A', 'C', 'C', 'E', 'L'};
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;  // 2: temporal_id in the request, the cue sent for inter
 constexpr uint32_t kKindChannel = 1;
 constexpr uint32_t kKindService = 2;
 constexpr uint32_t kHeaderBytes = 256;
@@ -82,7 +82,7 @@ class ShmChannel {
 
   // Writes the request block and publishes it; returns its sequence number.
   uint64_t submit(int64_t pictureId, int sliceType, int qp, int numCtus, bool hasCue, int picW,
-                  int picH);
+                  int picH, int temporalId = 0);
   // Polls for the response to `seq` for up to timeoutMs; `alive` is asked every ~10 ms whether
   // the service still exists. msg says what went wrong for kError.
   Wait wait(uint64_t seq, int64_t pictureId, int numCtus, int timeoutMs,

@@ -14,6 +14,18 @@ const char* slice_type_name(SliceType t) {
   return "?";
 }
 
+const char* tree_name(TreeType t) {
+  switch (t) {
+    case TreeType::kSingle:
+      return "single";
+    case TreeType::kDualLuma:
+      return "luma";
+    case TreeType::kDualChroma:
+      return "chroma";
+  }
+  return "?";
+}
+
 LoggingOracle::LoggingOracle(const std::string& path) {
   file_ = std::fopen(path.c_str(), "w");
 }
@@ -28,7 +40,11 @@ std::string LoggingOracle::to_json(const CtuTreeRecord& rec) {
   s += "{\"poc\":" + std::to_string(rec.poc) + ",\"x\":" + std::to_string(rec.x) +
        ",\"y\":" + std::to_string(rec.y) + ",\"qp\":" + std::to_string(rec.qp) +
        ",\"slice_type\":\"" + slice_type_name(rec.slice_type) + "\",\"tree\":\"" +
-       (rec.tree == TreeType::kDualChroma ? "chroma" : "luma") + "\",\"splits\":[";
+       tree_name(rec.tree) + "\",";
+  if (rec.tree == TreeType::kSingle)
+    s += "\"tid\":" + std::to_string(rec.temporal_id) +
+         ",\"ref_poc\":" + std::to_string(rec.ref_poc) + ",";
+  s += "\"splits\":[";
   for (size_t i = 0; i < rec.splits.size(); ++i) {
     if (i) s += ',';
     s += static_cast<char>('0' + rec.splits[i]);

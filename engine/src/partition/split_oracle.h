@@ -41,16 +41,24 @@ struct SplitQuery {
   int poc = 0;
   int qp = 0;
   const Picture* orig = nullptr;  // the source picture (the CNN reads the CTU's samples)
-  SplitMask allowed = 0;          // the normatively allowed set (kNone included when allowed)
+  // Inter pictures: the reconstruction of the nearest reference picture (smallest POC
+  // distance, L0 first on a tie) and its POC; the CNN's temporal cue is |orig - ref| per
+  // co-located luma sample. nullptr for I slices.
+  const Picture* ref = nullptr;
+  int ref_poc = -1;
+  SplitMask allowed = 0;  // the normatively allowed set (kNone included when allowed)
 };
 
 // The chosen partition tree of one CTU for one tree type: pre-order list of split modes over
 // every coding_tree node, starting with the CTU root (for dual-tree I slices the root is the
-// implicit QT split of the 128 CTU into 64x64 quadrants, logged as 1).
+// implicit QT split of the 128 CTU into 64x64 quadrants, logged as 1; inter pictures have one
+// single-tree record per CTU whose root is the 128x128 CTU itself).
 struct CtuTreeRecord {
   int poc = 0, x = 0, y = 0, qp = 0;
   SliceType slice_type = SliceType::I;
   TreeType tree = TreeType::kDualLuma;
+  int temporal_id = 0;
+  int ref_poc = -1;  // inter: the reference the temporal cue uses (SplitQuery::ref_poc)
   std::vector<uint8_t> splits;
 };
 
@@ -71,6 +79,7 @@ class AllSplitsOracle : public SplitOracle {};
 
 // Tries everything (like AllSplitsOracle) and writes every CTU's chosen tree as one JSON line:
 // {"poc":0,"x":0,"y":0,"qp":32,"slice_type":"I","tree":"luma","splits":[1,0,...]}
+// (tree "luma"/"chroma" in I slices; inter slices: tree "single" plus "tid" and "ref_poc").
 class LoggingOracle : public SplitOracle {
  public:
   // Opens path for writing (truncates). ok() tells whether that worked.
@@ -93,5 +102,6 @@ class LoggingOracle : public SplitOracle {
 };
 
 const char* slice_type_name(SliceType t);
+const char* tree_name(TreeType t);  // "single", "luma", "chroma" (the split log's names)
 
 }  // namespace vvc
