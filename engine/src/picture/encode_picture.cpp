@@ -29,7 +29,6 @@
 #include "cabac/bit_estimator.h"
 #include "cabac/cabac_encoder.h"
 #include "cabac/contexts.h"
-#include "cabac/dep_quant.h"
 #include "cabac/rdoq.h"
 #include "cabac/residual_coding.h"
 #include "cu/cu_syntax.h"
@@ -42,7 +41,6 @@
 #include "inter/merge.h"
 #include "inter/motion_field.h"
 #include "inter/motion_search.h"
-#include "intra/cclm.h"
 #include "intra/intra_pred.h"
 #include "intra/mpm.h"
 #include "partition/allowed_splits.h"
@@ -180,7 +178,6 @@ class PictureEncoder {
   MotionField* motion_ = nullptr;
   HmvpTable hmvp_;
   InterPredictor ip_;
-  std::vector<RefinedMotion> dmvr_store_;  // DMVR subblocks of the picture (final coding)
   MotionSearcher me_;
   TbEdgeMap tbmap_;
   std::vector<InterLevel> ilevel_;
@@ -234,35 +231,6 @@ class PictureEncoder {
       }
   }
 
-  // ---- CCLM (intra/cclm.h) ----
-  // CclmEnabled of a chroma CU (7.4.12.5; FFmpeg ctu.c get_cclm_enabled): always in single
-  // trees; in the dual tree of an I slice (CTU >= 64) only when the chroma tree's 64x64 node
-  // is not split, QT split, or BT_H split into halves that are not split or BT_V split, and
-  // the co-located luma 64x64 node is not split or QT split (no ISP here).
-  bool cclm_enabled(const TreeNode& n) const {
-    if (!cfg_.cclm) return false;
-    if (n.tree != TreeType::kDualChroma || cfg_.log2_ctu < 6) return true;
-    const int minDepth = cfg_.log2_ctu - 6;  // cqtDepth of a 64x64 node
-    const bool chromaOk = (n.w == 64 && n.h == 64) || n.qt_depth > minDepth ||
-                          (cmsm_[0] == SplitMode::kBtH && n.mtt_depth >= 1 &&
-                           (n.mtt_depth == 1 || cmsm_[1] == SplitMode::kBtV));
-    if (!chromaOk) return false;
-    const CuUnit& u = maps_.at(0, (n.x & ~63) >> 2, (n.y & ~63) >> 2);
-    return (u.log2w == 6 && u.log2h == 6) || u.qt_depth > minDepth;
-  }
-  // CCLM prediction of chroma component c of CU n into dst (stride kMaxCu).
-  void cclm_pred(const TreeNode& n, int c, int predMode, Pel* dst) const {
-    const auto availC = [this](int x, int y) { return maps_.coded_luma_pos(1, 2 * x, 2 * y); };
-    const CclmBlock b = make_cclm_block(
-        n.x >> 1, n.y >> 1, n.w >> 1, n.h >> 1, maps_.coded_luma_pos(0, n.x, n.y - 1),
-        maps_.coded_luma_pos(0, n.x - 1, n.y), cfg_.log2_ctu, cfg_.chroma_vertical_collocated,
-        availC);
-    cclm_predict(recon_.comp[kY], recon_.comp[c], b, predMode, dst, kMaxCu);
-  }
-  // Multi-type split of the chroma tree's node at mtt depth 0 / 1 on the current search or
-  // replay path (what cclm_enabled() reads; FFmpeg's per-32x32 split-mode table).
-  SplitMode cmsm_[2] = {SplitMode::kNone, SplitMode::kNone};
-
   // ---- CU coding (shared by search and final coding) ----
   // Transforms, quantizes and reconstructs one TB of component c from pred_ (stride kMaxCu);
   // the levels go to lv. Returns the number of nonzero levels. dst is the recon position.
@@ -274,15 +242,11 @@ class PictureEncoder {
         resid_[y * kMaxCu + x] =
             static_cast<int16_t>(org[y * orgStride + x] - pred[y * kMaxCu + x]);
     forward_transform(resid_, kMaxCu, log2W, log2H, coeff_);
-    // Dependent quantization (cfg_.dep_quant): the DQ trellis replaces RDOQ.
     const int nz =
-        cfg_.dep_quant
-            ? dep_quant(coeff_, log2W, log2H, c, qpc_[c], lambdas_.comp_lambda[c], ctx, cbfCtx, lv)
-        : kUseRdoq
-            ? rdoq(coeff_, log2W, log2H, c, qpc_[c], lambdas_.comp_lambda[c], ctx, cbfCtx, lv)
-            : quantize(coeff_, log2W, log2H, qpc_[c], true, lv);
+        kUseRdoq ? rdoq(coeff_, log2W, log2H, c, qpc_[c], lambdas_.comp_lambda[c], ctx, cbfCtx, lv)
+                 : quantize(coeff_, log2W, log2H, qpc_[c], true, lv);
     if (nz) {
-      dequantize(lv, log2W, log2H, qpc_[c], coeff_, cfg_.dep_quant);
+      dequantize(lv, log2W, log2H, qpc_[c], coeff_);
       inverse_transform(coeff_, log2W, log2H, resid_, kMaxCu);
       for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x)
@@ -296,7 +260,7 @@ class PictureEncoder {
 
   template <class Coder>
   void code_residual_block(Coder& coder, ContextSet& ctx, const int32_t* lv, int w, int h, int c) {
-    code_residual(coder, ctx, lv, ilog2(w), ilog2(h), c, cfg_.dep_quant);
+    code_residual(coder, ctx, lv, ilog2(w), ilog2(h), c);
   }
 
   // Luma CU in the dual-tree luma tree with intra mode `mode`. Returns the SSE. When the SSE
@@ -339,9 +303,7 @@ class PictureEncoder {
     double dist = 0;
     for (int c = 1; c < 3; ++c) {
       Plane& rp = recon_.comp[c];
-      if (is_cclm_mode(predMode))
-        cclm_pred(n, c, predMode, pred_);
-      else if (refs)
+      if (refs)
         predict_from_refs(refs[c - 1], predMode, pred_, kMaxCu);
       else
         intra_predict(rp, xc, yc, wc, hc, c, predMode, avail, pred_, kMaxCu);
@@ -356,7 +318,7 @@ class PictureEncoder {
               static_cast<double>(sse(org, op.stride, dst, rp.stride, wc, hc));
     }
     if (dist >= dAbort) return dist;
-    code_chroma_mode(coder, ctx, icpm, cclm_enabled(n));
+    code_chroma_mode(coder, ctx, icpm);
     coder.encode_bin(ctx[kCtxTuCbCodedFlag + 0], nz[1] > 0);
     coder.encode_bin(ctx[kCtxTuCrCodedFlag + (nz[1] > 0 ? 1 : 0)], nz[2] > 0);
     if (nz[1]) code_residual_block(coder, ctx, levels_[1], wc, hc, 1);
@@ -591,8 +553,7 @@ double PictureEncoder::search_chroma_cu(const TreeNode& n, ContextSet& ctx, int&
   const auto avail = [this](int x, int y) { return maps_.coded_luma_pos(1, 2 * x, 2 * y); };
   for (int c = 1; c < 3; ++c)
     build_intra_refs(recon_.comp[c], xc, yc, wc, hc, c, avail, refs_c_[c - 1]);
-  // CCLM (icpm 7..5) first when allowed; the last trial is icpm 0 (see the best-state logic).
-  for (int icpm = cclm_enabled(n) ? kChromaCclmFirst + 2 : 4; icpm >= 0; --icpm) {
+  for (int icpm = 4; icpm >= 0; --icpm) {
     const double bound = std::min(best, budget);
     trial_ctx_ = ctx;
     const uint64_t b0 = est_.frac_bits();
@@ -667,7 +628,6 @@ double PictureEncoder::search_node(const TreeNode& n, int ch, int level, Context
       } else {
         TreeNode kids[4];
         const int nk = split_children(n, mode, lim, kids);
-        if (ch == 1 && n.mtt_depth <= 1) cmsm_[n.mtt_depth] = mode;  // for cclm_enabled()
         for (int k = 0; k < nk && cost < bound; ++k)
           cost += search_node(kids[k], ch, level + 1, ctx, L.cur, bound - cost);
       }
@@ -710,7 +670,6 @@ void PictureEncoder::replay(const TreeNode& n, int ch, const uint8_t*& p,
   }
   TreeNode kids[4];
   const int nk = split_children(n, mode, lim_[ch], kids);
-  if (ch == 1 && n.mtt_depth <= 1) cmsm_[n.mtt_depth] = mode;  // for cclm_enabled()
   for (int k = 0; k < nk; ++k) replay(kids[k], ch, p, splits);
 }
 
@@ -816,8 +775,7 @@ double PictureEncoder::code_inter_cu(Coder& coder, ContextSet& ctx, const TreeNo
   nz[0] = nz[1] = nz[2] = 0;
   Picture& rec = recon_;
   if (wantRes) {
-    ip_.predict(d.mi, rps_, x, y, w, h, ipred_[0], kMaxCu, ipred_[1], ipred_[2], kMaxCu,
-                d.kind != 2);  // dmvr: merge / skip CUs are regular merge
+    ip_.predict(d.mi, rps_, x, y, w, h, ipred_[0], kMaxCu, ipred_[1], ipred_[2], kMaxCu);
     for (int c = 0; c < 3; ++c) {
       const int s = c ? 1 : 0;
       const Plane& op = orig_.comp[c];
@@ -830,8 +788,7 @@ double PictureEncoder::code_inter_cu(Coder& coder, ContextSet& ctx, const TreeNo
     }
   } else {
     ip_.predict(d.mi, rps_, x, y, w, h, rec.comp[0].row(y) + x, rec.comp[0].stride,
-                rec.comp[1].row(y / 2) + x / 2, rec.comp[2].row(y / 2) + x / 2, rec.comp[1].stride,
-                d.kind != 2);
+                rec.comp[1].row(y / 2) + x / 2, rec.comp[2].row(y / 2) + x / 2, rec.comp[1].stride);
   }
   const bool any = nz[0] || nz[1] || nz[2];
   if (d.kind == 1 && !any) return kInf;
@@ -875,8 +832,6 @@ void PictureEncoder::code_intra_cu_single(Coder& coder, ContextSet& ctx, const T
     const int xc = n.x >> s, yc = n.y >> s, wc = n.w >> s, hc = n.h >> s;
     if (c == 0)
       intra_predict(rp, xc, yc, wc, hc, 0, d.luma_mode, availY, pred_, kMaxCu);
-    else if (is_cclm_mode(predC))
-      cclm_pred(n, c, predC, pred_);
     else
       intra_predict(rp, xc, yc, wc, hc, c, predC, availC, pred_, kMaxCu);
     const int cbfCtx = c == 0   ? kCtxTuYCodedFlag + 0
@@ -888,7 +843,7 @@ void PictureEncoder::code_intra_cu_single(Coder& coder, ContextSet& ctx, const T
   code_cu_skip_flag(coder, ctx, false, skip_at(n.x - 1, n.y), skip_at(n.x, n.y - 1));
   code_pred_mode_flag(coder, ctx, true, intra_at(n.x - 1, n.y), intra_at(n.x, n.y - 1));
   code_luma_mode(coder, ctx, encode_luma_mode(d.luma_mode, mpm));
-  code_chroma_mode(coder, ctx, d.chroma_mode, cclm_enabled(n));
+  code_chroma_mode(coder, ctx, d.chroma_mode);
   coder.encode_bin(ctx[kCtxTuCbCodedFlag + 0], nz[1] > 0);
   coder.encode_bin(ctx[kCtxTuCrCodedFlag + (nz[1] > 0 ? 1 : 0)], nz[2] > 0);
   coder.encode_bin(ctx[kCtxTuYCodedFlag + 0], nz[0] > 0);
@@ -911,8 +866,6 @@ void PictureEncoder::commit_cu(const TreeNode& n, const CuDecision& d, const int
     hmvp_.update(d.mi);
   }
   if (!final) return;
-  if (!intra)  // dmvr: the refined MVs are what TMVP reads (stored after the picture)
-    for (int k = 0; k < ip_.num_refined(); ++k) dmvr_store_.push_back(ip_.refined(k));
   const int tw = std::min(n.w, 64), th = std::min(n.h, 64);
   for (int j = 0; j < n.h; j += th)
     for (int i = 0; i < n.w; i += tw) {
@@ -1223,13 +1176,8 @@ std::vector<uint8_t> PictureEncoder::run_inter() {
     for (int i = 0; i < rl_.num_ref[l]; ++i) {
       rl_.ref_poc[l][i] = pc_.ref[l][static_cast<size_t>(i)].poc;
       rps_.pic[l][i] = pc_.ref[l][static_cast<size_t>(i)].padded;
-      rps_.ref_poc[l][i] = rl_.ref_poc[l][i];  // dmvr/bdof conditions
     }
   }
-  rps_.poc = pc_.poc;
-  rps_.dmvr = cfg_.dmvr;  // ph_*_disabled_flag inferred 1 - sps flag (no PH control)
-  rps_.bdof = cfg_.bdof;
-  dmvr_store_.clear();
   rl_.tmvp = pc_.temporal_mvp;
   rl_.collocated_from_l0 = rl_.is_b ? pc_.collocated_from_l0 : true;
   rl_.collocated_ref_idx = pc_.collocated_ref_idx;
@@ -1305,9 +1253,6 @@ std::vector<uint8_t> PictureEncoder::run_inter() {
     dp.set_chroma_qp_mapping([&cfg](int qpY, int cIdx) { return chroma_qp(cfg, qpY, cIdx); });
     deblock_picture_split_chroma(recon_, deblock_, crBs, dp);
   }
-  // dmvr: spatial prediction and bS used the unrefined MVs; later pictures' TMVP reads the
-  // refined ones (8.5.1).
-  for (const RefinedMotion& r : dmvr_store_) motion_->set(r.x, r.y, r.w, r.h, r.mi);
   return std::move(enc_.bytes());
 }
 
