@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +29,8 @@
 #include "partition/split_oracle.h"
 #include "picture/encode_picture.h"
 #include "picture/gop.h"
+#include "prefilter/source_window.h"
+#include "prefilter/temporal_filter.h"
 
 namespace {
 
@@ -38,6 +41,7 @@ constexpr const char* kUsage =
     "         [--input-bit-depth 8|10] --frames N [--frame-skip K] --qp Q\n"
     "         [--qp-offsets o0,o1,...] --bitstream OUT.266 [--recon RECON.yuv]\n"
     "         [--log LOG.jsonl] [--md5-sei] [--no-deblock] [--intra-period N]\n"
+    "         [--mctf 0|1]\n"
     "         [--split-log FILE] [--speed exhaustive] [--config ai|ra|ldb]\n"
     "         [--nn MODEL | --nn-attach NAME] [--nn-level L] [--nn-python PATH]\n"
     "         [--nn-device cpu|cuda] [--nn-timeout-ms T] [--nn-first-timeout-ms T]\n"
@@ -61,6 +65,9 @@ constexpr const char* kUsage =
     "                        psnr_y/u/v (peak 1023, against the source at 10 bits), time_s\n"
     "  --md5-sei             add a decoded picture hash SEI (MD5) after every picture\n"
     "  --no-deblock          switch the deblocking filter off\n"
+    "  --mctf 0|1            temporal pre-filter (MCTF) of the key pictures' source (encoder\n"
+    "                        only; PSNR stays against the unfiltered source); default 1\n"
+    "                        for ra and ldb, 0 for ai (not available there)\n"
     "  --config C            ai (default: every picture IDR), ra (random access: GOP 32,\n"
     "                        hierarchical B, 6 temporal layers, CRA every intra period) or\n"
     "                        ldb (low-delay B: GOP 8, first picture intra)\n"
@@ -122,6 +129,7 @@ struct Options {
   int frames = -1, frame_skip = 0, qp = -100, intra_period = 1;
   std::vector<int> qp_offsets;
   bool md5_sei = false, deblock = true, help = false;
+  int mctf = -1;  // --mctf 0|1; -1: the config's default (on for ra/ldb)
   bool intra_period_given = false, inter_as_intra = false, plan_only = false;
   GopConfig config = GopConfig::AllIntra;
   NnConfig nn;
@@ -217,6 +225,8 @@ Options parse_args(int argc, char** argv) {
       o.md5_sei = true;
     } else if (flag == "--no-deblock") {
       o.deblock = false;
+    } else if (flag == "--mctf") {
+      o.mctf = parse_int(flag, next(), 0, 1);
     } else if (flag == "--intra-period") {
       o.intra_period = parse_int(flag, next(), -1, 100000);  // <= 0: first picture only
       o.intra_period_given = true;
@@ -267,6 +277,8 @@ Options parse_args(int argc, char** argv) {
     throw UsageError{"--nn-level needs --nn MODEL or --nn-attach NAME"};
   if (o.config != GopConfig::AllIntra && !o.qp_offsets.empty())
     throw UsageError{"--qp-offsets is for --config ai; ra and ldb use the cfg's QP cascade"};
+  if (o.config == GopConfig::AllIntra && o.mctf == 1)
+    throw UsageError{"--mctf 1 needs --config ra or ldb (all-intra has no key pictures)"};
   return o;
 }
 
@@ -299,6 +311,7 @@ int run(const Options& opt) {
   cfg.intra_period = opt.intra_period;
   cfg.deblock = opt.deblock;
   cfg.md5_sei = opt.md5_sei;
+  cfg.mctf = opt.mctf >= 0 ? opt.mctf == 1 : opt.config != GopConfig::AllIntra;
   cfg.split_log_path = opt.split_log;
   cfg.speed = opt.speed;
   if (std::string err = validate_config(cfg); !err.empty()) throw UsageError{err};
@@ -387,13 +400,46 @@ int run(const Options& opt) {
   std::map<int, std::unique_ptr<DpbPicture>> dpb;
   int nextOutput = 0;  // POC written next to the recon file
 
-  Picture orig(cfg.width, cfg.height);
+  // Source frames, each read once and kept while a picture still to code (or the temporal
+  // pre-filter of one: up to its range of neighbours) needs it.
+  SourceWindow sources(cfg.width, cfg.height, [&](int poc, Picture& p) {
+    return reader.read_frame(opt.frame_skip + poc, p);
+  });
+  auto source = [&](int poc) -> const Picture& {
+    std::string err;
+    const Picture* p = sources.get(poc, err);
+    if (!p) throw UsageError{err};
+    return *p;
+  };
+  MctfParams mctf;
+  mctf.base_qp = cfg.qp;
+  mctf.gop_size = gop_size(opt.config);
+  if (gp.intra_period > 0) mctf.gop_size = std::min(mctf.gop_size, gp.intra_period);
+  mctf.future_refs = opt.config == GopConfig::RandomAccess;
+  mctf.num_frames = opt.frames;
+  mctf.width = cfg.src_width;
+  mctf.height = cfg.src_height;
+  std::vector<int> firstNeeded(plan.pictures.size() + 1, INT_MAX);  // by coding index
+  for (size_t k = plan.pictures.size(); k-- > 0;) {
+    const int poc = plan.pictures[k].poc;
+    firstNeeded[k] = std::min(firstNeeded[k + 1], cfg.mctf ? mctf_first_needed(mctf, poc) : poc);
+  }
+  Picture filtered;
+  int mctfPictures = 0;
+  double mctfSecs = 0;
+  size_t codingIndex = 0;
   uint64_t totalBytes = 0;
   double sumPsnr[3] = {0, 0, 0};
   for (const PicturePlan& pic : plan.pictures) {
-    if (std::string err = reader.read_frame(opt.frame_skip + pic.poc, orig); !err.empty())
-      throw UsageError{err};
+    const Picture& orig = source(pic.poc);
     const auto t0 = std::chrono::steady_clock::now();
+    // The encoder codes the filtered source of key pictures; PSNR stays against orig.
+    const Picture* encIn = &orig;
+    if (cfg.mctf && filter_source(mctf, pic.poc, source, filtered)) {
+      encIn = &filtered;
+      ++mctfPictures;
+      mctfSecs += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
 
     SliceParams sp = slice_params_for(pic);
     if (opt.config == GopConfig::AllIntra)
@@ -476,8 +522,8 @@ int run(const Options& opt) {
     }
     std::vector<uint8_t> slice = write_slice_header(cfg, sp);
     const std::vector<uint8_t> data = opt.config == GopConfig::AllIntra
-                                          ? encode_slice_data(cfg, orig, rec, sp)
-                                          : encode_picture_data(cfg, orig, rec, pc);
+                                          ? encode_slice_data(cfg, *encIn, rec, sp)
+                                          : encode_picture_data(cfg, *encIn, rec, pc);
     slice.insert(slice.end(), data.begin(), data.end());
     write_nal(au, sp.nal_type, sp.temporal_id, slice);
     if (cfg.md5_sei)
@@ -515,6 +561,8 @@ int run(const Options& opt) {
       }
     }
 
+    sources.release_before(firstNeeded[++codingIndex]);  // orig may go now
+
     // Store the picture, then write every picture that is next in output order.
     if (opt.config == GopConfig::AllIntra) dpb.clear();  // IDR pictures: nothing kept
     dpb[pic.poc] = std::move(cur);
@@ -537,6 +585,9 @@ int run(const Options& opt) {
     std::fprintf(stderr, "nn: level %d, %d of %d pictures pruned by the CNN%s\n", opt.nn.level,
                  nnOracle->pictures_predicted(), opt.frames,
                  nnOracle->fell_back() ? " (fell back to exhaustive search)" : "");
+  if (mctfPictures > 0)
+    std::fprintf(stderr, "mctf: %d pictures filtered in %.2f s, %zu source frames held at most\n",
+                 mctfPictures, mctfSecs, sources.peak_size());
   std::printf("coded %d frames (%dx%d), %llu bytes, mean PSNR Y %.4f U %.4f V %.4f dB\n",
               opt.frames, cfg.src_width, cfg.src_height,
               static_cast<unsigned long long>(totalBytes), sumPsnr[0] / opt.frames,

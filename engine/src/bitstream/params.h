@@ -138,6 +138,8 @@ struct EncoderConfig {
   bool md5_sei = false;
   std::string split_log_path;  // training-data split log ("" = none)
   std::string speed = "exhaustive";
+  // ---- encoder-only source processing (no syntax) ----
+  bool mctf = false;  // temporal pre-filter of key pictures (prefilter/temporal_filter.h)
 
   int ctu_size() const { return 1 << log2_ctu; }
   int qp_bd_offset() const { return 6 * (bit_depth - 8); }
