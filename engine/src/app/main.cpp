@@ -41,6 +41,7 @@ constexpr const char* kUsage =
     "         [--input-bit-depth 8|10] --frames N [--frame-skip K] --qp Q\n"
     "         [--qp-offsets o0,o1,...] --bitstream OUT.266 [--recon RECON.yuv]\n"
     "         [--log LOG.jsonl] [--md5-sei] [--no-deblock] [--intra-period N]\n"
+    "         [--no-dep-quant]\n"
     "         [--mctf 0|1]\n"
     "         [--split-log FILE] [--speed exhaustive] [--config ai|ra|ldb]\n"
     "         [--nn MODEL | --nn-attach NAME] [--nn-level L] [--nn-python PATH]\n"
@@ -65,6 +66,8 @@ constexpr const char* kUsage =
     "                        psnr_y/u/v (peak 1023, against the source at 10 bits), time_s\n"
     "  --md5-sei             add a decoded picture hash SEI (MD5) after every picture\n"
     "  --no-deblock          switch the deblocking filter off\n"
+    "  --no-dep-quant        switch dependent quantization (4-state trellis quantizer) off;\n"
+    "                        RDOQ is used instead (sps_dep_quant_enabled_flag 0)\n"
     "  --mctf 0|1            temporal pre-filter (MCTF) of the key pictures' source (encoder\n"
     "                        only; PSNR stays against the unfiltered source); default 1\n"
     "                        for ra and ldb, 0 for ai (not available there)\n"
@@ -129,6 +132,7 @@ struct Options {
   int frames = -1, frame_skip = 0, qp = -100, intra_period = 1;
   std::vector<int> qp_offsets;
   bool md5_sei = false, deblock = true, help = false;
+  bool dep_quant = true;
   int mctf = -1;  // --mctf 0|1; -1: the config's default (on for ra/ldb)
   bool intra_period_given = false, inter_as_intra = false, plan_only = false;
   GopConfig config = GopConfig::AllIntra;
@@ -225,6 +229,8 @@ Options parse_args(int argc, char** argv) {
       o.md5_sei = true;
     } else if (flag == "--no-deblock") {
       o.deblock = false;
+    } else if (flag == "--no-dep-quant") {
+      o.dep_quant = false;
     } else if (flag == "--mctf") {
       o.mctf = parse_int(flag, next(), 0, 1);
     } else if (flag == "--intra-period") {
@@ -310,6 +316,7 @@ int run(const Options& opt) {
   cfg.qp_offsets = opt.qp_offsets;
   cfg.intra_period = opt.intra_period;
   cfg.deblock = opt.deblock;
+  cfg.dep_quant = opt.dep_quant;
   cfg.md5_sei = opt.md5_sei;
   cfg.mctf = opt.mctf >= 0 ? opt.mctf == 1 : opt.config != GopConfig::AllIntra;
   cfg.split_log_path = opt.split_log;

@@ -430,10 +430,12 @@ std::vector<uint8_t> write_slice_header(const EncoderConfig& cfg, const SlicePar
     bw.write_flag(false);  // sh_sao_chroma_used_flag
   }
   // Deblocking override disabled: no sh_deblocking_params_present_flag.
-  if (cfg.dep_quant) bw.write_flag(false);    // sh_dep_quant_used_flag
-  if (cfg.sign_hiding) bw.write_flag(false);  // sh_sign_data_hiding_used_flag
-  // Present when TS is on and neither DQ nor SDH is used in this slice (both written 0 above).
-  if (cfg.transform_skip) bw.write_flag(false);  // sh_ts_residual_coding_disabled_flag
+  // Dependent quantization: the SPS enables it and every slice uses it (cfg.dep_quant).
+  if (cfg.dep_quant) bw.write_flag(true);  // sh_dep_quant_used_flag
+  // SDH and the TS residual switch are only present when the slice does not use DQ.
+  if (cfg.sign_hiding && !cfg.dep_quant) bw.write_flag(false);  // sh_sign_data_hiding_used_flag
+  if (cfg.transform_skip && !cfg.dep_quant && !cfg.sign_hiding)
+    bw.write_flag(false);  // sh_ts_residual_coding_disabled_flag
   // No range extension, no slice header extension, no entry points.
   bw.byte_alignment();
   return bw.bytes();

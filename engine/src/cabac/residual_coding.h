@@ -1,11 +1,15 @@
-// residual_coding() of H.266 7.3.11.11 for the regular (non transform-skip) case with
-// dependent quantization, sign data hiding, LFNST and MTS all off; a template over the coder
-// (CabacEncoder or BitEstimator) so that the same code writes bits and estimates rates.
+// residual_coding() of H.266 7.3.11.11 for the regular (non transform-skip) case with sign
+// data hiding, LFNST and MTS off, with or without dependent quantization
+// (sh_dep_quant_used_flag); a template over the coder (CabacEncoder or BitEstimator) so that
+// the same code writes bits and estimates rates.
 //
 // Covers: last_sig_coeff_{x,y}_{prefix,suffix} (9.3.4.2.4 contexts), sb_coded_flag (9.3.4.2.5),
-// sig_coeff_flag (9.3.4.2.6 with QState 0), abs_level_gtx_flag / par_level_flag (9.3.4.2.7),
-// the remBinsPass1 budget, abs_remainder / dec_abs_level with the Rice parameter of 9.3.3.11
-// and their binarization (9.3.3.11 prefix + 9.3.3.6 limited EGk suffix), coeff_sign_flag.
+// sig_coeff_flag (9.3.4.2.6, context set chosen by QState), abs_level_gtx_flag /
+// par_level_flag (9.3.4.2.7), the remBinsPass1 budget, abs_remainder / dec_abs_level with the
+// Rice parameter of 9.3.3.11 (ZeroPos from QState) and their binarization (9.3.3.11 prefix +
+// 9.3.3.6 limited EGk suffix), coeff_sign_flag. With DQ the coded levels are the AbsLevel /
+// sign values of the syntax; TransCoeffLevel (2 * AbsLevel - (QState > 1)) is the
+// dequantizer's business (quant.h).
 #pragma once
 
 #include <algorithm>
@@ -134,10 +138,18 @@ inline int sum_abs_only(const int32_t* levels, int stride, int x, int y, int w, 
   return s;
 }
 
-// sig_coeff_flag ctxInc (9.3.4.2.6, QState 0).
-inline int sig_ctx_inc(int sumPass1, int d, int cIdx) {
+// QStateTransTable of 7.3.11.11: next QState from the current one and the level's parity.
+inline constexpr uint8_t kQStateTrans[4][2] = {{0, 2}, {2, 0}, {1, 3}, {3, 1}};
+inline int next_qstate(int qState, int absLevel) {
+  return kQStateTrans[qState][absLevel & 1];
+}
+
+// sig_coeff_flag ctxInc (9.3.4.2.6); qState selects one of three context sets (0 and 1 share).
+inline int sig_ctx_inc(int sumPass1, int d, int cIdx, int qState = 0) {
   const int s = std::min((sumPass1 + 1) >> 1, 3);
-  return cIdx == 0 ? s + (d < 2 ? 8 : d < 5 ? 4 : 0) : 36 + s + (d < 2 ? 4 : 0);
+  const int set = std::max(0, qState - 1);
+  if (cIdx == 0) return 12 * set + s + (d < 2 ? 8 : d < 5 ? 4 : 0);
+  return 36 + 8 * set + s + (d < 2 ? 4 : 0);
 }
 
 // abs_level_gtx_flag[n][0] / par_level_flag ctxInc (9.3.4.2.7), not for the last position.
@@ -151,9 +163,9 @@ inline int rice_param(int sumAbs, int baseLevel) {
   return kRiceParam[std::clamp(sumAbs - 5 * baseLevel, 0, 31)];
 }
 
-// dec_abs_level value for |level| (QState 0: ZeroPos = 1 << rice).
-inline unsigned dec_abs_level_value(int a, int rice) {
-  const int zeroPos = 1 << rice;
+// dec_abs_level value for |level| (7.4.11.11: ZeroPos = (QState < 2 ? 1 : 2) << rice).
+inline unsigned dec_abs_level_value(int a, int rice, int qState = 0) {
+  const int zeroPos = (qState < 2 ? 1 : 2) << rice;
   return unsigned(a == 0 ? zeroPos : a <= zeroPos ? a - 1 : a);
 }
 
@@ -162,10 +174,10 @@ inline unsigned dec_abs_level_value(int a, int rice) {
 // Codes residual_coding() for one TB whose levels are given in raster order (width 1 << log2W,
 // height 1 << log2H, levels outside the top-left 32x32 must be 0). At least one level must be
 // nonzero (the caller codes the coded-block flag). log2W, log2H in 1..6 (VVC TBs here are
-// at least 4 wide/high; any size with log2 >= 1 works).
+// at least 4 wide/high; any size with log2 >= 1 works). depQuant: sh_dep_quant_used_flag.
 template <class Coder>
 void code_residual(Coder& coder, ContextSet& ctx, const int32_t* levels, int log2W, int log2H,
-                   int cIdx) {
+                   int cIdx, bool depQuant = false) {
   using namespace residual_detail;
   const int log2ZoW = std::min(log2W, 5), log2ZoH = std::min(log2H, 5);
   const int w = 1 << log2ZoW, h = 1 << log2ZoH;
@@ -203,6 +215,9 @@ void code_residual(Coder& coder, ContextSet& ctx, const int32_t* levels, int log
   uint8_t sbCoded[64] = {};
   int remBins = ((1 << (log2ZoW + log2ZoH)) * 7) >> 2;
   const int lastSb = last >> log2SbSize;
+  // QState (7.3.11.11): follows the parity of every level in coding order. A sub-block with
+  // sb_coded_flag 0 leaves it unchanged (an even number of zero-parity steps is the identity).
+  int qState = 0;
 
   for (int i = lastSb; i >= 0; --i) {
     const int xS = scan.sbPos[2 * i], yS = scan.sbPos[2 * i + 1];
@@ -236,7 +251,8 @@ void code_residual(Coder& coder, ContextSet& ctx, const int32_t* levels, int log
       Template t;
       if (!isLast) t = local_template(levels, stride, x, y, w, h);
       if (!isLast && (n > 0 || !inferDc)) {
-        coder.encode_bin(ctx[kCtxSigCoeffFlag + sig_ctx_inc(t.sumPass1, x + y, cIdx)], a ? 1u : 0u);
+        coder.encode_bin(ctx[kCtxSigCoeffFlag + sig_ctx_inc(t.sumPass1, x + y, cIdx, qState)],
+                         a ? 1u : 0u);
         --remBins;
         if (a) inferDc = false;
       }
@@ -251,6 +267,7 @@ void code_residual(Coder& coder, ContextSet& ctx, const int32_t* levels, int log
           gt3[n] = a > 3;
         }
       }
+      if (depQuant) qState = next_qstate(qState, a);
     }
     const int firstPosMode1 = n;
     for (int m = firstPosMode0; m > firstPosMode1; --m) {
@@ -261,7 +278,8 @@ void code_residual(Coder& coder, ContextSet& ctx, const int32_t* levels, int log
     for (int m = firstPosMode1; m >= 0; --m) {
       const int s = sum_abs_only(levels, stride, sp[2 * m], sp[2 * m + 1], w, h);
       const int rice = rice_param(s, 0);
-      code_rice_value(coder, dec_abs_level_value(absl[m], rice), rice);
+      code_rice_value(coder, dec_abs_level_value(absl[m], rice, qState), rice);
+      if (depQuant) qState = next_qstate(qState, absl[m]);
     }
     unsigned signs = 0;
     int numSigns = 0;

@@ -29,6 +29,7 @@
 #include "cabac/bit_estimator.h"
 #include "cabac/cabac_encoder.h"
 #include "cabac/contexts.h"
+#include "cabac/dep_quant.h"
 #include "cabac/rdoq.h"
 #include "cabac/residual_coding.h"
 #include "cu/cu_syntax.h"
@@ -89,6 +90,8 @@ class PictureEncoder {
       lambdas_.sqrt_lambda = std::sqrt(pc.lambda);
       for (int c = 0; c < 3; ++c) lambdas_.comp_lambda[c] = pc.lambda / lambdas_.chroma_weight[c];
     }
+    // VTM's lambda and chroma weight adjustment for dependent quantization.
+    if (cfg.dep_quant) dep_quant_adjust_lambdas(lambdas_, cfg.intra_period == 1);
     qpc_[0] = pc.qp;
     qpc_[1] = chroma_qp(cfg, pc.qp, 1);
     qpc_[2] = chroma_qp(cfg, pc.qp, 2);
@@ -242,11 +245,15 @@ class PictureEncoder {
         resid_[y * kMaxCu + x] =
             static_cast<int16_t>(org[y * orgStride + x] - pred[y * kMaxCu + x]);
     forward_transform(resid_, kMaxCu, log2W, log2H, coeff_);
+    // Dependent quantization (cfg_.dep_quant): the DQ trellis replaces RDOQ.
     const int nz =
-        kUseRdoq ? rdoq(coeff_, log2W, log2H, c, qpc_[c], lambdas_.comp_lambda[c], ctx, cbfCtx, lv)
-                 : quantize(coeff_, log2W, log2H, qpc_[c], true, lv);
+        cfg_.dep_quant
+            ? dep_quant(coeff_, log2W, log2H, c, qpc_[c], lambdas_.comp_lambda[c], ctx, cbfCtx, lv)
+        : kUseRdoq
+            ? rdoq(coeff_, log2W, log2H, c, qpc_[c], lambdas_.comp_lambda[c], ctx, cbfCtx, lv)
+            : quantize(coeff_, log2W, log2H, qpc_[c], true, lv);
     if (nz) {
-      dequantize(lv, log2W, log2H, qpc_[c], coeff_);
+      dequantize(lv, log2W, log2H, qpc_[c], coeff_, cfg_.dep_quant);
       inverse_transform(coeff_, log2W, log2H, resid_, kMaxCu);
       for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x)
@@ -260,7 +267,7 @@ class PictureEncoder {
 
   template <class Coder>
   void code_residual_block(Coder& coder, ContextSet& ctx, const int32_t* lv, int w, int h, int c) {
-    code_residual(coder, ctx, lv, ilog2(w), ilog2(h), c);
+    code_residual(coder, ctx, lv, ilog2(w), ilog2(h), c, cfg_.dep_quant);
   }
 
   // Luma CU in the dual-tree luma tree with intra mode `mode`. Returns the SSE. When the SSE

@@ -1,7 +1,7 @@
 // Scalar quantization (encoder side, VTM's non-RDOQ quantizer) and the normative scaling
-// process (dequantization, H.266 8.7.3) for flat scaling (no scaling lists), no dependent
-// quantization, no transform skip. qp arguments are QpY / QpC WITHOUT QpBdOffset (range
-// -12..63); internally qP = qp + kQpBdOffset.
+// process (dequantization, H.266 8.7.3) for flat scaling (no scaling lists), no transform
+// skip, with or without dependent quantization (the DQ trellis is cabac/dep_quant.h). qp arguments
+// are QpY / QpC WITHOUT QpBdOffset (range -12..63); internally qP = qp + kQpBdOffset.
 //
 // RDOQ (written by CABAC against these constants): for a coefficient c of a TB with log2W,
 // log2H and qp, the unclipped level is |c| * quant_scale(...) / 2^quant_qbits(...); the
@@ -66,6 +66,17 @@ int quantize(const int32_t* coeff, int log2W, int log2H, int qp, bool intra, int
 // ls = (16 * levelScale[rect][qP % 6]) << (qP / 6),
 // bdShift = BitDepth + rect + ((log2W + log2H) >> 1) - 5, bdOffset = (1 << bdShift) >> 1.
 // Only the top-left min(w,32) x min(h,32) region is read; the rest of coeffOut is zero.
-void dequantize(const int32_t* levels, int log2W, int log2H, int qp, int32_t* coeffOut);
+//
+// depQuant (sh_dep_quant_used_flag = 1): `levels` are the coded levels (AbsLevel with sign);
+// QState is followed through the coefficient scan (7.3.11.11, from the last nonzero level,
+// starting at 0) and each level becomes TransCoeffLevel = (2 * |l| - (QState > 1)) * sign(l)
+// before scaling with qP + 1 and bdShift + 1 (8.7.3): quantizer Q0 for QState 0/1 (even
+// multiples of the step), Q1 for QState 2/3 (odd multiples and zero).
+void dequantize(const int32_t* levels, int log2W, int log2H, int qp, int32_t* coeffOut,
+                bool depQuant = false);
+
+// TransCoeffLevel of coded DQ levels (raster, width 1 << log2W; zero-out region only), in
+// place of the levels themselves: the decoder's reconstruction index per coefficient.
+void dep_quant_trans_levels(const int32_t* levels, int log2W, int log2H, int32_t* out);
 
 }  // namespace vvc
