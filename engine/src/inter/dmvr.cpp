@@ -1,0 +1,148 @@
+#include "inter/dmvr.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace vvc {
+
+bool refinement_cu_allowed(int w, int h, int curPoc, int poc0, int poc1, bool longTerm0,
+                           bool longTerm1) {
+  return w >= 8 && h >= 8 && w * h >= 128 && !longTerm0 && !longTerm1 &&
+         curPoc - poc0 == poc1 - curPoc;
+}
+
+namespace {
+
+inline int sample_at(const RefView& r, int x, int y) {
+  x = std::clamp(x, 0, r.width - 1);
+  y = std::clamp(y, 0, r.height - 1);
+  return r.origin[static_cast<ptrdiff_t>(y) * r.stride + x];
+}
+
+}  // namespace
+
+// 8.5.3.2.2 with the bilinear coefficients fbL[p] = {16 - p, p} (Table 30): shift1 =
+// BitDepth - 6 (with rounding), shift2 = 4, shift3 = 10 - BitDepth (a left shift for the
+// integer phase at BitDepth <= 10). Horizontal-only and vertical-only phases use shift1;
+// both phases: horizontal with shift1 then vertical with shift2.
+void dmvr_bilinear(const RefView& ref, const Mv& mv, int x, int y, int w, int h, int16_t* dst) {
+  static_assert(kBitDepth <= 10, "integer-phase shift assumes BitDepth <= 10");
+  constexpr int shift1 = kBitDepth - 6, off1 = 1 << (shift1 - 1);
+  constexpr int shift2 = 4, off2 = 1 << (shift2 - 1);
+  constexpr int shift3 = 10 - kBitDepth;
+  const int fx = mv.x & 15, fy = mv.y & 15;
+  const int x0 = x + (mv.x >> 4) - kDmvrRange, y0 = y + (mv.y >> 4) - kDmvrRange;
+  const int pw = w + 2 * kDmvrRange, ph = h + 2 * kDmvrRange;
+  // Reference rows (clamped into the picture): pw + 1 columns, ph + 1 rows.
+  Pel src[(kDmvrBilStride + 1) * (kDmvrBilStride + 1)];
+  constexpr int ss = kDmvrBilStride + 1;
+  for (int j = 0; j <= ph; ++j)
+    for (int i = 0; i <= pw; ++i)
+      src[j * ss + i] = static_cast<Pel>(sample_at(ref, x0 + i, y0 + j));
+  for (int j = 0; j < ph; ++j) {
+    int16_t* d = dst + j * kDmvrBilStride;
+    const Pel* s = src + j * ss;
+    if (!fx && !fy) {
+      for (int i = 0; i < pw; ++i) d[i] = static_cast<int16_t>(s[i] << shift3);
+    } else if (!fy) {
+      for (int i = 0; i < pw; ++i)
+        d[i] = static_cast<int16_t>(((16 - fx) * s[i] + fx * s[i + 1] + off1) >> shift1);
+    } else if (!fx) {
+      for (int i = 0; i < pw; ++i)
+        d[i] = static_cast<int16_t>(((16 - fy) * s[i] + fy * s[i + ss] + off1) >> shift1);
+    } else {
+      for (int i = 0; i < pw; ++i) {
+        const int t0 = ((16 - fx) * s[i] + fx * s[i + 1] + off1) >> shift1;
+        const int t1 = ((16 - fx) * s[i + ss] + fx * s[i + ss + 1] + off1) >> shift1;
+        d[i] = static_cast<int16_t>(((16 - fy) * t0 + fy * t1 + off2) >> shift2);
+      }
+    }
+  }
+}
+
+int dmvr_sad(const int16_t* p0, const int16_t* p1, int dx, int dy, int w, int h) {
+  const int16_t* a = p0 + (kDmvrRange + dy) * kDmvrBilStride + kDmvrRange + dx;
+  const int16_t* b = p1 + (kDmvrRange - dy) * kDmvrBilStride + kDmvrRange - dx;
+  int sad = 0;
+  for (int j = 0; j < h; j += 2, a += 2 * kDmvrBilStride, b += 2 * kDmvrBilStride)
+    for (int i = 0; i < w; ++i) sad += std::abs(a[i] - b[i]);
+  return sad;
+}
+
+// 8.5.3.5: dMvC = (E(-1) - E(1)) / (2 * (E(-1) + E(1) - 2 * E(0))) in 1/16, the division
+// done as a 3-step restoring binary division of num = (E(-1) - E(1)) << 4 by
+// denom = (E(-1) + E(1) - 2 E(0)) << 3 (halving denom each step), with the two equal-cost
+// shortcuts to -8 / +8.
+int dmvr_parametric(int sadMinus, int sadCentre, int sadPlus) {
+  int denom = ((sadMinus + sadPlus) - 2 * sadCentre) * 8;
+  if (denom == 0) return 0;
+  if (sadMinus == sadCentre) return -8;
+  if (sadPlus == sadCentre) return 8;
+  int num = (sadMinus - sadPlus) * 16;
+  const bool neg = num < 0;
+  if (neg) num = -num;
+  int q = 0;
+  for (int k = 0; k < 3; ++k) {
+    q <<= 1;
+    if (num >= denom) {
+      num -= denom;
+      q += 1;
+    }
+    denom >>= 1;
+  }
+  return neg ? -q : q;
+}
+
+DmvrResult dmvr_refine(const RefView& ref0, const RefView& ref1, const Mv& mv0, const Mv& mv1,
+                       int x, int y, int w, int h) {
+  int16_t p[2][kDmvrBilStride * kDmvrBilStride];
+  dmvr_bilinear(ref0, mv0, x, y, w, h, p[0]);
+  dmvr_bilinear(ref1, mv1, x, y, w, h, p[1]);
+  constexpr int n = 2 * kDmvrRange + 1;
+  int sad[n][n] = {};
+  DmvrResult r;
+  int minSad = dmvr_sad(p[0], p[1], 0, 0, w, h);
+  minSad -= minSad >> 2;  // the centre is favoured (8.5.3.1)
+  sad[kDmvrRange][kDmvrRange] = minSad;
+  if (minSad >= w * h) {  // early termination otherwise: no refinement
+    int bx = kDmvrRange, by = kDmvrRange;
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < n; ++i) {
+        if (i == kDmvrRange && j == kDmvrRange) continue;
+        sad[j][i] = dmvr_sad(p[0], p[1], i - kDmvrRange, j - kDmvrRange, w, h);
+        if (sad[j][i] < minSad) {
+          minSad = sad[j][i];
+          bx = i;
+          by = j;
+        }
+      }
+    r.delta = Mv{(bx - kDmvrRange) * 16, (by - kDmvrRange) * 16};
+    if (bx != 0 && bx != n - 1 && by != 0 && by != n - 1) {
+      r.delta.x += dmvr_parametric(sad[by][bx - 1], sad[by][bx], sad[by][bx + 1]);
+      r.delta.y += dmvr_parametric(sad[by - 1][bx], sad[by][bx], sad[by + 1][bx]);
+    }
+  }
+  r.min_sad = minSad;
+  r.bdof = minSad >= 2 * w * h;
+  return r;
+}
+
+RefView dmvr_window(const RefView& pic, int winX, int winY, int winW, int winH, Pel* buf) {
+  constexpr int m = kDmvrWindowMargin;
+  const int stride = winW + 2 * m;
+  for (int j = -m; j < winH + m; ++j) {
+    const int yy = winY + std::clamp(j, 0, winH - 1);
+    Pel* d = buf + static_cast<ptrdiff_t>(j + m) * stride + m;
+    for (int i = -m; i < winW + m; ++i)
+      d[i] = static_cast<Pel>(sample_at(pic, winX + std::clamp(i, 0, winW - 1), yy));
+  }
+  RefView v;
+  v.origin = buf + static_cast<ptrdiff_t>(m) * stride + m;
+  v.stride = stride;
+  v.width = winW;
+  v.height = winH;
+  v.margin = m;
+  return v;
+}
+
+}  // namespace vvc
