@@ -1,21 +1,28 @@
 """CNN-pruned partition search against the exhaustive engine: CPU-time saving and BD-rate loss.
 
-For each clip, QP (default 22/27/32/37, all intra) and speed level (default 0, 2, 3, 4), the
-engine encodes the clip's first frames; level 0 is the plain exhaustive engine (no service),
+For each clip, QP (default 22/27/32/37) and speed level (default 0, 2, 3, 4), the engine encodes
+the clip's first frames, all intra (``--config ai``, default 1 frame) or random access
+(``--config ra``: default 9 frames, intra period 8, so the service start-up is spread over more
+work); level 0 is the plain exhaustive engine (no service),
 levels > 0 add ``--nn MODEL --nn-level L`` (the engine spawns the predictor service and waits for
 it, so the service's CPU time, model load included, is counted: ``vtm_accel.timing.run_timed``
 measures the whole process tree). Rate = the bitstream's bits; PSNR per component from the
 engine's log (recon against source, peak 1023 for 10-bit), PSNR-YUV = (6Y+U+V)/8; BD-rate
 (pchip, ``vtm_accel.metrics.bd_rate``) of each level against level 0, per clip and averaged;
 time saving = 1 - CPU(level) / CPU(level 0), summed over the QPs. Because each encode here is
-short (a few 416x240 pictures), the service's start-up (Python + torch import + model load, about
-2.5 s CPU, paid once per encode) weighs far more than on a real sequence; the "warm" saving takes
+short (a few 416x240 pictures), the service's start-up (Python + numpy (+ torch on a GPU) +
+model load, paid once per encode) weighs more than on a real sequence; the "warm" saving takes
 it out (start-up measured separately, median of 3) and is what a long encode approaches.
 
-Prints a table, writes ``benchmarks/results/nn_levels.json`` and ``nn_levels.png`` (time saving
-against BD-rate loss, one curve per clip and the average).
+Prints a table, writes ``benchmarks/results/nn_levels_<config>.json``, ``.txt`` (the table) and
+``.png`` (time saving against BD-rate loss, one curve per clip and the average).
+``--repeats R`` encodes every point R times and keeps the median CPU time. ``--cache DIR`` keeps
+every encode's result as a JSON file (key: clip, crop, config, frames, QP, level, model file
+hash, engine binary hash; level 0 without the hashes, as the exhaustive search uses neither), so
+that a rerun after a rule or weights change only encodes the pruned levels again.
 
-Usage: ``python benchmarks/bench_nn.py [--quick] [--levels 0,2,3,4] [--frames 1] [--clips ...]
+Usage: ``python benchmarks/bench_nn.py [--config ai|ra] [--quick] [--levels 0,2,3,4]
+[--frames N] [--intra-period 8] [--crop WxH] [--clips ...] [--repeats R] [--cache DIR]
 [--model vtm_accel/predictors/weights/split_cnn.pt] [--engine PATH] [--device cpu|cuda]``.
 ``--quick``: one held-out 416x240 clip, one frame, levels 0 and 3 (a few minutes of CPU).
 Real clips come from ../shared/data (or $VTM_ACCEL_DATA); without them, a scikit-image photo
@@ -25,6 +32,7 @@ panned across the frame stands in.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -85,12 +93,22 @@ def _clips(data_dir: Path | None, names: list[str] | None, quick: bool) -> list[
 
 
 def encode(
-    engine: Path, src: Path, frames: int, qp: int, level: int, model: Path, device: str, tmp: Path
+    engine: Path,
+    src: Path,
+    frames: int,
+    qp: int,
+    level: int,
+    model: Path,
+    device: str,
+    tmp: Path,
+    ra_intra_period: int = 0,
 ) -> Point:
     tag = f"{src.stem}_qp{qp}_l{level}"
     log = tmp / f"{tag}.jsonl"
     argv = [str(engine), "--input", str(src), "--frames", str(frames), "--qp", str(qp)]
     argv += ["--bitstream", str(tmp / f"{tag}.266"), "--log", str(log)]
+    if ra_intra_period:
+        argv += ["--config", "ra", "--intra-period", str(ra_intra_period)]
     env = None
     if level > 0:
         argv += ["--nn", str(model), "--nn-level", str(level), "--nn-device", device]
@@ -107,9 +125,35 @@ def encode(
     )  # fmt: skip
 
 
-def service_startup_cpu(model: Path, tmp: Path) -> float:
-    """CPU seconds of starting Python, importing torch and loading the model (once per encode)."""
-    code = f"from vtm_accel.predictors.service import load_model; load_model({str(model)!r})"
+def _sha(path: Path) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()[:12]
+
+
+def cached_encode(cache: Path | None, key: dict, repeats: int, run) -> Point:
+    """run() repeats times (median CPU), or the stored result of the same key."""
+    f = None
+    if cache is not None:
+        h = hashlib.sha1(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+        f = cache / f"{key['clip']}_{key['config']}_qp{key['qp']}_l{key['level']}_{h}.json"
+        if f.exists():
+            return Point(**json.loads(f.read_text()))
+    runs = [run() for _ in range(max(1, repeats))]
+    p = runs[0]
+    p.cpu_s = statistics.median(r.cpu_s for r in runs)
+    p.wall_s = statistics.median(r.wall_s for r in runs)
+    if f is not None:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(json.dumps({**asdict(p), "cpu_runs": [r.cpu_s for r in runs]}))
+    return p
+
+
+def service_startup_cpu(model: Path, tmp: Path, device: str = "cpu") -> float:
+    """CPU seconds of starting Python and loading the model as the service does (once per
+    encode; on the CPU the numpy inference, so no torch import when <model>.npz exists)."""
+    code = (
+        "from vtm_accel.predictors.service import load_model; "
+        f"load_model({str(model)!r}, {device!r})"
+    )
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(":")
     runs = [run_timed([sys.executable, "-c", code], tmp / "startup.log", env=env) for _ in range(3)]
@@ -164,7 +208,7 @@ def summarise(points: list[Point], levels: list[int], startup_s: float = 0.0) ->
     return {"per_clip": rows, "average": avg}
 
 
-def plot(summary: dict, path: Path) -> None:
+def plot(summary: dict, path: Path, config: str = "ai") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -185,7 +229,8 @@ def plot(summary: dict, path: Path) -> None:
     ax.axvline(1.0, color="r", ls=":", lw=1)
     ax.set_xlabel("BD-rate loss vs exhaustive (%, PSNR-YUV 6:1:1, pchip)")
     ax.set_ylabel("encoder CPU-time saving (%, service included)")
-    ax.set_title("CNN-pruned partition search, all intra")
+    name = {"ai": "all intra", "ra": "random access"}.get(config, config)
+    ax.set_title(f"CNN-pruned partition search, {name}")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)
     fig.tight_layout()
@@ -199,7 +244,31 @@ def resummarise(path: Path) -> None:
     pts = [Point(**p) for p in r["points"]]
     r["summary"] = summarise(pts, r["levels"], r.get("service_startup_cpu_s", 0.0))
     path.write_text(json.dumps(r, indent=1))
-    plot(r["summary"], path.with_suffix(".png"))
+    plot(r["summary"], path.with_suffix(".png"), r.get("config", "ai"))
+    path.with_suffix(".txt").write_text(format_table(r["summary"], r.get("service_startup_cpu_s")))
+
+
+def format_table(summary: dict, startup: float | None = None) -> str:
+    lines = []
+    if startup is not None:
+        lines.append(f"predictor service start-up: {startup:.2f} s CPU (once per encode)")
+    lines.append(
+        f"{'clip':16s} {'level':>5s} {'CPU s':>8s} {'saving %':>9s} {'warm %':>7s} "
+        f"{'BD-rate %':>9s} {'nodes -%':>8s}"
+    )
+    for r in summary["per_clip"]:
+        lines.append(
+            f"{r['clip']:16s} {r['level']:5d} {r['cpu_s']:8.2f} {r['time_saving_pct']:9.2f} "
+            f"{r['time_saving_warm_pct']:7.2f} {r['bd_rate_pct']:9.3f} "
+            f"{r['nodes_saving_pct']!s:>8s}"
+        )
+    for r in summary["average"]:
+        lines.append(
+            f"{'average':16s} {r['level']:5d} {'':8s} {r['time_saving_pct']:9.2f} "
+            f"{r['time_saving_warm_pct']:7.2f} {r['bd_rate_pct']:9.3f} "
+            f"{r['nodes_saving_pct']!s:>8s}"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,17 +276,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="one clip, one frame, levels 0 and 3")
     ap.add_argument("--levels", default="0,2,3,4")
     ap.add_argument("--qps", default="22,27,32,37")
-    ap.add_argument("--frames", type=int, default=1)
+    ap.add_argument("--config", default="ai", choices=("ai", "ra"))
+    ap.add_argument("--frames", type=int, default=0, help="default: 1 (ai), 9 (ra)")
+    ap.add_argument("--intra-period", type=int, default=8, help="ra only")
+    ap.add_argument("--crop", default="", help="WxH: centre crop of each clip (default: none)")
+    ap.add_argument("--repeats", type=int, default=1, help="encodes per point (median CPU)")
+    ap.add_argument("--cache", type=Path, default=None, help="store/reuse each encode's result")
     ap.add_argument("--clips", nargs="*", default=None, help="clip file names or stems")
     ap.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     ap.add_argument("--engine", type=Path, default=None)
     ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
-    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "nn_levels.json")
+    ap.add_argument("--out", type=Path, default=None, help="default results/nn_levels_<cfg>.json")
     ap.add_argument("--resummarise", type=Path, default=None, help="redo a results file's summary")
     a = ap.parse_args(argv)
     if a.resummarise:
         resummarise(a.resummarise)
         return 0
+    frames_n = a.frames or (9 if a.config == "ra" else 1)
+    ra_period = a.intra_period if a.config == "ra" else 0
+    out = a.out or REPO / "benchmarks" / "results" / f"nn_levels_{a.config}.json"
     levels = [int(x) for x in a.levels.split(",")]
     if a.quick and a.levels == "0,2,3,4":
         levels = [0, 3]
@@ -226,38 +303,53 @@ def main(argv: list[str] | None = None) -> int:
     qps = [int(x) for x in a.qps.split(",")]
     engine = a.engine or find_engine(REPO)
     specs = _clips(default_data_dir(), a.clips, a.quick)
+    if a.crop:
+        from vtm_accel.predictors.train import _centre_crop
+
+        cw, ch = (int(v) for v in a.crop.lower().split("x"))
+        specs = [_centre_crop(s, cw, ch) for s in specs]
+    model_sha, engine_sha = _sha(a.model), _sha(engine)
     points: list[Point] = []
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench_nn_") as td:
         tmp = Path(td)
-        startup = service_startup_cpu(a.model, tmp)
-        print(f"predictor service start-up (python + torch + model): {startup:.2f} s CPU")
+        startup = service_startup_cpu(a.model, tmp, a.device)
+        print(f"predictor service start-up (python + model): {startup:.2f} s CPU")
         for spec in specs:
-            frames = load_clip(spec, a.frames)
+            frames = load_clip(spec, frames_n)
             h, w = frames[0].y.shape
             src = tmp / f"{spec.name}.y4m"
             write_y4m(src, frames, w, h, 25.0, 10)
             for qp in qps:
                 for lvl in levels:
-                    p = encode(engine, src, len(frames), qp, lvl, a.model, a.device, tmp)
+                    key = {
+                        "clip": spec.name, "crop": [spec.width, spec.height, spec.crop_x,
+                        spec.crop_y], "config": a.config, "frames": len(frames),
+                        "intra_period": ra_period, "qp": qp, "level": lvl,
+                    }  # fmt: skip
+                    if lvl:
+                        key.update(model=model_sha, engine=engine_sha, device=a.device)
+
+                    def run(spec=spec, src=src, frames=frames, qp=qp, lvl=lvl) -> Point:
+                        return encode(engine, src, len(frames), qp, lvl, a.model, a.device,
+                                      tmp, ra_period)  # fmt: skip
+
+                    p = cached_encode(a.cache, key, a.repeats, run)
+                    p.clip = spec.name
                     points.append(p)
                     print(f"{spec.name} QP {qp} L{lvl}: {p.cpu_s:.2f} s CPU, {p.bits} bits, "
                           f"PSNR-YUV {p.psnr_yuv:.3f} dB, nodes {p.nodes}", flush=True)  # fmt: skip
     summary = summarise(points, levels, startup)
-    print(f"\n{'clip':16s} {'level':>5s} {'CPU s':>8s} {'saving %':>9s} {'warm %':>7s} "
-          f"{'BD-rate %':>9s}")  # fmt: skip
-    for r in summary["per_clip"]:
-        print(f"{r['clip']:16s} {r['level']:5d} {r['cpu_s']:8.2f} {r['time_saving_pct']:9.2f} "
-              f"{r['time_saving_warm_pct']:7.2f} {r['bd_rate_pct']:9.3f} "
-              f"nodes -{r['nodes_saving_pct']}%")  # fmt: skip
-    for r in summary["average"]:
-        print(f"{'average':16s} {r['level']:5d} {'':8s} {r['time_saving_pct']:9.2f} "
-              f"{r['time_saving_warm_pct']:7.2f} {r['bd_rate_pct']:9.3f}")  # fmt: skip
-    a.out.parent.mkdir(parents=True, exist_ok=True)
+    table = format_table(summary, startup)
+    print("\n" + table, end="")
+    out.parent.mkdir(parents=True, exist_ok=True)
     result = {
-        "what": "CNN-pruned search vs exhaustive engine, all intra, service CPU time included",
+        "what": f"CNN-pruned search vs exhaustive engine, {a.config}, service CPU time included",
+        "config": a.config, "intra_period": ra_period or None, "repeats": a.repeats,
+        "crop": a.crop or None,
+        "command": " ".join(["python", "benchmarks/bench_nn.py", *(argv or sys.argv[1:])]),
         "model": str(a.model.relative_to(REPO) if a.model.is_relative_to(REPO) else a.model),
-        "levels": levels, "qps": qps, "frames": a.frames, "device": a.device,
+        "levels": levels, "qps": qps, "frames": frames_n, "device": a.device,
         "clips": [s.name for s in specs], "psnr": "engine log, peak 1023, YUV = (6Y+U+V)/8",
         "bd_rate": "pchip (bjontegaard), against level 0",
         "service_startup_cpu_s": round(startup, 3),
@@ -265,9 +357,10 @@ def main(argv: list[str] | None = None) -> int:
         "machine": platform.platform(), "wall_s": round(time.monotonic() - t0, 1),
         "summary": summary, "points": [asdict(p) for p in points],
     }  # fmt: skip
-    a.out.write_text(json.dumps(result, indent=1))
-    plot(summary, a.out.with_suffix(".png"))
-    print(f"wrote {a.out} and {a.out.with_suffix('.png')}")
+    out.write_text(json.dumps(result, indent=1))
+    out.with_suffix(".txt").write_text(table)
+    plot(summary, out.with_suffix(".png"), a.config)
+    print(f"wrote {out} (.txt, .png)")
     return 0
 
 

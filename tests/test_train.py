@@ -159,3 +159,20 @@ def test_shipped_weights_load_and_predict() -> None:
     # A real photo has more predicted inner boundaries than a flat CTU at the same QP.
     inner = (slice(None), slice(None), slice(1, 32), slice(1, 32))
     assert maps[inner].astype(float).mean() > flat[inner].astype(float).mean()
+
+
+def test_python_rule_tables_match_engine() -> None:
+    """tree.py's level tables mirror engine/src/nn/split_rule.h (offline tuning = engine rule)."""
+    import re
+
+    from vtm_accel.predictors.tree import LEVEL_THRESHOLDS, LEVEL_TT_THRESHOLDS
+
+    src = (Path(__file__).resolve().parents[1] / "engine/src/nn/split_rule.h").read_text()
+
+    def table(name: str) -> tuple[float, ...]:
+        m = re.search(name + r"\[kNnMaxLevel \+ 1\] = \{([^}]*)\}", src)
+        assert m, name
+        return tuple(float(v) for v in m.group(1).split(","))
+
+    assert table("kNnLevelThreshold") == LEVEL_THRESHOLDS
+    assert table("kNnLevelTtThreshold") == LEVEL_TT_THRESHOLDS

@@ -79,8 +79,33 @@ void test_thresholds() {
   CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, qt | bh, 5), qt);
   Maps z;  // all zero: ties go to the lowest mode number
   CHECK_EQ(nn_splits_to_try(z.view(), 0, 0, 64, 64, TreeType::kDualLuma, bh | bv, 4), bh);
-  // Thresholds rise with the level.
-  for (int l = 1; l <= kNnMaxLevel; ++l) CHECK(kNnLevelThreshold[l] > kNnLevelThreshold[l - 1]);
+  // Thresholds rise with the level (TT's may stay level).
+  for (int l = 1; l <= kNnMaxLevel; ++l) {
+    CHECK(kNnLevelThreshold[l] > kNnLevelThreshold[l - 1]);
+    CHECK(kNnLevelTtThreshold[l] >= kNnLevelTtThreshold[l - 1]);
+    CHECK(kNnLevelTtThreshold[l] >= kNnLevelThreshold[l]);
+  }
+}
+
+// TT has its own threshold: a TT line scoring like a passing BT line is still pruned.
+void test_tt_threshold() {
+  Maps m;
+  for (int i = 0; i < 16; ++i) {
+    m.at(0, i, 8) = 77;                   // BT_V of the 64x64 node at (0, 0): 0.30
+    m.at(0, i, 4) = m.at(0, i, 12) = 77;  // TT_V lines: 0.30
+  }
+  const CtuMaps v = m.view();
+  const SplitMask none = split_bit(SplitMode::kNone), bv = split_bit(SplitMode::kBtV);
+  const SplitMask tv = split_bit(SplitMode::kTtV);
+  const SplitMask allowed = none | bv | tv;
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kSingle, allowed, NnThresholds{0.2, 0.2}),
+           allowed);
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kSingle, allowed, NnThresholds{0.2, 0.5}),
+           none | bv);
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kSingle, allowed, NnThresholds{0.5, 0.5}),
+           none);
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kSingle, allowed, NnThresholds{0, 0}),
+           allowed);
 }
 
 // At every node, a higher level tries a subset of what a lower level tries.
@@ -122,6 +147,7 @@ void test_monotone_random() {
 int main() {
   test_scores();
   test_thresholds();
+  test_tt_threshold();
   test_monotone_random();
   TEST_MAIN_END();
 }

@@ -91,8 +91,11 @@ def rule_metrics(
     thresholds: tuple[float, ...] = LEVEL_THRESHOLDS + EXTRA_THRESHOLDS,
     work_ctus: int = 8,
     seed: int = 0,
+    tt_thresholds: tuple[float, ...] | None = None,
 ) -> list[RuleMetrics]:
-    """Replay the decision rule on the dataset's coded trees (see the module docstring)."""
+    """Replay the decision rule on the dataset's coded trees (see the module docstring).
+    ``tt_thresholds[k]``: TT's threshold with ``thresholds[k]`` (default: the same)."""
+    tts = tt_thresholds or thresholds
     n = len(ex)
     rng = np.random.default_rng(seed)
     work_idx = set(rng.choice(n, size=min(n, work_ctus), replace=False).tolist())
@@ -100,6 +103,9 @@ def rule_metrics(
     # Per CTU and tree: the scores of the chosen split and of the other candidates.
     chosen_scores: list[float] = []
     cand_scores: list[float] = []
+    chosen_tt: list[bool] = []
+    cand_tt: list[bool] = []
+    is_tt: list[bool] = []
     tree_min: list[float] = []  # per coding tree: the lowest chosen-split score (1 if none)
     for i in range(n):
         pic = Picture(int(ex.pic_w[i]), int(ex.pic_h[i]))
@@ -120,16 +126,20 @@ def rule_metrics(
                     if s == Split.NONE:
                         continue
                     sc = split_score(pr, node, s, cx, cy)
+                    is_tt.append(s in (Split.TT_H, Split.TT_V))
                     if s == mode:
                         chosen_scores.append(sc)
+                        chosen_tt.append(is_tt[-1])
                         # A boundary-forced split (NONE not choosable) is never pruned away.
                         if Split.NONE in choosable(node, pic, lim):
                             cur_min = min(cur_min if cur_min is not None else 1.0, sc)
                     else:
                         cand_scores.append(sc)
+                        cand_tt.append(is_tt[-1])
             if cur_min is not None:
                 tree_min.append(cur_min)
     cs, ks, tm = np.asarray(chosen_scores), np.asarray(cand_scores), np.asarray(tree_min)
+    ctt, ktt = np.asarray(chosen_tt, bool), np.asarray(cand_tt, bool)
     # Search work: exhaustive cost per (CTU, tree) once (cached for interior CTUs, whose cost
     # does not depend on the position), pruned cost per threshold (t = 0 is exhaustive).
     den_cache: dict[tuple, float] = {}
@@ -147,7 +157,7 @@ def rule_metrics(
                 den_cache[key] = search_cost(roots, pic, lim, lambda node, ch: ch)
             pr = prob[i, 2:4] if chroma else prob[i, 0:2]
             work_jobs.append((pr, pic, lim, roots, cx, cy, den_cache[key]))
-    for t in thresholds:
+    for t, ttt in zip(thresholds, tts, strict=True):
         work_num = work_den = 0.0
         for pr, pic, lim, roots, cx, cy, den in work_jobs:
             work_den += den
@@ -155,16 +165,20 @@ def rule_metrics(
                 work_num += den
                 continue
 
-            def allow(node, ch, pr=pr, lim=lim, pic=pic, cx=cx, cy=cy, t=t):
-                return rule_modes(pr, node, pic, lim, t, cx, cy)
+            def allow(node, ch, pr=pr, lim=lim, pic=pic, cx=cx, cy=cy, t=t, ttt=ttt):
+                return rule_modes(pr, node, pic, lim, t, cx, cy, ttt)
 
             work_num += search_cost(roots, pic, lim, allow)
         res.append(
             RuleMetrics(
                 threshold=t,
-                miss=float((cs < t).mean()) if len(cs) else 0.0,
+                miss=float((cs < np.where(ctt, ttt, t)).mean()) if len(cs) else 0.0,
                 tree_kept=float((tm >= t).mean()) if len(tm) else 1.0,
-                pruned=float((np.concatenate([cs, ks]) < t).mean()) if len(cs) + len(ks) else 0.0,
+                pruned=float(
+                    (np.concatenate([cs, ks]) < np.where(np.concatenate([ctt, ktt]), ttt, t)).mean()
+                )
+                if len(cs) + len(ks)
+                else 0.0,
                 work=work_num / work_den if work_den else 1.0,
             )
         )

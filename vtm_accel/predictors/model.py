@@ -30,6 +30,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from vtm_accel.predictors.np_infer import force_known_boundaries, npz_path
+
 GRID = 32
 MAPS = 4
 
@@ -131,17 +133,6 @@ def prepare_inputs(
     return lt, ct, side.to(device)
 
 
-def force_known_boundaries(maps: np.ndarray, slice_type: np.ndarray) -> np.ndarray:
-    """CTU left column / top row are boundaries; so are the implicit 64x64 lines of I slices."""
-    maps[:, 0::2, :, 0] = 255
-    maps[:, 1::2, 0, :] = 255
-    intra = np.asarray(slice_type) == 2
-    if intra.any():
-        maps[intra, 0::2, :, GRID // 2] = 255
-        maps[intra, 1::2, GRID // 2, :] = 255
-    return maps
-
-
 @dataclass
 class Predictor:
     """A loaded split CNN ready for inference."""
@@ -203,9 +194,13 @@ def pick_device(device: str = "auto") -> torch.device:
 
 
 def save_weights(model: SplitCNN, path: Path) -> None:
-    """A small state_dict file (float16 to halve it) with the architecture config inside."""
+    """A small state_dict file (float16 to halve it) with the architecture config inside, and
+    the same float16 arrays as ``<path>.npz`` for the numpy CPU inference (np_infer.py)."""
     state = {k: v.detach().cpu().half() for k, v in model.state_dict().items()}
     torch.save({"config": asdict(model.cfg), "state_dict": state}, path)
+    arrays = {k: v.numpy() for k, v in state.items()}
+    with npz_path(Path(path)).open("wb") as fh:
+        np.savez(fh, config=np.array(json.dumps(asdict(model.cfg))), **arrays)
 
 
 def load_predictor(path: str | Path, device: str = "auto", threads: int = 1) -> Predictor:

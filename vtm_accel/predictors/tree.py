@@ -16,10 +16,10 @@ Boundary maps (the CNN's target, see docs/dataset.md): per CTU, 32x32 units of 4
 ``vertical[i, j]`` = 1 when the left edge of unit (row i, col j) is a block boundary,
 ``horizontal[i, j]`` = 1 when its top edge is. The CTU's own left column / top row are always 1.
 
-Decision rule (the engine's, reproduced for offline tuning): at speed level L with threshold
-t(L), split S is tried at a node iff the mean predicted boundary probability over the units on
-the new lines S introduces (restricted to units inside the picture) is >= t(L); "no split" is
-always tried; when nothing would remain, all choosable modes are tried.
+Decision rule (the engine's, reproduced for offline tuning): at speed level L with thresholds
+t(L) (QT, BT) and t_tt(L) (TT), split S is tried at a node iff the mean predicted boundary
+probability over the units on the new lines S introduces is >= its threshold; "no split" is
+always tried; when nothing would remain (picture boundary), the best-scoring split is tried.
 """
 
 from __future__ import annotations
@@ -35,8 +35,10 @@ UNIT = 4  # boundary-map granularity in luma samples
 GRID = CTU // UNIT  # 32 units per CTU side
 QUADRANT = 64  # dual-tree implicit split size
 
-# The engine's speed-level thresholds (level 0 = exhaustive), agreed with NN-SERVICE.
+# The engine's speed-level thresholds (level 0 = exhaustive): QT/BT and TT
+# (engine/src/nn/split_rule.h kNnLevelThreshold / kNnLevelTtThreshold; a test checks they agree).
 LEVEL_THRESHOLDS: tuple[float, ...] = (0.0, 0.04, 0.08, 0.15, 0.25, 0.40)
+LEVEL_TT_THRESHOLDS: tuple[float, ...] = (0.0, 0.04, 0.08, 0.15, 0.25, 0.40)
 
 
 class Split(IntEnum):
@@ -343,15 +345,20 @@ def rule_modes(
     threshold: float,
     ctu_x: int,
     ctu_y: int,
+    tt_threshold: float | None = None,
 ) -> set[Split]:
-    """The modes the decision rule lets the search try at node n.
+    """The modes the decision rule lets the search try at node n (TT against ``tt_threshold``,
+    default ``threshold``).
 
     When nothing passes at a node where "no split" is not choosable (picture boundary), the
     split with the highest score is tried (ties: lowest mode number), as the engine does.
     """
     ch = choosable(n, pic, lim)
     scores = {s: split_score(prob, n, s, ctu_x, ctu_y) for s in ch if s != Split.NONE}
-    keep = {s for s, v in scores.items() if v >= threshold}
+    ttt = threshold if tt_threshold is None else tt_threshold
+    keep = {
+        s for s, v in scores.items() if v >= (ttt if s in (Split.TT_H, Split.TT_V) else threshold)
+    }
     if Split.NONE in ch:
         keep.add(Split.NONE)
     if not keep and scores:

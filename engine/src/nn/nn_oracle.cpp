@@ -41,7 +41,22 @@ NnOracle::NnOracle(const NnConfig& cfg, int picWidth, int picHeight, SplitOracle
       height_(picHeight),
       ctusX_((picWidth + kNnCtuSize - 1) / kNnCtuSize),
       ctusY_((picHeight + kNnCtuSize - 1) / kNnCtuSize),
-      inner_(inner) {}
+      inner_(inner) {
+  thresholds_ = nn_level_thresholds(cfg_.level);
+  // Tuning knob (not for production runs): VTM_ACCEL_NN_THRESHOLDS="t1/tt1,t2/tt2,...,t5/tt5"
+  // replaces the compiled table of levels 1..5.
+  if (const char* env = std::getenv("VTM_ACCEL_NN_THRESHOLDS"); env && *env && cfg_.level > 0) {
+    const char* p = env;
+    for (int l = 1; l <= kNnMaxLevel && *p; ++l) {
+      char* end = nullptr;
+      const double t = std::strtod(p, &end);
+      double tt = t;
+      if (*end == '/') tt = std::strtod(end + 1, &end);
+      if (l == cfg_.level) thresholds_ = {t, tt};
+      p = *end == ',' ? end + 1 : end;
+    }
+  }
+}
 
 NnOracle::~NnOracle() {
   if (channel_) channel_->set_closing();  // the service leaves the channel (and exits)
@@ -147,8 +162,8 @@ bool NnOracle::request_picture(const SplitQuery& q) {
     }
   }
   const int64_t pictureId = q.poc;
-  const uint64_t seq = channel_->submit(pictureId, static_cast<int>(q.slice_type), q.qp, n,
-                                        hasCue, w, h, q.temporal_id);
+  const uint64_t seq = channel_->submit(pictureId, static_cast<int>(q.slice_type), q.qp, n, hasCue,
+                                        w, h, q.temporal_id);
   const int perPicture = cfg_.timeout_ms > 0 ? cfg_.timeout_ms : 2000 + 50 * n;
   const int timeout = predicted_ == 0 ? std::max(cfg_.first_timeout_ms, perPicture) : perPicture;
   std::string msg;
@@ -186,7 +201,7 @@ SplitMask NnOracle::splits_to_try(const SplitQuery& q) {
   const int cx = q.x / kNnCtuSize, cy = q.y / kNnCtuSize;
   const CtuMaps maps{channel_->maps(cy * ctusX_ + cx)};
   const SplitMask rule = nn_splits_to_try(maps, q.x % kNnCtuSize, q.y % kNnCtuSize, q.w, q.h,
-                                          q.tree, q.allowed, cfg_.level);
+                                          q.tree, q.allowed, thresholds_);
   const SplitMask both = static_cast<SplitMask>(rule & base);
   return both ? both : base;
 }

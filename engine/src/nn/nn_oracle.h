@@ -11,6 +11,7 @@
 
 #include "nn/service_process.h"
 #include "nn/shm_channel.h"
+#include "nn/split_rule.h"
 #include "partition/split_oracle.h"
 
 namespace vvc {
@@ -64,6 +65,8 @@ class NnOracle : public SplitOracle {
   int curPoc_ = 0;
   const Picture* curPic_ = nullptr;
   int predicted_ = 0;
+  // The level's thresholds: split_rule.h's table, or VTM_ACCEL_NN_THRESHOLDS (tuning only).
+  NnThresholds thresholds_;
 };
 
 }  // namespace vvc

@@ -58,9 +58,13 @@ double nn_split_score(const CtuMaps& maps, int lx, int ly, int w, int h, TreeTyp
 
 SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
                            SplitMask allowed, int level) {
-  level = std::clamp(level, 0, kNnMaxLevel);
-  const double t = kNnLevelThreshold[level];
-  if (level == 0 || maps.data == nullptr) return allowed;
+  if (level <= 0) return allowed;
+  return nn_splits_to_try(maps, lx, ly, w, h, tree, allowed, nn_level_thresholds(level));
+}
+
+SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
+                           SplitMask allowed, NnThresholds th) {
+  if ((th.split <= 0 && th.tt <= 0) || maps.data == nullptr) return allowed;
   SplitMask out = 0;
   SplitMask best = 0;
   double bestScore = -1;
@@ -68,7 +72,9 @@ SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, Tr
     const SplitMode mode = static_cast<SplitMode>(m);
     if (!has_split(allowed, mode)) continue;
     const double s = nn_split_score(maps, lx, ly, w, h, tree, mode);
-    if (mode == SplitMode::kNone || s >= t) out = static_cast<SplitMask>(out | split_bit(mode));
+    const bool tt = mode == SplitMode::kTtH || mode == SplitMode::kTtV;
+    if (mode == SplitMode::kNone || s >= (tt ? th.tt : th.split))
+      out = static_cast<SplitMask>(out | split_bit(mode));
     if (s > bestScore) {
       bestScore = s;
       best = split_bit(mode);
