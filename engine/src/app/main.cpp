@@ -41,6 +41,7 @@ constexpr const char* kUsage =
     "         [--input-bit-depth 8|10] --frames N [--frame-skip K] --qp Q\n"
     "         [--qp-offsets o0,o1,...] --bitstream OUT.266 [--recon RECON.yuv]\n"
     "         [--log LOG.jsonl] [--md5-sei] [--no-deblock] [--intra-period N]\n"
+    "         [--no-alf]\n"
     "         [--no-dep-quant]\n"
     "         [--mctf 0|1]\n"
     "         [--split-log FILE] [--speed exhaustive] [--config ai|ra|ldb]\n"
@@ -66,6 +67,7 @@ constexpr const char* kUsage =
     "                        psnr_y/u/v (peak 1023, against the source at 10 bits), time_s\n"
     "  --md5-sei             add a decoded picture hash SEI (MD5) after every picture\n"
     "  --no-deblock          switch the deblocking filter off\n"
+    "  --no-alf              switch the adaptive loop filter (ALF, luma + chroma) off\n"
     "  --no-dep-quant        switch dependent quantization (4-state trellis quantizer) off;\n"
     "                        RDOQ is used instead (sps_dep_quant_enabled_flag 0)\n"
     "  --mctf 0|1            temporal pre-filter (MCTF) of the key pictures' source (encoder\n"
@@ -132,6 +134,7 @@ struct Options {
   int frames = -1, frame_skip = 0, qp = -100, intra_period = 1;
   std::vector<int> qp_offsets;
   bool md5_sei = false, deblock = true, help = false;
+  bool alf = true;
   bool dep_quant = true;
   int mctf = -1;  // --mctf 0|1; -1: the config's default (on for ra/ldb)
   bool intra_period_given = false, inter_as_intra = false, plan_only = false;
@@ -229,6 +232,8 @@ Options parse_args(int argc, char** argv) {
       o.md5_sei = true;
     } else if (flag == "--no-deblock") {
       o.deblock = false;
+    } else if (flag == "--no-alf") {
+      o.alf = false;
     } else if (flag == "--no-dep-quant") {
       o.dep_quant = false;
     } else if (flag == "--mctf") {
@@ -316,6 +321,7 @@ int run(const Options& opt) {
   cfg.qp_offsets = opt.qp_offsets;
   cfg.intra_period = opt.intra_period;
   cfg.deblock = opt.deblock;
+  cfg.alf = opt.alf;
   cfg.dep_quant = opt.dep_quant;
   cfg.md5_sei = opt.md5_sei;
   cfg.mctf = opt.mctf >= 0 ? opt.mctf == 1 : opt.config != GopConfig::AllIntra;
@@ -527,10 +533,16 @@ int run(const Options& opt) {
       write_nal(au, NalType::SPS, 0, write_sps(cfg));
       write_nal(au, NalType::PPS, 0, write_pps(cfg));
     }
-    std::vector<uint8_t> slice = write_slice_header(cfg, sp);
+    // Slice data first: its ALF stage (filter/alf_encoder.h) decides the slice header's ALF
+    // fields and the ALF APS, which is sent before the slice.
+    SliceAlf alf;
+    pc.alf_out = &alf;
     const std::vector<uint8_t> data = opt.config == GopConfig::AllIntra
-                                          ? encode_slice_data(cfg, *encIn, rec, sp)
+                                          ? encode_slice_data(cfg, *encIn, rec, sp, &alf)
                                           : encode_picture_data(cfg, *encIn, rec, pc);
+    sp.alf = alf;
+    if (!alf.aps_rbsp.empty()) write_nal(au, NalType::PREFIX_APS, sp.temporal_id, alf.aps_rbsp);
+    std::vector<uint8_t> slice = write_slice_header(cfg, sp);
     slice.insert(slice.end(), data.begin(), data.end());
     write_nal(au, sp.nal_type, sp.temporal_id, slice);
     if (cfg.md5_sei)

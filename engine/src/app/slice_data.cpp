@@ -31,8 +31,9 @@ static SplitOracle& run_oracle(const EncoderConfig& cfg) {
 }
 
 std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& orig,
-                                       Picture& recon, const SliceParams& sp) {
+                                       Picture& recon, const SliceParams& sp, SliceAlf* alf_out) {
   PictureCoding pc;
+  pc.alf_out = alf_out;
   pc.poc = sp.poc;
   pc.qp = sp.qp;
   pc.slice_type = sp.slice_type;
@@ -64,9 +65,10 @@ void set_split_oracle(SplitOracle* oracle) {
 }
 
 std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& orig,
-                                       Picture& recon, const SliceParams& sp) {
+                                       Picture& recon, const SliceParams& sp, SliceAlf* alf_out) {
   (void)cfg;
   (void)sp;
+  (void)alf_out;
   recon = orig;
   // Placeholder bytes: one data byte plus rbsp_slice_segment_trailing_bits, so that parsers
   // (FFmpeg's cbs wants more RBSP data after the header) read the header intact.

@@ -15,8 +15,10 @@ struct PictureCoding;  // picture/encode_picture.h
 // its rbsp_slice_segment_trailing_bits) and fills `recon` with the decoder's reconstruction
 // (coded size, after in-loop filters). The bytes are appended right after the slice header's
 // byte_alignment().
+// alf_out: where the picture's ALF slice-header fields and APS go (nullptr: no ALF).
 std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& orig,
-                                       Picture& recon, const SliceParams& sp);
+                                       Picture& recon, const SliceParams& sp,
+                                       SliceAlf* alf_out = nullptr);
 
 // The same for a picture of a random-access / low-delay structure: pc carries the POC, QP,
 // lambda, slice type and the active reference pictures (see picture/gop.h).

@@ -386,7 +386,18 @@ std::vector<uint8_t> write_slice_header(const EncoderConfig& cfg, const SlicePar
   // Single slice, no subpictures: no sh_subpic_id, sh_slice_address, extra bits or tile count.
   if (interAllowed) bw.write_ue(static_cast<uint32_t>(sp.slice_type));  // sh_slice_type
   if (irap || gdr) bw.write_flag(false);  // sh_no_output_of_prior_pics_flag
-  if (cfg.alf) bw.write_flag(false);      // sh_alf_enabled_flag
+  if (cfg.alf) {
+    bw.write_flag(sp.alf.enabled);  // sh_alf_enabled_flag
+    if (sp.alf.enabled) {
+      bw.write(static_cast<uint32_t>(sp.alf.num_aps_ids_luma), 3);  // sh_num_alf_aps_ids_luma
+      for (int i = 0; i < sp.alf.num_aps_ids_luma; ++i)
+        bw.write(static_cast<uint32_t>(sp.alf.aps_id_luma), 3);  // sh_alf_aps_id_luma[i]
+      bw.write_flag(sp.alf.cb);  // sh_alf_cb_enabled_flag (ChromaArrayType != 0)
+      bw.write_flag(sp.alf.cr);  // sh_alf_cr_enabled_flag
+      if (sp.alf.cb || sp.alf.cr) bw.write(static_cast<uint32_t>(sp.alf.aps_id_chroma), 3);
+      // sps_ccalf_enabled_flag = 0: no CC-ALF fields.
+    }
+  }
   // ref_pic_lists(): for non-IDR pictures (sps_idr_rpl_present_flag = 0), rpl_sps_flag is
   // inferred 0 (no lists in the SPS), so each list is coded explicitly.
   int numActive[2] = {0, 0};

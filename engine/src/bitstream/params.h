@@ -74,7 +74,7 @@ struct EncoderConfig {
   int deblock_beta_offset_div2 = 0;
   int deblock_tc_offset_div2 = 0;
   bool sao = false;
-  bool alf = false;
+  bool alf = false;  // ALF (8.8.5), filter/alf_encoder.h; --no-alf
   bool ccalf = false;
   bool lmcs = false;
 
@@ -149,6 +149,17 @@ struct EncoderConfig {
 
 enum class SliceType : int { B = 0, P = 1, I = 2 };  // sh_slice_type values (Table 9)
 
+// ALF fields of the slice header (7.3.7.1; pps_alf_info_in_ph_flag = 0, no CC-ALF), filled by
+// the picture encoder's ALF stage (filter/alf_encoder.h), with the ALF APS to send before it.
+struct SliceAlf {
+  bool enabled = false;      // sh_alf_enabled_flag
+  int num_aps_ids_luma = 0;  // sh_num_alf_aps_ids_luma (0 or 1 here)
+  int aps_id_luma = 0;       // sh_alf_aps_id_luma[0]
+  bool cb = false, cr = false;  // sh_alf_cb_enabled_flag, sh_alf_cr_enabled_flag
+  int aps_id_chroma = 0;        // sh_alf_aps_id_chroma
+  std::vector<uint8_t> aps_rbsp;  // ALF APS RBSP (PREFIX_APS_NUT) for this picture; empty: none
+};
+
 struct SliceParams {
   int poc = 0;
   int qp = 32;  // slice QP (QpY), no QpBdOffset
@@ -164,6 +175,7 @@ struct SliceParams {
   bool collocated_from_l0 = true;
   int collocated_ref_idx = 0;
   bool mvd_l1_zero = false;
+  SliceAlf alf;  // written when cfg.alf
 };
 
 // Level for the picture size and sample rate (H.266 Table A.1/A.2), level_idc = 16*major +

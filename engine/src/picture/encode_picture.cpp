@@ -27,12 +27,14 @@
 #include <memory>
 
 #include "cabac/bit_estimator.h"
+#include "cabac/bin_recorder.h"
 #include "cabac/cabac_encoder.h"
 #include "cabac/contexts.h"
 #include "cabac/dep_quant.h"
 #include "cabac/rdoq.h"
 #include "cabac/residual_coding.h"
 #include "cu/cu_syntax.h"
+#include "filter/alf_encoder.h"
 #include "filter/deblock.h"
 #include "inter/amvp.h"
 #include "inter/deblock_bs.h"
@@ -374,7 +376,7 @@ class PictureEncoder {
   CuMaps maps_;
   DeblockGrid deblock_;
   ContextSet ctx_;    // the real coder's contexts
-  CabacEncoder enc_;  // the real coder
+  BinRecorder enc_{ctx_};  // the real coder: bins recorded, coded after ALF (alf_encoder.h)
   BitEstimator est_;  // rate measurement in the search
   Level level_[kMaxLevels];
   std::vector<uint8_t> decisions_;
@@ -1213,6 +1215,7 @@ std::vector<uint8_t> PictureEncoder::run_inter() {
   for (int cy = 0; cy < H; cy += ctu) {
     hmvp_.reset();  // HMVP table reset at the first CTU of every CTU row
     for (int cx = 0; cx < W; cx += ctu) {
+      enc_.mark_ctu();  // ALF syntax goes before each CTU in the final pass
       TreeNode root;
       root.x = cx;
       root.y = cy;
@@ -1260,7 +1263,9 @@ std::vector<uint8_t> PictureEncoder::run_inter() {
     dp.set_chroma_qp_mapping([&cfg](int qpY, int cIdx) { return chroma_qp(cfg, qpY, cIdx); });
     deblock_picture_split_chroma(recon_, deblock_, crBs, dp);
   }
-  return std::move(enc_.bytes());
+  // ALF on the deblocked picture, then the final CABAC pass with the ALF CTU syntax.
+  return alf_finish_slice_data(cfg_, orig_, recon_, enc_, pc_.qp, rl_.is_b ? 2 : 1,
+                               lambdas_.comp_lambda, pc_.alf_out);
 }
 
 std::vector<uint8_t> PictureEncoder::run() {
@@ -1285,6 +1290,7 @@ std::vector<uint8_t> PictureEncoder::run() {
   }
   for (int cy = 0; cy < H; cy += ctu) {
     for (int cx = 0; cx < W; cx += ctu) {
+      enc_.mark_ctu();  // ALF syntax goes before each CTU in the final pass
       for (int c = 0; c < 2; ++c) {
         rec[c].x = cx;
         rec[c].y = cy;
@@ -1328,7 +1334,9 @@ std::vector<uint8_t> PictureEncoder::run() {
     dp.set_chroma_qp_mapping([&cfg](int qpY, int cIdx) { return chroma_qp(cfg, qpY, cIdx); });
     deblock_picture(recon_, deblock_, dp);
   }
-  return std::move(enc_.bytes());
+  // ALF on the deblocked picture, then the final CABAC pass with the ALF CTU syntax.
+  return alf_finish_slice_data(cfg_, orig_, recon_, enc_, pc_.qp, 0, lambdas_.comp_lambda,
+                               pc_.alf_out);
 }
 
 }  // namespace

@@ -39,6 +39,9 @@ struct PictureCoding {
   int collocated_ref_idx = 0;
   // Where encode_picture stores this picture's motion (owned by the app's DPB; nullptr: none).
   MotionField* motion_out = nullptr;
+  // Where encode_picture stores the slice's ALF header fields and APS (filter/alf_encoder.h);
+  // nullptr: ALF is not run for this picture.
+  SliceAlf* alf_out = nullptr;
 };
 
 // Codes orig (coded size cfg.width x cfg.height, 10-bit samples) as one slice. Returns the
