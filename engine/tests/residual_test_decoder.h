@@ -1,5 +1,5 @@
 // Test-only residual_coding() parser written literally from H.266 7.3.11.11 (regular residual
-// coding, sh_dep_quant_used_flag = 0, sh_sign_data_hiding_used_flag = 0, no transform skip,
+// coding, sh_dep_quant_used_flag 0 or 1, sh_sign_data_hiding_used_flag = 0, no transform skip,
 // no SBT), the context derivations of 9.3.4.2.4-9.3.4.2.7 and the binarizations of
 // 9.3.3.11 / 9.3.3.6. Independent of engine/src/cabac/residual_coding.h on purpose.
 #pragma once
@@ -35,10 +35,16 @@ class ResidualTestDecoder {
  public:
   ResidualTestDecoder(CabacTestDecoder& d, vvc::ContextSet& ctx) : d_(d), ctx_(ctx) {}
 
-  // Fills `out` (raster, width 1 << log2TbWidth) with TransCoeffLevel.
-  void decode(int log2TbWidth, int log2TbHeight, int cIdx, std::vector<int32_t>& out) {
+  // Fills `out` (raster, width 1 << log2TbWidth) with the coded levels (AbsLevel with its
+  // sign; without DQ that is TransCoeffLevel). depQuant: sh_dep_quant_used_flag; `trans`,
+  // when given, receives TransCoeffLevel as the spec's last loop derives it.
+  void decode(int log2TbWidth, int log2TbHeight, int cIdx, std::vector<int32_t>& out,
+              bool depQuant = false, std::vector<int32_t>* trans = nullptr) {
+    static constexpr int QStateTransTable[4][2] = {{0, 2}, {2, 0}, {1, 3}, {3, 1}};
+    int QState = 0;
     const int tbW = 1 << log2TbWidth, tbH = 1 << log2TbHeight;
     out.assign(size_t(tbW) * tbH, 0);
+    if (trans) trans->assign(size_t(tbW) * tbH, 0);
     std::vector<int> sig(size_t(tbW) * tbH, 0), pass1(sig.size(), 0), absLevel(sig.size(), 0);
     auto at = [tbW](std::vector<int>& a, int x, int y) -> int& { return a[size_t(y) * tbW + x]; };
 
@@ -121,6 +127,7 @@ class ResidualTestDecoder {
         inferSbDcSigCoeffFlag = 1;
       }
       sbCodedFlag[yS * wSb + xS] = sbFlag;
+      const int startQStateSb = QState;
       int gtx0[16] = {}, par[16] = {}, gtx1[16] = {};
       const int firstPosMode0 = (i == lastSubBlock ? lastScanPos : numSbCoeff - 1);
       int firstPosMode1 = firstPosMode0;
@@ -133,9 +140,11 @@ class ResidualTestDecoder {
           const int locSumAbsPass1 = loc_sum(pass1, xC, yC);
           int ctxInc;
           if (cIdx == 0)
-            ctxInc = std::min((locSumAbsPass1 + 1) >> 1, 3) + (d < 2 ? 8 : (d < 5 ? 4 : 0));
+            ctxInc = 12 * std::max(0, QState - 1) + std::min((locSumAbsPass1 + 1) >> 1, 3) +
+                     (d < 2 ? 8 : (d < 5 ? 4 : 0));
           else
-            ctxInc = 36 + std::min((locSumAbsPass1 + 1) >> 1, 3) + (d < 2 ? 4 : 0);
+            ctxInc = 36 + 8 * std::max(0, QState - 1) + std::min((locSumAbsPass1 + 1) >> 1, 3) +
+                     (d < 2 ? 4 : 0);
           at(sig, xC, yC) = int(d_.decode_bin(ctx_[vvc::kCtxSigCoeffFlag + ctxInc]));
           remBinsPass1--;
           if (at(sig, xC, yC)) inferSbDcSigCoeffFlag = 0;
@@ -165,6 +174,7 @@ class ResidualTestDecoder {
           }
         }
         at(pass1, xC, yC) = at(sig, xC, yC) + par[n] + gtx0[n] + 2 * gtx1[n];
+        if (depQuant) QState = QStateTransTable[QState][at(pass1, xC, yC) & 1];
         firstPosMode1 = n - 1;
       }
       for (int n = firstPosMode0; n > firstPosMode1; n--) {
@@ -180,18 +190,27 @@ class ResidualTestDecoder {
         if (sbFlag) {
           const int cRiceParam = rice(xC, yC, 0);
           const int decAbsLevel = decode_abs(cRiceParam);
-          const int ZeroPos = 1 << cRiceParam;  // QState 0
+          const int ZeroPos = (QState < 2 ? 1 : 2) << cRiceParam;
           at(absLevel, xC, yC) =
               decAbsLevel == ZeroPos ? 0 : (decAbsLevel < ZeroPos ? decAbsLevel + 1 : decAbsLevel);
         }
+        if (depQuant) QState = QStateTransTable[QState][at(absLevel, xC, yC) & 1];
       }
-      for (int n = numSbCoeff - 1; n >= 0; n--) {
+      if (depQuant) QState = startQStateSb;
+      // (a sub-block with sb_coded_flag 0 runs through here too: zero-parity steps)
+      for (int n = (i == lastSubBlock ? lastScanPos : numSbCoeff - 1); n >= 0; n--) {
         xC = (xS << log2SbW) + scan[n].first;
         yC = (yS << log2SbH) + scan[n].second;
-        if (at(absLevel, xC, yC) > 0) {
+        const int a = at(absLevel, xC, yC);
+        if (a > 0) {
           const int sign = int(d_.decode_bypass());
-          out[size_t(yC) * tbW + xC] = sign ? -at(absLevel, xC, yC) : at(absLevel, xC, yC);
+          out[size_t(yC) * tbW + xC] = sign ? -a : a;
+          if (trans) {
+            const int t = depQuant ? 2 * a - (QState > 1 ? 1 : 0) : a;
+            (*trans)[size_t(yC) * tbW + xC] = sign ? -t : t;
+          }
         }
+        if (depQuant) QState = QStateTransTable[QState][a & 1];
       }
     }
   }

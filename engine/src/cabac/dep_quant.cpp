@@ -83,10 +83,13 @@ struct Cands {
   double d0;  // D(0)
 };
 
-inline Cands candidates(const DqModel& m, int32_t c) {
+// zeroOnly: below half a step (|c| < delta / 2) a nonzero level is not considered: it would
+// add distortion and rate; only its parity could pay off, which the search gives up for speed.
+inline Cands candidates(const DqModel& m, int32_t c, bool zeroOnlyBelowHalf = false) {
   Cands r;
   const int64_t x = int64_t(std::abs(c)) * m.scale;
   r.d0 = double(x) * double(x) * m.errScale;
+  if (zeroOnlyBelowHalf && 2 * x < (int64_t(1) << m.qShift)) return r;
   auto add = [&](int64_t q) {
     const int quant = int(q & 1);  // odd indices belong to Q1
     const double rec = double(q << m.qShift);
@@ -116,11 +119,12 @@ inline uint8_t clamp_level(int k) {
 
 // One trellis state: the best path that ends in this QState.
 struct St {
-  double cost;     // J of the path minus the distortion of an all-zero TB
-  int remBins;     // remBinsPass1 left
-  int8_t origin;   // state at this sub-block's start whose buffers the path continues, or kFresh
-  bool anyNz;      // a nonzero level in this sub-block
-  uint8_t lv[16];  // |levels| (clamped) of this sub-block by position n
+  double cost;    // J of the path minus the distortion of an all-zero TB
+  int remBins;    // remBinsPass1 left
+  int8_t origin;  // state at this sub-block's start whose buffers the path continues, or kFresh
+  bool anyNz;     // a nonzero level in this sub-block
+  const uint8_t* ext;  // |levels| in scan order beyond this sub-block (the origin's lineage)
+  uint8_t lv[16];      // |levels| (clamped) of this sub-block by position n
 };
 
 struct Dec {
@@ -216,6 +220,16 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
     }
   }
   const LevelCtx lastCtx = level_ctx(ctx, cIdx == 0 ? 0 : 21);
+  // Frac bits of this component's sig_coeff_flag and gtx/par contexts (frozen for the TB).
+  uint32_t sigBits[60][2];
+  LevelCtx gtxBits[32];
+  {
+    const int sigLo = cIdx == 0 ? 0 : 36, sigHi = cIdx == 0 ? 36 : 60;
+    for (int i = sigLo; i < sigHi; ++i)
+      for (unsigned b = 0; b < 2; ++b) sigBits[i][b] = fb(ctx, kCtxSigCoeffFlag + i, b);
+    const int gLo = cIdx == 0 ? 1 : 22, gHi = cIdx == 0 ? 21 : 32;
+    for (int i = gLo; i < gHi; ++i) gtxBits[i] = level_ctx(ctx, i);
+  }
   const int sbCtxBase = kCtxSbCodedFlag + (cIdx == 0 ? 0 : 2);
   const int remBinsInit = ((1 << (log2ZoW + log2ZoH)) * 7) >> 2;
 
@@ -224,19 +238,16 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
   static thread_local uint8_t tbLv[8][1024];
   static thread_local uint8_t sbFlags[8][64];
   const int span = firstTest + 1;
-  int buf[4] = {0, 1, 2, 3};
+  static const uint8_t kZeros[1024] = {};
+  int buf[4] = {0, 1, 2, 3};  // read only for active states, written at each sub-block end
   int bank = 0;
-  for (int b = 0; b < 4; ++b) {
-    std::memset(tbLv[b], 0, size_t(span));
-    std::memset(sbFlags[b], 0, 64);
-  }
 
   static thread_local Dec dec[1024][4];
-  bool skipSb[64][4] = {};
+  bool skipSb[64][4];
+  const int lastSb = firstTest >> log2SbSize;
+  std::memset(skipSb, 0, sizeof(skipSb[0]) * size_t(lastSb + 1));
   St cur[4];
   for (St& s : cur) s.cost = kNoPath;
-
-  const int lastSb = firstTest >> log2SbSize;
   for (int sb = lastSb; sb >= 0; --sb) {
     const int sbStart = sb << log2SbSize, sbEnd = sbStart + numSbCoeff;
     const int xS = scan.sbPos[2 * sb], yS = scan.sbPos[2 * sb + 1];
@@ -247,21 +258,15 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
       const int s = sbStart + n;
       const int x = pos[2 * s], y = pos[2 * s + 1], d = x + y;
       const int32_t c = coeff[y * stride + x];
-      const Cands cd = candidates(m, c);
-      St nxt[4];
-      for (St& t : nxt) t.cost = kNoPath;
+      const Cands cd = candidates(m, c, true);
+      // Best transition into each state: cost, remBins after it; the decision in dv.
+      double nCost[4] = {kNoPath, kNoPath, kNoPath, kNoPath};
+      int nRem[4];
       Dec* dv = dec[s];
       auto offer = [&](int T, double cost, int from, int k, int remBins) {
-        if (cost >= nxt[T].cost) return;
-        if (from >= 0) {
-          nxt[T] = cur[from];
-        } else {
-          nxt[T].origin = kFresh;
-          nxt[T].anyNz = false;
-          std::memset(nxt[T].lv, 0, sizeof(nxt[T].lv));
-        }
-        nxt[T].cost = cost;
-        nxt[T].remBins = remBins;
+        if (cost >= nCost[T]) return;
+        nCost[T] = cost;
+        nRem[T] = remBins;
         dv[T].k = int16_t(k);
         dv[T].prev = int8_t(from);
       };
@@ -272,9 +277,8 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
         int sumAbs = 0, sumPass1 = 0, numSig = 0;
         for (int i = 0; i < 5; ++i) {
           const int t = nbs[i];
-          if (t < 0) continue;
-          const int a =
-              t < sbEnd ? st.lv[t - sbStart] : (st.origin == kFresh ? 0 : tbLv[buf[st.origin]][t]);
+          if (t < 0 || t > firstTest) continue;  // outside the TB or beyond: zero
+          const int a = t < sbEnd ? st.lv[t - sbStart] : st.ext[t];
           sumAbs += a;
           sumPass1 += std::min(a, 4 + (a & 1));
           numSig += a != 0;
@@ -292,12 +296,11 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
         }
         // sig_coeff_flag of a coded sub-block's DC is inferred 1 when it alone is nonzero
         const bool inferDc = n == 0 && sb > 0 && st.origin != kFresh && !st.anyNz;
-        const int sigCtx = kCtxSigCoeffFlag + sig_ctx_inc(sumPass1, d, cIdx, S);
-        if (!inferDc)
-          offer(next_qstate(S, 0), st.cost + lf * fb(ctx, sigCtx, 0), S, 0, st.remBins - 1);
+        const uint32_t* sig = sigBits[sig_ctx_inc(sumPass1, d, cIdx, S)];
+        if (!inferDc) offer(next_qstate(S, 0), st.cost + lf * sig[0], S, 0, st.remBins - 1);
         if (!cd.n[q]) continue;
-        const LevelCtx lc = level_ctx(ctx, gtx_ctx_inc(sumPass1, numSig, d, cIdx));
-        const uint32_t sig1 = inferDc ? 0 : fb(ctx, sigCtx, 1);
+        const LevelCtx& lc = gtxBits[gtx_ctx_inc(sumPass1, numSig, d, cIdx)];
+        const uint32_t sig1 = inferDc ? 0 : sig[1];
         const int rice4 = rice_param(sumAbs, 4);
         for (int i = 0; i < cd.n[q]; ++i) {
           const int k = cd.k[q][i];
@@ -314,8 +317,21 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
           offer(next_qstate(0, k), cost, -1, k, remBinsInit - (k > 1 ? 3 : 1));
         }
       }
+      St nxt[4];
       for (int T = 0; T < 4; ++T) {
-        if (nxt[T].cost == kNoPath) continue;
+        nxt[T].cost = nCost[T];
+        if (nCost[T] == kNoPath) continue;
+        const int from = dv[T].prev;
+        if (from >= 0) {
+          nxt[T] = cur[from];
+          nxt[T].cost = nCost[T];
+        } else {
+          nxt[T].origin = kFresh;
+          nxt[T].ext = kZeros;
+          nxt[T].anyNz = false;
+          std::memset(nxt[T].lv, 0, sizeof(nxt[T].lv));
+        }
+        nxt[T].remBins = nRem[T];
         const int k = dv[T].k;
         nxt[T].lv[n] = clamp_level(k);
         nxt[T].anyNz |= k != 0;
@@ -372,6 +388,7 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
     }
     for (int T = 0; T < 4; ++T) {
       buf[T] = newBuf[T];
+      cur[T].ext = tbLv[newBuf[T]];
       cur[T].origin = int8_t(T);
       cur[T].anyNz = false;
       std::memset(cur[T].lv, 0, sizeof(cur[T].lv));
