@@ -41,6 +41,7 @@ constexpr const char* kUsage =
     "         [--input-bit-depth 8|10] --frames N [--frame-skip K] --qp Q\n"
     "         [--qp-offsets o0,o1,...] --bitstream OUT.266 [--recon RECON.yuv]\n"
     "         [--log LOG.jsonl] [--md5-sei] [--no-deblock] [--intra-period N]\n"
+    "         [--no-dmvr] [--no-bdof]\n"
     "         [--no-alf]\n"
     "         [--no-dep-quant]\n"
     "         [--mctf 0|1]\n"
@@ -67,6 +68,8 @@ constexpr const char* kUsage =
     "                        psnr_y/u/v (peak 1023, against the source at 10 bits), time_s\n"
     "  --md5-sei             add a decoded picture hash SEI (MD5) after every picture\n"
     "  --no-deblock          switch the deblocking filter off\n"
+    "  --no-dmvr             switch decoder-side MV refinement (DMVR) off (sps flag 0)\n"
+    "  --no-bdof             switch bi-directional optical flow (BDOF) off (sps flag 0)\n"
     "  --no-alf              switch the adaptive loop filter (ALF, luma + chroma) off\n"
     "  --no-dep-quant        switch dependent quantization (4-state trellis quantizer) off;\n"
     "                        RDOQ is used instead (sps_dep_quant_enabled_flag 0)\n"
@@ -134,6 +137,7 @@ struct Options {
   int frames = -1, frame_skip = 0, qp = -100, intra_period = 1;
   std::vector<int> qp_offsets;
   bool md5_sei = false, deblock = true, help = false;
+  bool dmvr = true, bdof = true;
   bool alf = true;
   bool dep_quant = true;
   int mctf = -1;  // --mctf 0|1; -1: the config's default (on for ra/ldb)
@@ -232,6 +236,10 @@ Options parse_args(int argc, char** argv) {
       o.md5_sei = true;
     } else if (flag == "--no-deblock") {
       o.deblock = false;
+    } else if (flag == "--no-dmvr") {
+      o.dmvr = false;
+    } else if (flag == "--no-bdof") {
+      o.bdof = false;
     } else if (flag == "--no-alf") {
       o.alf = false;
     } else if (flag == "--no-dep-quant") {
@@ -321,6 +329,8 @@ int run(const Options& opt) {
   cfg.qp_offsets = opt.qp_offsets;
   cfg.intra_period = opt.intra_period;
   cfg.deblock = opt.deblock;
+  cfg.dmvr = opt.dmvr;
+  cfg.bdof = opt.bdof;
   cfg.alf = opt.alf;
   cfg.dep_quant = opt.dep_quant;
   cfg.md5_sei = opt.md5_sei;

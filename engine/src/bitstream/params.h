@@ -107,10 +107,10 @@ struct EncoderConfig {
   bool temporal_mvp = false;
   bool sbtmvp = false;
   bool amvr = false;
-  bool bdof = false;
+  bool bdof = true;  // BDOF (8.5.6.5), inter/bdof.h; --no-bdof
   bool bdof_control_in_ph = false;
   bool smvd = false;
-  bool dmvr = false;
+  bool dmvr = true;  // DMVR (8.5.3), inter/dmvr.h; --no-dmvr
   bool dmvr_control_in_ph = false;
   bool mmvd = false;
   bool mmvd_fullpel_only = false;

@@ -183,6 +183,7 @@ class PictureEncoder {
   MotionField* motion_ = nullptr;
   HmvpTable hmvp_;
   InterPredictor ip_;
+  std::vector<RefinedMotion> dmvr_store_;  // DMVR subblocks of the picture (final coding)
   MotionSearcher me_;
   TbEdgeMap tbmap_;
   std::vector<InterLevel> ilevel_;
@@ -784,7 +785,8 @@ double PictureEncoder::code_inter_cu(Coder& coder, ContextSet& ctx, const TreeNo
   nz[0] = nz[1] = nz[2] = 0;
   Picture& rec = recon_;
   if (wantRes) {
-    ip_.predict(d.mi, rps_, x, y, w, h, ipred_[0], kMaxCu, ipred_[1], ipred_[2], kMaxCu);
+    ip_.predict(d.mi, rps_, x, y, w, h, ipred_[0], kMaxCu, ipred_[1], ipred_[2], kMaxCu,
+                d.kind != 2);  // dmvr: merge / skip CUs are regular merge
     for (int c = 0; c < 3; ++c) {
       const int s = c ? 1 : 0;
       const Plane& op = orig_.comp[c];
@@ -797,7 +799,8 @@ double PictureEncoder::code_inter_cu(Coder& coder, ContextSet& ctx, const TreeNo
     }
   } else {
     ip_.predict(d.mi, rps_, x, y, w, h, rec.comp[0].row(y) + x, rec.comp[0].stride,
-                rec.comp[1].row(y / 2) + x / 2, rec.comp[2].row(y / 2) + x / 2, rec.comp[1].stride);
+                rec.comp[1].row(y / 2) + x / 2, rec.comp[2].row(y / 2) + x / 2, rec.comp[1].stride,
+                d.kind != 2);
   }
   const bool any = nz[0] || nz[1] || nz[2];
   if (d.kind == 1 && !any) return kInf;
@@ -875,6 +878,8 @@ void PictureEncoder::commit_cu(const TreeNode& n, const CuDecision& d, const int
     hmvp_.update(d.mi);
   }
   if (!final) return;
+  if (!intra)  // dmvr: the refined MVs are what TMVP reads (stored after the picture)
+    for (int k = 0; k < ip_.num_refined(); ++k) dmvr_store_.push_back(ip_.refined(k));
   const int tw = std::min(n.w, 64), th = std::min(n.h, 64);
   for (int j = 0; j < n.h; j += th)
     for (int i = 0; i < n.w; i += tw) {
@@ -1185,8 +1190,13 @@ std::vector<uint8_t> PictureEncoder::run_inter() {
     for (int i = 0; i < rl_.num_ref[l]; ++i) {
       rl_.ref_poc[l][i] = pc_.ref[l][static_cast<size_t>(i)].poc;
       rps_.pic[l][i] = pc_.ref[l][static_cast<size_t>(i)].padded;
+      rps_.ref_poc[l][i] = rl_.ref_poc[l][i];  // dmvr/bdof conditions
     }
   }
+  rps_.poc = pc_.poc;
+  rps_.dmvr = cfg_.dmvr;  // ph_*_disabled_flag inferred 1 - sps flag (no PH control)
+  rps_.bdof = cfg_.bdof;
+  dmvr_store_.clear();
   rl_.tmvp = pc_.temporal_mvp;
   rl_.collocated_from_l0 = rl_.is_b ? pc_.collocated_from_l0 : true;
   rl_.collocated_ref_idx = pc_.collocated_ref_idx;
@@ -1263,6 +1273,9 @@ std::vector<uint8_t> PictureEncoder::run_inter() {
     dp.set_chroma_qp_mapping([&cfg](int qpY, int cIdx) { return chroma_qp(cfg, qpY, cIdx); });
     deblock_picture_split_chroma(recon_, deblock_, crBs, dp);
   }
+  // dmvr: spatial prediction and bS used the unrefined MVs; later pictures' TMVP reads the
+  // refined ones (8.5.1).
+  for (const RefinedMotion& r : dmvr_store_) motion_->set(r.x, r.y, r.w, r.h, r.mi);
   // ALF on the deblocked picture, then the final CABAC pass with the ALF CTU syntax.
   return alf_finish_slice_data(cfg_, orig_, recon_, enc_, pc_.qp, rl_.is_b ? 2 : 1,
                                lambdas_.comp_lambda, pc_.alf_out);
