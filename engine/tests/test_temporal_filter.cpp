@@ -81,7 +81,12 @@ void test_schedule() {
   CHECK(std::fabs(mctf_strength(p, 8) - 2.0 / 3.0) < 1e-9);
   CHECK(mctf_strength(p, 4) == 0);
   CHECK(mctf_strength(p, 3) == 0);
-  CHECK_EQ(mctf_first_needed(p, 8), 4);
+  CHECK_EQ(mctf_range(p, 0), 4);  // the two top levels: range 4
+  CHECK_EQ(mctf_range(p, 16), 4);
+  CHECK_EQ(mctf_range(p, 8), 2);  // below them: 2
+  CHECK_EQ(mctf_range(p, 3), 0);
+  CHECK_EQ(mctf_first_needed(p, 16), 12);
+  CHECK_EQ(mctf_first_needed(p, 8), 6);
   CHECK_EQ(mctf_first_needed(p, 2), 2);  // not filtered
   CHECK_EQ(mctf_first_needed(p, 3), 3);
   p.base_qp = 22;  // 4 levels: multiples of 4 too, (22 - 4) / 8 clipped to 2, over 4

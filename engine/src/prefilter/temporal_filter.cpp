@@ -173,9 +173,10 @@ void estimate_level(MvGrid& g, const LumaLevel& cur, const LumaLevel& ref, int b
       const int cx = best.x / 16, cy = best.y / 16;
       for (int y2 = cy - range; y2 <= cy + range; ++y2)
         for (int x2 = cx - range; x2 <= cx + range; ++x2) test(x2 * 16, y2 * 16);
-      if (fine) {  // 1/16-sample refinement: steps of 4 (+-12), then 2 (+-2), then 1 (+-1)
+      if (fine) {  // 1/16-sample refinement: steps of 4 (+-6), then 2 (+-2), then 1 (+-1)
+        // (VVenC's pattern of its 'slower' preset: a +-6 grid of step 4 first, 16 checks.)
         static constexpr int kStep[3] = {4, 2, 1};
-        static constexpr int kReach[3] = {12, 2, 1};
+        static constexpr int kReach[3] = {6, 2, 1};
         for (int k = 0; k < 3; ++k) {
           const FilterMv centre = best;
           for (int dy = -kReach[k]; dy <= kReach[k]; dy += kStep[k])
@@ -384,24 +385,42 @@ Picture temporal_filter(const Picture& cur, const std::vector<FilterNeighbour>& 
   return out;
 }
 
-double mctf_strength(const MctfParams& p, int poc) {
-  if (p.gop_size < 2 || poc < 0) return 0;
+namespace {
+
+// Level of poc in the schedule: 0 = the top (multiples of the GOP size), 1 the next, ...;
+// -1 when poc is not filtered. levels receives the number of levels.
+int schedule_level(const MctfParams& p, int poc, int& levels) {
+  levels = 0;
+  if (p.gop_size < 2 || poc < 0) return -1;
   int log2Gop = 0;
   while ((2 << log2Gop) <= p.gop_size) ++log2Gop;
   log2Gop = std::min(6, log2Gop);
-  const int levels = std::max(1, log2Gop - (p.base_qp >> 4));
+  levels = std::max(1, log2Gop - (p.base_qp >> 4));
+  for (int k = 0; k < levels; ++k)
+    if (poc % (p.gop_size >> k) == 0) return k;
+  return -1;
+}
+
+}  // namespace
+
+double mctf_strength(const MctfParams& p, int poc) {
+  int levels = 0;
+  const int k = schedule_level(p, poc, levels);
+  if (k < 0) return 0;
   const double qp = p.base_qp;
-  for (int i = levels - 1; i >= 0; --i) {
-    const int multiple = p.gop_size >> (levels - 1 - i);
-    if (multiple <= 0 || poc % multiple != 0) continue;
-    if (i == levels - 1) return std::clamp((qp - 4.0) * 3.0 / 32.0, 0.0, 1.5);
-    return std::clamp((qp - 4.0) / 8.0, 0.0, 2.0) / (levels - i);
-  }
-  return 0;
+  if (k == 0) return std::clamp((qp - 4.0) * 3.0 / 32.0, 0.0, 1.5);
+  return std::clamp((qp - 4.0) / 8.0, 0.0, 2.0) / (k + 1);
+}
+
+int mctf_range(const MctfParams& p, int poc) {
+  int levels = 0;
+  const int k = schedule_level(p, poc, levels);
+  if (k < 0) return 0;
+  return k <= 1 ? p.range : std::min(p.range, 2);  // the two top levels use the full range
 }
 
 int mctf_first_needed(const MctfParams& p, int poc) {
-  return mctf_strength(p, poc) > 0 ? std::max(0, poc - p.range) : poc;
+  return mctf_strength(p, poc) > 0 ? std::max(0, poc - mctf_range(p, poc)) : poc;
 }
 
 bool filter_source(const MctfParams& p, int poc,
@@ -409,7 +428,8 @@ bool filter_source(const MctfParams& p, int poc,
   const double strength = mctf_strength(p, poc);
   if (strength <= 0) return false;
   std::vector<FilterNeighbour> nb;
-  for (int d = 1; d <= p.range; ++d) {
+  const int range = mctf_range(p, poc);
+  for (int d = 1; d <= range; ++d) {
     if (poc - d >= 0) nb.push_back({&frame(poc - d), -d});
     if (p.future_refs && poc + d < p.num_frames) nb.push_back({&frame(poc + d), d});
   }

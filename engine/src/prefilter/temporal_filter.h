@@ -10,13 +10,15 @@
 //  1. which pictures: with GOP size G and base QP, n = max(1, log2(G) - (QP >> 4)) levels; a
 //     POC that is a multiple of G >> (n - 1 - i) gets strength s_i = clip(0, 2, (QP - 4) / 8)
 //     / (n - i), the top level (multiples of G) s = clip(0, 1.5, 3 * (QP - 4) / 32). Others are
-//     not filtered (mctf_strength() == 0).
+//     not filtered (mctf_strength() == 0). The two top levels use `range` neighbours on each
+//     side, the others at most 2 (mctf_range()).
 //  2. motion: hierarchical block matching of the current luma against each neighbour on 4x and
 //     2x subsampled pictures (2x2 averages), then full resolution: blocks of 2u samples at each
 //     level (full search +-8 at the coarsest, +-5 around the best of the 3x3 coarser
 //     candidates below it), then blocks of u (u = 8 below 720p, 16 from 720p) refined to 1/16
-//     sample; the above and left vectors are candidates too. The block error is normalised by
-//     the block's variance: error = 20 * (SSE + 5) / (var + 5) + MSE / 50.
+//     sample (a +-6 grid of step 4, then +-2 step 2, then +-1); the above and left vectors are
+//     candidates too. The block error is normalised by the block's variance: error = 20 * (SSE + 5)
+//     / (var + 5) + MSE / 50.
 //  3. filtering per u x u block and component: every neighbour is motion compensated (H.266
 //     8-tap luma / 4-tap chroma interpolation), a planar (bias + gradient) mismatch removed
 //     when the base QP <= 32, and each sample becomes
@@ -48,6 +50,10 @@ struct MctfParams {
 
 // Overall strength for POC poc; 0 when the picture is not filtered.
 double mctf_strength(const MctfParams& p, int poc);
+
+// Neighbours on each side for POC poc: `range` for the two top levels of the schedule, at
+// most 2 below them (VVenC's 'slower' preset); 0 when not filtered.
+int mctf_range(const MctfParams& p, int poc);
 
 // The lowest POC whose source the filter of `poc` reads (poc itself when not filtered).
 int mctf_first_needed(const MctfParams& p, int poc);
