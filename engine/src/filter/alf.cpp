@@ -160,7 +160,7 @@ std::vector<uint8_t> write_alf_aps(const AlfApsData& aps) {
   }
   auto coeff = [&bw](int v) {
     bw.write_ue(static_cast<uint32_t>(std::abs(v)));  // alf_*_coeff_abs
-    if (v) bw.write_flag(v < 0);                       // alf_*_coeff_sign
+    if (v) bw.write_flag(v < 0);                      // alf_*_coeff_sign
   };
   if (aps.luma) {
     bw.write_flag(aps.luma_clip);

@@ -25,8 +25,8 @@ constexpr int kAlfMaxChromaAlts = 8;
 
 // Coefficient positions (dx, dy) of the luma filter, one of each symmetric pair (the other
 // is (-dx, -dy)), in the order of the coefficient index j of 8.8.5.2 (eq. for `sum`).
-constexpr int kAlfLumaTap[kAlfLumaCoeffs][2] = {{0, 3},  {1, 2},  {0, 2}, {-1, 2}, {2, 1}, {1, 1},
-                                                {0, 1},  {-1, 1}, {-2, 1}, {3, 0}, {2, 0}, {1, 0}};
+constexpr int kAlfLumaTap[kAlfLumaCoeffs][2] = {{0, 3}, {1, 2},  {0, 2},  {-1, 2}, {2, 1}, {1, 1},
+                                                {0, 1}, {-1, 1}, {-2, 1}, {3, 0},  {2, 0}, {1, 0}};
 // Chroma filter positions, coefficient order of 8.8.5.4.
 constexpr int kAlfChromaTap[kAlfChromaCoeffs][2] = {{0, 2},  {1, 1}, {0, 1},
                                                     {-1, 1}, {2, 0}, {1, 0}};
@@ -46,12 +46,12 @@ inline int alf_clip_value(int clipIdx, int bitDepth = kBitDepth) {
 
 // One ALF APS (aps_params_type ALF_APS = 0) as the writer signals it.
 struct AlfApsData {
-  int aps_id = 0;              // aps_adaptation_parameter_set_id (0..7)
-  bool luma = false;           // alf_luma_filter_signal_flag
-  bool chroma = false;         // alf_chroma_filter_signal_flag (aps_chroma_present_flag too)
-  bool luma_clip = false;      // alf_luma_clip_flag
-  int num_luma_filters = 1;    // alf_luma_num_filters_signalled_minus1 + 1
-  uint8_t class_to_filter[kAlfNumClasses] = {};  // alf_luma_coeff_delta_idx
+  int aps_id = 0;            // aps_adaptation_parameter_set_id (0..7)
+  bool luma = false;         // alf_luma_filter_signal_flag
+  bool chroma = false;       // alf_chroma_filter_signal_flag (aps_chroma_present_flag too)
+  bool luma_clip = false;    // alf_luma_clip_flag
+  int num_luma_filters = 1;  // alf_luma_num_filters_signalled_minus1 + 1
+  uint8_t class_to_filter[kAlfNumClasses] = {};             // alf_luma_coeff_delta_idx
   int16_t luma_coeff[kAlfNumClasses][kAlfLumaCoeffs] = {};  // per signalled filter, -128..127
   uint8_t luma_clip_idx[kAlfNumClasses][kAlfLumaCoeffs] = {};
   bool chroma_clip = false;  // alf_chroma_clip_flag

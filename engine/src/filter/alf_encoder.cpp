@@ -220,7 +220,8 @@ LumaResult derive_luma_filters(const LumaStats cls[kAlfNumClasses], double lambd
     }
     for (int g = 0; g < n; ++g) {
       cost += quantize_filter(group[static_cast<size_t>(g)], lambda, cand.coeff[g]);
-      for (int c : members[static_cast<size_t>(g)]) cand.class_to_filter[c] = static_cast<uint8_t>(g);
+      for (int c : members[static_cast<size_t>(g)])
+        cand.class_to_filter[c] = static_cast<uint8_t>(g);
     }
     for (int g = 0; g < n; ++g)
       for (int j = 0; j < kAlfLumaCoeffs; ++j) bits += coeff_bits(cand.coeff[g][j]);
@@ -239,7 +240,8 @@ LumaResult derive_luma_filters(const LumaStats cls[kAlfNumClasses], double lambd
       for (int b = a + 1; b < n; ++b) {
         LumaStats m = group[static_cast<size_t>(a)];
         m.add(group[static_cast<size_t>(b)]);
-        const double inc = opt_error(m) - gerr[static_cast<size_t>(a)] - gerr[static_cast<size_t>(b)];
+        const double inc =
+            opt_error(m) - gerr[static_cast<size_t>(a)] - gerr[static_cast<size_t>(b)];
         if (inc < bestInc) {
           bestInc = inc;
           ba = a;
@@ -382,9 +384,10 @@ AlfPictureDecision alf_encode_picture(const Picture& orig, Picture& recon, int c
     double gain = 0;
     int nOn = 0;
     for (size_t i = 0; i < nCtb; ++i) {
-      const int x0 = static_cast<int>(i % d.ctbs_x) * ctb, y0 = static_cast<int>(i / d.ctbs_x) * ctb;
-      alf_filter_luma_ctb(src.comp[kY], filtered, x0, y0, ctbLog2, cls, lr.class_to_filter, lr.coeff,
-                          clipIdx);
+      const int x0 = static_cast<int>(i % d.ctbs_x) * ctb,
+                y0 = static_cast<int>(i / d.ctbs_x) * ctb;
+      alf_filter_luma_ctb(src.comp[kY], filtered, x0, y0, ctbLog2, cls, lr.class_to_filter,
+                          lr.coeff, clipIdx);
       const uint64_t sOn = sse_region(orig.comp[kY], filtered, x0, y0, ctb, ctb);
       if (sOn < sseOff[i]) {
         flags[i] = 1;
@@ -496,8 +499,7 @@ AlfPictureDecision alf_encode_picture(const Picture& orig, Picture& recon, int c
           d.flag[m + 1].assign(nCtb, 0);
           d.alt[m].assign(nCtb, 0);
         }
-        for (size_t i = 0; i < nCtb; ++i)
-          d.flag[k + 1][i] = t.sseAlt[k][k][i] < cOff[k][i];
+        for (size_t i = 0; i < nCtb; ++i) d.flag[k + 1][i] = t.sseAlt[k][k][i] < cOff[k][i];
       }
     }
     for (int k = 0; k < 2; ++k) {

@@ -35,8 +35,8 @@
 namespace vvc {
 
 struct AlfPictureDecision {
-  bool luma = false;                  // luma filtered in some CTB (APS has luma filters)
-  bool chroma[2] = {false, false};    // sh_alf_cb_enabled_flag, sh_alf_cr_enabled_flag
+  bool luma = false;                // luma filtered in some CTB (APS has luma filters)
+  bool chroma[2] = {false, false};  // sh_alf_cb_enabled_flag, sh_alf_cr_enabled_flag
   AlfApsData aps;
   int ctbs_x = 0, ctbs_y = 0;
   std::vector<uint8_t> flag[3];  // alf_ctb_flag per CTB (raster)
@@ -77,8 +77,7 @@ void alf_code_ctu(Coder& coder, ContextSet& ctx, const AlfPictureDecision& d, in
     } else if (d.aps.num_chroma_alts > 1) {
       const int a = d.alt[c - 1][static_cast<size_t>(ctu)];
       for (int k = 0; k < a; ++k) coder.encode_bin(ctx[kCtxAlfCtbFilterAltIdx + c - 1], 1);
-      if (a < d.aps.num_chroma_alts - 1)
-        coder.encode_bin(ctx[kCtxAlfCtbFilterAltIdx + c - 1], 0);
+      if (a < d.aps.num_chroma_alts - 1) coder.encode_bin(ctx[kCtxAlfCtbFilterAltIdx + c - 1], 0);
     }
   }
 }
