@@ -98,8 +98,36 @@ void test_quantize() {
 
 }  // namespace
 
+// Dependent quantization (8.7.3 with sh_dep_quant_used_flag): qP + 1, bdShift + 1, and
+// TransCoeffLevel = 2|l| - (QState > 1) with QState following the scan from the last level.
+void test_dequantize_dep_quant() {
+  // 16x16 qp 32 (qP + 1 = 45: levelScale[0][3] = 57, ls = 912 << 7 = 116736, bdShift
+  // 10 + 4 - 5 + 1 = 10). Scan positions 0 (DC) and 2 = (1,0): the last level -2 (QState 0,
+  // TransCoeffLevel -4, next QState 0), then DC 5 in QState 0: 10.
+  std::vector<int32_t> l(256, 0), d(256, 0);
+  l[1] = -2;
+  l[0] = 5;
+  vvc::dequantize(l.data(), 4, 4, 32, d.data(), true);
+  CHECK_EQ(d[1], -456);  // (-4 * 116736 + 512) >> 10 = floor(-455.5)
+  CHECK_EQ(d[0], 1140);  // (10 * 116736 + 512) >> 10 = 1140.5 -> 1140
+  // Last level 1 at scan position 2: QState 0 -> 2, the zero at scan position 1 = (0,1)
+  // moves it to 1, so the DC is in Q0 again: TransCoeffLevel 10.
+  l[1] = 1;
+  vvc::dequantize(l.data(), 4, 4, 32, d.data(), true);
+  CHECK_EQ(d[1], 228);  // (2 * 116736 + 512) >> 10
+  CHECK_EQ(d[0], 1140);
+  // Last level 1 at scan position 1 = (0,1): the DC follows in QState 2 (Q1):
+  // TransCoeffLevel 2 * 5 - 1 = 9.
+  l[1] = 0;
+  l[16] = 1;
+  vvc::dequantize(l.data(), 4, 4, 32, d.data(), true);
+  CHECK_EQ(d[16], 228);
+  CHECK_EQ(d[0], 1026);  // (9 * 116736 + 512) >> 10 = 1026.5 -> 1026
+}
+
 int main() {
   test_dequantize();
+  test_dequantize_dep_quant();
   test_quantize();
   TEST_MAIN_END();
 }
