@@ -41,6 +41,7 @@ constexpr const char* kUsage =
     "         [--input-bit-depth 8|10] --frames N [--frame-skip K] --qp Q\n"
     "         [--qp-offsets o0,o1,...] --bitstream OUT.266 [--recon RECON.yuv]\n"
     "         [--log LOG.jsonl] [--md5-sei] [--no-deblock] [--intra-period N]\n"
+    "         [--no-cclm]\n"
     "         [--no-dmvr] [--no-bdof]\n"
     "         [--no-alf]\n"
     "         [--no-dep-quant]\n"
@@ -68,6 +69,8 @@ constexpr const char* kUsage =
     "                        psnr_y/u/v (peak 1023, against the source at 10 bits), time_s\n"
     "  --md5-sei             add a decoded picture hash SEI (MD5) after every picture\n"
     "  --no-deblock          switch the deblocking filter off\n"
+    "  --no-cclm             switch cross-component linear model chroma intra prediction\n"
+    "                        (CCLM: LT/L/T modes 81..83) off (sps flag 0)\n"
     "  --no-dmvr             switch decoder-side MV refinement (DMVR) off (sps flag 0)\n"
     "  --no-bdof             switch bi-directional optical flow (BDOF) off (sps flag 0)\n"
     "  --no-alf              switch the adaptive loop filter (ALF, luma + chroma) off\n"
@@ -137,6 +140,7 @@ struct Options {
   int frames = -1, frame_skip = 0, qp = -100, intra_period = 1;
   std::vector<int> qp_offsets;
   bool md5_sei = false, deblock = true, help = false;
+  bool cclm = true;
   bool dmvr = true, bdof = true;
   bool alf = true;
   bool dep_quant = true;
@@ -236,6 +240,8 @@ Options parse_args(int argc, char** argv) {
       o.md5_sei = true;
     } else if (flag == "--no-deblock") {
       o.deblock = false;
+    } else if (flag == "--no-cclm") {
+      o.cclm = false;
     } else if (flag == "--no-dmvr") {
       o.dmvr = false;
     } else if (flag == "--no-bdof") {
@@ -329,6 +335,7 @@ int run(const Options& opt) {
   cfg.qp_offsets = opt.qp_offsets;
   cfg.intra_period = opt.intra_period;
   cfg.deblock = opt.deblock;
+  cfg.cclm = opt.cclm;
   cfg.dmvr = opt.dmvr;
   cfg.bdof = opt.bdof;
   cfg.alf = opt.alf;

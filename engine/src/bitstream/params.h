@@ -98,7 +98,7 @@ struct EncoderConfig {
   bool mip = false;
   bool isp = false;
   bool mrl = false;
-  bool cclm = false;
+  bool cclm = true;  // CCLM chroma intra modes 81..83 (intra/cclm.h); --no-cclm
   bool palette = false;
   bool ibc = false;
   int max_num_ibc_merge_cand = 6;

@@ -89,9 +89,23 @@ void code_luma_mode(Coder& c, ContextSet& ctx, const MpmCode& m) {
   }
 }
 
-// intra_chroma_pred_mode without CCLM: 4 (DM) -> "0", 0..3 -> "1" + 2 bypass bits.
+// cclm_mode_flag / cclm_mode_idx / intra_chroma_pred_mode (7.3.11.5, 9.3.3, Table 132).
+// icpm 0..4: intra_chroma_pred_mode, 4 (DM) -> "0", 0..3 -> "1" + 2 bypass bits; icpm 5..7
+// (kChromaCclmFirst + cclm_mode_idx): cclm_mode_flag 1, then cclm_mode_idx as TR cMax 2 (first
+// bin context coded, second bypass). cclmEnabled: CclmEnabled of the CU (cclm_mode_flag
+// present).
 template <class Coder>
-void code_chroma_mode(Coder& c, ContextSet& ctx, int icpm) {
+void code_chroma_mode(Coder& c, ContextSet& ctx, int icpm, bool cclmEnabled = false) {
+  if (cclmEnabled) {
+    const bool cclm = icpm >= kChromaCclmFirst;
+    c.encode_bin(ctx[kCtxCclmModeFlag], cclm);
+    if (cclm) {
+      const int idx = icpm - kChromaCclmFirst;
+      c.encode_bin(ctx[kCtxCclmModeIdx], idx > 0);
+      if (idx > 0) c.encode_bins_ep(static_cast<uint32_t>(idx - 1), 1);
+      return;
+    }
+  }
   if (icpm == 4) {
     c.encode_bin(ctx[kCtxIntraChromaPredMode], 0);
   } else {

@@ -98,6 +98,7 @@ int decode_luma_mode(const MpmCode& code, const int mpm[6]) {
 
 int chroma_pred_mode(int intra_chroma_pred_mode, int lumaMode) {
   static constexpr int kCand[4] = {kIntraPlanar, kIntraVer, kIntraHor, kIntraDc};
+  if (intra_chroma_pred_mode >= kChromaCclmFirst) return 81 + intra_chroma_pred_mode - 5;
   if (intra_chroma_pred_mode == 4) return lumaMode;
   const int m = kCand[intra_chroma_pred_mode];
   return m == lumaMode ? kIntraVdia : m;

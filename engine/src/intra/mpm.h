@@ -31,6 +31,9 @@ int decode_luma_mode(const MpmCode& code, const int mpm[6]);
 // by 66 when equal to the DM luma mode; 4 is DM. lumaMode is the luma mode covering the luma
 // position of the centre of the chroma block (dual tree: IntraPredModeY[xCb + cbWidth / 2][yCb +
 // cbHeight / 2]).
+// Encoder convention for CCLM (cclm_mode_flag = 1): values 5, 6, 7 stand for cclm_mode_idx
+// 0, 1, 2 and yield INTRA_LT_CCLM (81), INTRA_L_CCLM (82), INTRA_T_CCLM (83) (8.4.3).
+constexpr int kChromaCclmFirst = 5;
 int chroma_pred_mode(int intra_chroma_pred_mode, int lumaMode);
 
 // Inverse for the encoder: the intra_chroma_pred_mode (0..4) that yields chromaMode, preferring

@@ -44,6 +44,7 @@
 #include "inter/merge.h"
 #include "inter/motion_field.h"
 #include "inter/motion_search.h"
+#include "intra/cclm.h"
 #include "intra/intra_pred.h"
 #include "intra/mpm.h"
 #include "partition/allowed_splits.h"
@@ -237,6 +238,35 @@ class PictureEncoder {
       }
   }
 
+  // ---- CCLM (intra/cclm.h) ----
+  // CclmEnabled of a chroma CU (7.4.12.5; FFmpeg ctu.c get_cclm_enabled): always in single
+  // trees; in the dual tree of an I slice (CTU >= 64) only when the chroma tree's 64x64 node
+  // is not split, QT split, or BT_H split into halves that are not split or BT_V split, and
+  // the co-located luma 64x64 node is not split or QT split (no ISP here).
+  bool cclm_enabled(const TreeNode& n) const {
+    if (!cfg_.cclm) return false;
+    if (n.tree != TreeType::kDualChroma || cfg_.log2_ctu < 6) return true;
+    const int minDepth = cfg_.log2_ctu - 6;  // cqtDepth of a 64x64 node
+    const bool chromaOk = (n.w == 64 && n.h == 64) || n.qt_depth > minDepth ||
+                          (cmsm_[0] == SplitMode::kBtH && n.mtt_depth >= 1 &&
+                           (n.mtt_depth == 1 || cmsm_[1] == SplitMode::kBtV));
+    if (!chromaOk) return false;
+    const CuUnit& u = maps_.at(0, (n.x & ~63) >> 2, (n.y & ~63) >> 2);
+    return (u.log2w == 6 && u.log2h == 6) || u.qt_depth > minDepth;
+  }
+  // CCLM prediction of chroma component c of CU n into dst (stride kMaxCu).
+  void cclm_pred(const TreeNode& n, int c, int predMode, Pel* dst) const {
+    const auto availC = [this](int x, int y) { return maps_.coded_luma_pos(1, 2 * x, 2 * y); };
+    const CclmBlock b = make_cclm_block(
+        n.x >> 1, n.y >> 1, n.w >> 1, n.h >> 1, maps_.coded_luma_pos(0, n.x, n.y - 1),
+        maps_.coded_luma_pos(0, n.x - 1, n.y), cfg_.log2_ctu, cfg_.chroma_vertical_collocated,
+        availC);
+    cclm_predict(recon_.comp[kY], recon_.comp[c], b, predMode, dst, kMaxCu);
+  }
+  // Multi-type split of the chroma tree's node at mtt depth 0 / 1 on the current search or
+  // replay path (what cclm_enabled() reads; FFmpeg's per-32x32 split-mode table).
+  SplitMode cmsm_[2] = {SplitMode::kNone, SplitMode::kNone};
+
   // ---- CU coding (shared by search and final coding) ----
   // Transforms, quantizes and reconstructs one TB of component c from pred_ (stride kMaxCu);
   // the levels go to lv. Returns the number of nonzero levels. dst is the recon position.
@@ -313,7 +343,9 @@ class PictureEncoder {
     double dist = 0;
     for (int c = 1; c < 3; ++c) {
       Plane& rp = recon_.comp[c];
-      if (refs)
+      if (is_cclm_mode(predMode))
+        cclm_pred(n, c, predMode, pred_);
+      else if (refs)
         predict_from_refs(refs[c - 1], predMode, pred_, kMaxCu);
       else
         intra_predict(rp, xc, yc, wc, hc, c, predMode, avail, pred_, kMaxCu);
@@ -328,7 +360,7 @@ class PictureEncoder {
               static_cast<double>(sse(org, op.stride, dst, rp.stride, wc, hc));
     }
     if (dist >= dAbort) return dist;
-    code_chroma_mode(coder, ctx, icpm);
+    code_chroma_mode(coder, ctx, icpm, cclm_enabled(n));
     coder.encode_bin(ctx[kCtxTuCbCodedFlag + 0], nz[1] > 0);
     coder.encode_bin(ctx[kCtxTuCrCodedFlag + (nz[1] > 0 ? 1 : 0)], nz[2] > 0);
     if (nz[1]) code_residual_block(coder, ctx, levels_[1], wc, hc, 1);
@@ -563,7 +595,8 @@ double PictureEncoder::search_chroma_cu(const TreeNode& n, ContextSet& ctx, int&
   const auto avail = [this](int x, int y) { return maps_.coded_luma_pos(1, 2 * x, 2 * y); };
   for (int c = 1; c < 3; ++c)
     build_intra_refs(recon_.comp[c], xc, yc, wc, hc, c, avail, refs_c_[c - 1]);
-  for (int icpm = 4; icpm >= 0; --icpm) {
+  // CCLM (icpm 7..5) first when allowed; the last trial is icpm 0 (see the best-state logic).
+  for (int icpm = cclm_enabled(n) ? kChromaCclmFirst + 2 : 4; icpm >= 0; --icpm) {
     const double bound = std::min(best, budget);
     trial_ctx_ = ctx;
     const uint64_t b0 = est_.frac_bits();
@@ -638,6 +671,7 @@ double PictureEncoder::search_node(const TreeNode& n, int ch, int level, Context
       } else {
         TreeNode kids[4];
         const int nk = split_children(n, mode, lim, kids);
+        if (ch == 1 && n.mtt_depth <= 1) cmsm_[n.mtt_depth] = mode;  // for cclm_enabled()
         for (int k = 0; k < nk && cost < bound; ++k)
           cost += search_node(kids[k], ch, level + 1, ctx, L.cur, bound - cost);
       }
@@ -680,6 +714,7 @@ void PictureEncoder::replay(const TreeNode& n, int ch, const uint8_t*& p,
   }
   TreeNode kids[4];
   const int nk = split_children(n, mode, lim_[ch], kids);
+  if (ch == 1 && n.mtt_depth <= 1) cmsm_[n.mtt_depth] = mode;  // for cclm_enabled()
   for (int k = 0; k < nk; ++k) replay(kids[k], ch, p, splits);
 }
 
@@ -844,6 +879,8 @@ void PictureEncoder::code_intra_cu_single(Coder& coder, ContextSet& ctx, const T
     const int xc = n.x >> s, yc = n.y >> s, wc = n.w >> s, hc = n.h >> s;
     if (c == 0)
       intra_predict(rp, xc, yc, wc, hc, 0, d.luma_mode, availY, pred_, kMaxCu);
+    else if (is_cclm_mode(predC))
+      cclm_pred(n, c, predC, pred_);
     else
       intra_predict(rp, xc, yc, wc, hc, c, predC, availC, pred_, kMaxCu);
     const int cbfCtx = c == 0   ? kCtxTuYCodedFlag + 0
@@ -855,7 +892,7 @@ void PictureEncoder::code_intra_cu_single(Coder& coder, ContextSet& ctx, const T
   code_cu_skip_flag(coder, ctx, false, skip_at(n.x - 1, n.y), skip_at(n.x, n.y - 1));
   code_pred_mode_flag(coder, ctx, true, intra_at(n.x - 1, n.y), intra_at(n.x, n.y - 1));
   code_luma_mode(coder, ctx, encode_luma_mode(d.luma_mode, mpm));
-  code_chroma_mode(coder, ctx, d.chroma_mode);
+  code_chroma_mode(coder, ctx, d.chroma_mode, cclm_enabled(n));
   coder.encode_bin(ctx[kCtxTuCbCodedFlag + 0], nz[1] > 0);
   coder.encode_bin(ctx[kCtxTuCrCodedFlag + (nz[1] > 0 ? 1 : 0)], nz[2] > 0);
   coder.encode_bin(ctx[kCtxTuYCodedFlag + 0], nz[0] > 0);
