@@ -257,10 +257,10 @@ class PictureEncoder {
   // CCLM prediction of chroma component c of CU n into dst (stride kMaxCu).
   void cclm_pred(const TreeNode& n, int c, int predMode, Pel* dst) const {
     const auto availC = [this](int x, int y) { return maps_.coded_luma_pos(1, 2 * x, 2 * y); };
-    const CclmBlock b = make_cclm_block(
-        n.x >> 1, n.y >> 1, n.w >> 1, n.h >> 1, maps_.coded_luma_pos(0, n.x, n.y - 1),
-        maps_.coded_luma_pos(0, n.x - 1, n.y), cfg_.log2_ctu, cfg_.chroma_vertical_collocated,
-        availC);
+    const CclmBlock b = make_cclm_block(n.x >> 1, n.y >> 1, n.w >> 1, n.h >> 1,
+                                        maps_.coded_luma_pos(0, n.x, n.y - 1),
+                                        maps_.coded_luma_pos(0, n.x - 1, n.y), cfg_.log2_ctu,
+                                        cfg_.chroma_vertical_collocated, availC);
     cclm_predict(recon_.comp[kY], recon_.comp[c], b, predMode, dst, kMaxCu);
   }
   // Multi-type split of the chroma tree's node at mtt depth 0 / 1 on the current search or
