@@ -169,6 +169,8 @@ EncoderConfig config_416x240() {
   c.height = c.src_height = 240;
   c.fps_num = 50;
   c.cclm = false;  // the known answers below are the stage 1 SPS (CCLM is on by default now)
+  c.dmvr = c.bdof = false;  // likewise DMVR / BDOF (on by default since 3c899fd)
+  c.alf = false;            // and ALF (on by default: sps_alf_enabled_flag + sh flag)
   return c;
 }
 
