@@ -83,13 +83,10 @@ struct Cands {
   double d0;  // D(0)
 };
 
-// zeroOnly: below half a step (|c| < delta / 2) a nonzero level is not considered: it would
-// add distortion and rate; only its parity could pay off, which the search gives up for speed.
-inline Cands candidates(const DqModel& m, int32_t c, bool zeroOnlyBelowHalf = false) {
+inline Cands candidates(const DqModel& m, int32_t c) {
   Cands r;
   const int64_t x = int64_t(std::abs(c)) * m.scale;
   r.d0 = double(x) * double(x) * m.errScale;
-  if (zeroOnlyBelowHalf && 2 * x < (int64_t(1) << m.qShift)) return r;
   auto add = [&](int64_t q) {
     const int quant = int(q & 1);  // odd indices belong to Q1
     const double rec = double(q << m.qShift);
@@ -258,7 +255,7 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
       const int s = sbStart + n;
       const int x = pos[2 * s], y = pos[2 * s + 1], d = x + y;
       const int32_t c = coeff[y * stride + x];
-      const Cands cd = candidates(m, c, true);
+      const Cands cd = candidates(m, c);
       // Best transition into each state: cost, remBins after it; the decision in dv.
       double nCost[4] = {kNoPath, kNoPath, kNoPath, kNoPath};
       int nRem[4];
