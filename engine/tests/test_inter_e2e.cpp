@@ -161,7 +161,7 @@ std::vector<uint8_t> code_inter_picture(const EncoderConfig& cfg, const PictureP
       planar.mpm_flag = true;
       planar.not_planar = false;
       code_luma_mode(enc, ctx, planar);
-      code_chroma_mode(enc, ctx, 4);
+      code_chroma_mode(enc, ctx, 4, cfg.cclm);  // P/B slices: CclmEnabled = sps flag
       enc.encode_bin(ctx[kCtxTuCbCodedFlag + 0], 0);
       enc.encode_bin(ctx[kCtxTuCrCodedFlag + 0], 0);
       enc.encode_bin(ctx[kCtxTuYCodedFlag + 0], 0);

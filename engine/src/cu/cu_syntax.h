@@ -93,9 +93,9 @@ void code_luma_mode(Coder& c, ContextSet& ctx, const MpmCode& m) {
 // icpm 0..4: intra_chroma_pred_mode, 4 (DM) -> "0", 0..3 -> "1" + 2 bypass bits; icpm 5..7
 // (kChromaCclmFirst + cclm_mode_idx): cclm_mode_flag 1, then cclm_mode_idx as TR cMax 2 (first
 // bin context coded, second bypass). cclmEnabled: CclmEnabled of the CU (cclm_mode_flag
-// present).
+// present; with sps_cclm_enabled_flag 1 it is always 1 outside the dual tree of I slices).
 template <class Coder>
-void code_chroma_mode(Coder& c, ContextSet& ctx, int icpm, bool cclmEnabled = false) {
+void code_chroma_mode(Coder& c, ContextSet& ctx, int icpm, bool cclmEnabled) {
   if (cclmEnabled) {
     const bool cclm = icpm >= kChromaCclmFirst;
     c.encode_bin(ctx[kCtxCclmModeFlag], cclm);
