@@ -74,7 +74,7 @@ struct EncoderConfig {
   int deblock_beta_offset_div2 = 0;
   int deblock_tc_offset_div2 = 0;
   bool sao = false;
-  bool alf = false;  // ALF (8.8.5), filter/alf_encoder.h; --no-alf
+  bool alf = true;  // ALF (8.8.5), filter/alf_encoder.h; --no-alf
   bool ccalf = false;
   bool lmcs = false;
 
