@@ -1,7 +1,8 @@
 // Motion-compensated sample prediction, bit-exact per H.266 8.5.6.3 (fractional sample
 // interpolation) and 8.5.6.6.2 (default weighted sample prediction) for 10-bit 4:2:0 with
 // the tools we keep off: no RPR scaling, no wrap-around, no alternative half-sample filter
-// (AMVR off), no affine 6-tap filter, no BCW/weighted prediction, no DMVR/BDOF/PROF.
+// (AMVR off), no affine 6-tap filter, no BCW/weighted prediction, no PROF. DMVR and BDOF
+// build on these functions (inter/dmvr.h, inter/bdof.h, used by inter/inter_pred.h).
 //
 // Two stages, like the standard:
 //  1. mc_luma / mc_chroma produce predSamplesLX at the intermediate 14-bit precision
