@@ -160,6 +160,50 @@ inline uint32_t mode2_rate(int k, int rice0, int qState) {
          << kFracBitsShift;
 }
 
+// Frac bits of one component's sig_coeff_flag and gtx/par contexts. The RD search quantizes
+// the same TB for several modes from the same context snapshot, so the last tables per
+// component type are kept with a copy of the contexts they were made from.
+struct RateTables {
+  uint32_t sig[60][2];
+  LevelCtx gtx[32];
+};
+
+struct RateTableCache {
+  bool valid = false;
+  ContextModel sig[36], par[21], gt1[21], gt3[21];  // the contexts the tables came from
+  RateTables t;
+};
+
+inline bool same_models(const ContextModel* a, const ContextModel* b, int n) {
+  for (int i = 0; i < n; ++i)
+    if (a[i].p0 != b[i].p0 || a[i].p1 != b[i].p1) return false;
+  return true;
+}
+
+const RateTables& rate_tables(const ContextSet& ctx, int cIdx) {
+  static thread_local RateTableCache cache[2];
+  RateTableCache& c = cache[cIdx ? 1 : 0];
+  const int sigLo = cIdx == 0 ? 0 : 36, nSig = cIdx == 0 ? 36 : 24;
+  const int gLo = cIdx == 0 ? 1 : 22, nG = cIdx == 0 ? 20 : 10;
+  const ContextModel* sig = &ctx[kCtxSigCoeffFlag + sigLo];
+  const ContextModel* par = &ctx[kCtxParLevelFlag + gLo];
+  const ContextModel* gt1 = &ctx[kCtxAbsLevelGtxFlag + gLo];
+  const ContextModel* gt3 = &ctx[kCtxAbsLevelGtxFlag + 32 + gLo];
+  if (c.valid && same_models(c.sig, sig, nSig) && same_models(c.par, par, nG) &&
+      same_models(c.gt1, gt1, nG) && same_models(c.gt3, gt3, nG))
+    return c.t;
+  std::copy(sig, sig + nSig, c.sig);
+  std::copy(par, par + nG, c.par);
+  std::copy(gt1, gt1 + nG, c.gt1);
+  std::copy(gt3, gt3 + nG, c.gt3);
+  for (int i = 0; i < nSig; ++i)
+    for (unsigned b = 0; b < 2; ++b)
+      c.t.sig[sigLo + i][b] = fb(ctx, kCtxSigCoeffFlag + sigLo + i, b);
+  for (int i = gLo; i < gLo + nG; ++i) c.t.gtx[i] = level_ctx(ctx, i);
+  c.valid = true;
+  return c.t;
+}
+
 // Frozen-context rate counter for dep_quant_cost.
 struct FrozenCoder {
   uint64_t bits = 0;
@@ -186,12 +230,18 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
 
   // Distortion of the all-zero TB, and the first position worth a level (|c| > delta).
   double d0Sum = 0;
-  int firstTest = -1;
-  for (int s = w * h - 1; s >= 0; --s) {
-    const int64_t x = int64_t(std::abs(coeff[pos[2 * s + 1] * stride + pos[2 * s]])) * m.scale;
-    d0Sum += double(x) * double(x) * m.errScale;
-    if (firstTest < 0 && x > (int64_t(1) << m.qShift)) firstTest = s;
-  }
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const double a = double(coeff[y * stride + x]);
+      d0Sum += a * a;
+    }
+  d0Sum *= double(m.scale) * double(m.scale) * m.errScale;
+  int firstTest = w * h - 1;
+  const int64_t one = int64_t(1) << m.qShift;
+  while (firstTest >= 0 &&
+         int64_t(std::abs(coeff[pos[2 * firstTest + 1] * stride + pos[2 * firstTest]])) * m.scale <=
+             one)
+    --firstTest;
   RdoqResult res;
   res.uncodedCost = d0Sum + (cbfCtx >= 0 ? lf * fb(ctx, cbfCtx, 0) : 0.0);
   res.cost = res.uncodedCost;
@@ -218,15 +268,9 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
   }
   const LevelCtx lastCtx = level_ctx(ctx, cIdx == 0 ? 0 : 21);
   // Frac bits of this component's sig_coeff_flag and gtx/par contexts (frozen for the TB).
-  uint32_t sigBits[60][2];
-  LevelCtx gtxBits[32];
-  {
-    const int sigLo = cIdx == 0 ? 0 : 36, sigHi = cIdx == 0 ? 36 : 60;
-    for (int i = sigLo; i < sigHi; ++i)
-      for (unsigned b = 0; b < 2; ++b) sigBits[i][b] = fb(ctx, kCtxSigCoeffFlag + i, b);
-    const int gLo = cIdx == 0 ? 1 : 22, gHi = cIdx == 0 ? 21 : 32;
-    for (int i = gLo; i < gHi; ++i) gtxBits[i] = level_ctx(ctx, i);
-  }
+  const RateTables& rt = rate_tables(ctx, cIdx);
+  const uint32_t (*sigBits)[2] = rt.sig;
+  const LevelCtx* gtxBits = rt.gtx;
   const int sbCtxBase = kCtxSbCodedFlag + (cIdx == 0 ? 0 : 2);
   const int remBinsInit = ((1 << (log2ZoW + log2ZoH)) * 7) >> 2;
 
