@@ -315,10 +315,10 @@ SliceAlf AlfPictureDecision::slice_header() const {
   SliceAlf s;
   s.enabled = enabled();
   s.num_aps_ids_luma = luma ? 1 : 0;
-  s.aps_id_luma = aps.aps_id;
+  s.aps_id_luma = luma_aps_id;
   s.cb = chroma[0];
   s.cr = chroma[1];
-  s.aps_id_chroma = aps.aps_id;
+  s.aps_id_chroma = chroma_aps_id;
   return s;
 }
 
@@ -347,30 +347,134 @@ void alf_apply(const Picture& src, Picture& dst, const AlfPictureDecision& d, in
     }
 }
 
+namespace {
+
+struct LumaChoice {
+  double gain = 0;  // SSE reduction - lambda * rate
+  LumaResult f;
+  std::vector<uint8_t> flags;
+};
+
+// Filters every luma CTB with `f`, switches on the CTBs whose SSE drops and returns the gain
+// net of lambda * (apsBits + CTB flag and alf_use_aps_flag bins).
+LumaChoice luma_eval(const Plane& org, const Plane& src, const AlfClasses& cls, int ctbLog2,
+                     int ctbsX, const std::vector<uint64_t>& sseOff, const LumaResult& f,
+                     double lambda, int apsBits, Plane& scratch) {
+  const int ctb = 1 << ctbLog2;
+  const size_t nCtb = sseOff.size();
+  static const uint8_t kNoClip[kAlfNumClasses][kAlfLumaCoeffs] = {};
+  LumaChoice r;
+  r.f = f;
+  r.flags.assign(nCtb, 0);
+  int nOn = 0;
+  for (size_t i = 0; i < nCtb; ++i) {
+    const int x0 = static_cast<int>(i % ctbsX) * ctb, y0 = static_cast<int>(i / ctbsX) * ctb;
+    alf_filter_luma_ctb(src, scratch, x0, y0, ctbLog2, cls, f.class_to_filter, f.coeff, kNoClip);
+    const uint64_t sOn = sse_region(org, scratch, x0, y0, ctb, ctb);
+    if (sOn < sseOff[i]) {
+      r.flags[i] = 1;
+      ++nOn;
+      r.gain += static_cast<double>(sseOff[i] - sOn);
+    }
+  }
+  r.gain -= lambda * (apsBits + flag_bits(nOn, static_cast<int>(nCtb)) + 0.5 * nOn);
+  return r;
+}
+
+struct ChromaChoice {
+  double gain = 0;
+  bool en[2] = {false, false};
+  int num_alts = 1;
+  int16_t coeff[kAlfMaxChromaAlts][kAlfChromaCoeffs] = {};
+  std::vector<uint8_t> flags[2], alts[2];
+};
+
+// Chroma CTB decisions with the alternatives `coeff` (best alternative per CTB); a component
+// is enabled when its gain pays its flag bins; apsBits is charged once when any is enabled.
+ChromaChoice chroma_eval(const Picture& orig, const Picture& src, int ctbLog2C, int ctbsX,
+                         const std::vector<uint64_t> cOff[2],
+                         const int16_t coeff[][kAlfChromaCoeffs], int numAlts,
+                         const double lambda[3], int apsBits, Plane scratch[2]) {
+  const int ctb = 1 << ctbLog2C;
+  const size_t nCtb = cOff[0].size();
+  static const uint8_t kNoClip[kAlfChromaCoeffs] = {};
+  ChromaChoice r;
+  r.num_alts = numAlts;
+  for (int a = 0; a < numAlts; ++a) std::memcpy(r.coeff[a], coeff[a], sizeof(r.coeff[a]));
+  std::vector<uint64_t> best(nCtb);
+  double total = 0;
+  for (int k = 0; k < 2; ++k) {
+    r.flags[k].assign(nCtb, 0);
+    r.alts[k].assign(nCtb, 0);
+    for (size_t i = 0; i < nCtb; ++i) best[i] = cOff[k][i];
+    for (int a = 0; a < numAlts; ++a)
+      for (size_t i = 0; i < nCtb; ++i) {
+        const int x0 = static_cast<int>(i % ctbsX) * ctb, y0 = static_cast<int>(i / ctbsX) * ctb;
+        alf_filter_chroma_ctb(src.comp[k + 1], scratch[k], x0, y0, ctbLog2C, coeff[a], kNoClip);
+        const uint64_t s = sse_region(orig.comp[k + 1], scratch[k], x0, y0, ctb, ctb);
+        if (s < best[i]) {
+          best[i] = s;
+          r.flags[k][i] = 1;
+          r.alts[k][i] = static_cast<uint8_t>(a);
+        }
+      }
+    double g = 0;
+    int nOn = 0;
+    for (size_t i = 0; i < nCtb; ++i)
+      if (r.flags[k][i]) {
+        ++nOn;
+        g += static_cast<double>(cOff[k][i] - best[i]);
+      }
+    const double altBins = numAlts > 1 ? 1.0 : 0.0;
+    g -= lambda[k + 1] * (flag_bits(nOn, static_cast<int>(nCtb)) + altBins * nOn);
+    r.en[k] = g > 0;
+    if (r.en[k]) total += g;
+  }
+  r.gain = total - (r.en[0] || r.en[1] ? lambda[1] * apsBits : 0.0);
+  return r;
+}
+
+// The APSs of the running coded video sequence (one encoder per process).
+AlfApsStore& sequence_store() {
+  static AlfApsStore store;
+  return store;
+}
+
+}  // namespace
+
+void AlfApsStore::clear() {
+  for (bool& v : valid) v = false;
+  next_id = 0;
+}
+
 AlfPictureDecision alf_encode_picture(const Picture& orig, Picture& recon, int ctbLog2,
-                                      const double lambda[3], int apsId) {
+                                      const double lambda[3], AlfApsStore* store, int temporalId) {
   AlfPictureDecision d;
   const int ctb = 1 << ctbLog2;
   d.ctbs_x = (recon.width + ctb - 1) / ctb;
   d.ctbs_y = (recon.height + ctb - 1) / ctb;
   const size_t nCtb = static_cast<size_t>(d.ctbs_x) * d.ctbs_y;
-  d.aps.aps_id = apsId;
   for (auto& f : d.flag) f.assign(nCtb, 0);
   for (auto& a : d.alt) a.assign(nCtb, 0);
   const Picture src = recon;  // the deblocked picture every filter reads
+  // Stored APSs this picture may reference (TemporalId not above its own).
+  std::vector<int> reusable;
+  if (store)
+    for (int id = 0; id < 8; ++id)
+      if (store->valid[id] && store->tid[id] <= temporalId) reusable.push_back(id);
 
-  // ---------------- luma ----------------
+  // ---------------- luma: new filters (two passes) or a stored APS ----------------
   AlfClasses cls;
   alf_classify(src.comp[kY], ctbLog2, cls);
   std::vector<LumaStats> lstats;
   luma_statistics(orig.comp[kY], src.comp[kY], cls, ctbLog2, d.ctbs_x, lstats);
   std::vector<uint64_t> sseOff(nCtb);
-  for (size_t i = 0; i < nCtb; ++i) {
-    const int x0 = static_cast<int>(i % d.ctbs_x) * ctb, y0 = static_cast<int>(i / d.ctbs_x) * ctb;
-    sseOff[i] = sse_region(orig.comp[kY], src.comp[kY], x0, y0, ctb, ctb);
-  }
-  Plane filtered = src.comp[kY];
-  double bestGain = 0;  // SSE reduction minus lambda * rate, > 0 to enable
+  for (size_t i = 0; i < nCtb; ++i)
+    sseOff[i] = sse_region(orig.comp[kY], src.comp[kY], static_cast<int>(i % d.ctbs_x) * ctb,
+                           static_cast<int>(i / d.ctbs_x) * ctb, ctb, ctb);
+  Plane scratch = src.comp[kY];
+  LumaChoice bestNew;
+  bestNew.gain = 0;
   std::vector<uint8_t> on(nCtb, 1);
   for (int pass = 0; pass < 2; ++pass) {
     LumaStats sum[kAlfNumClasses];
@@ -379,39 +483,36 @@ AlfPictureDecision alf_encode_picture(const Picture& orig, Picture& recon, int c
       if (on[i])
         for (int c = 0; c < kAlfNumClasses; ++c) sum[c].add(lstats[i * kAlfNumClasses + c]);
     const LumaResult lr = derive_luma_filters(sum, lambda[0]);
-    uint8_t clipIdx[kAlfNumClasses][kAlfLumaCoeffs] = {};
-    std::vector<uint8_t> flags(nCtb, 0);
-    double gain = 0;
+    // APS bits of the luma part: signal + clip flags and the filters.
+    LumaChoice ch = luma_eval(orig.comp[kY], src.comp[kY], cls, ctbLog2, d.ctbs_x, sseOff, lr,
+                              lambda[0], 2 + lr.aps_bits, scratch);
     int nOn = 0;
-    for (size_t i = 0; i < nCtb; ++i) {
-      const int x0 = static_cast<int>(i % d.ctbs_x) * ctb,
-                y0 = static_cast<int>(i / d.ctbs_x) * ctb;
-      alf_filter_luma_ctb(src.comp[kY], filtered, x0, y0, ctbLog2, cls, lr.class_to_filter,
-                          lr.coeff, clipIdx);
-      const uint64_t sOn = sse_region(orig.comp[kY], filtered, x0, y0, ctb, ctb);
-      if (sOn < sseOff[i]) {
-        flags[i] = 1;
-        ++nOn;
-        gain += static_cast<double>(sseOff[i] - sOn);
-      }
-    }
-    // APS luma part: clip flag + filters; CTB flags + alf_use_aps_flag bins (~1 bit each when on).
-    gain -= lambda[0] * (1 + lr.aps_bits + flag_bits(nOn, static_cast<int>(nCtb)) + 0.5 * nOn);
-    if (gain > bestGain) {
-      bestGain = gain;
-      d.luma = true;
-      d.aps.num_luma_filters = lr.num_filters;
-      std::memcpy(d.aps.class_to_filter, lr.class_to_filter, sizeof(lr.class_to_filter));
-      std::memcpy(d.aps.luma_coeff, lr.coeff, sizeof(lr.coeff));
-      d.flag[0] = flags;
-    }
+    for (uint8_t f : ch.flags) nOn += f;
+    if (ch.gain > bestNew.gain) bestNew = ch;
     if (nOn == 0) break;
-    on = flags;
+    on = ch.flags;
   }
-  d.aps.luma = d.luma;
-  if (!d.luma) std::fill(d.flag[0].begin(), d.flag[0].end(), 0);
+  LumaChoice bestLuma = bestNew;
+  int lumaSource = -1;  // -1: new APS, else the stored APS id
+  if (bestNew.gain <= 0) bestLuma.gain = 0;
+  for (int id : reusable) {
+    const AlfApsData& a = store->aps[id];
+    if (!a.luma) continue;
+    LumaResult f;
+    f.num_filters = a.num_luma_filters;
+    std::memcpy(f.class_to_filter, a.class_to_filter, sizeof(f.class_to_filter));
+    std::memcpy(f.coeff, a.luma_coeff, sizeof(f.coeff));
+    // Slice header bits of a reference: sh_alf_aps_id_luma (3).
+    LumaChoice ch = luma_eval(orig.comp[kY], src.comp[kY], cls, ctbLog2, d.ctbs_x, sseOff, f,
+                              lambda[0], 3, scratch);
+    if (ch.gain > bestLuma.gain) {
+      bestLuma = ch;
+      lumaSource = id;
+    }
+  }
+  d.luma = bestLuma.gain > 0;
 
-  // ---------------- chroma ----------------
+  // ---------------- chroma: new filters (two passes) or a stored APS ----------------
   const int ctbC = ctb / 2;
   std::vector<ChromaStats> cstats[2];
   std::vector<uint64_t> cOff[2];
@@ -422,113 +523,120 @@ AlfPictureDecision alf_encode_picture(const Picture& orig, Picture& recon, int c
       cOff[c - 1][i] = sse_region(orig.comp[c], src.comp[c], static_cast<int>(i % d.ctbs_x) * ctbC,
                                   static_cast<int>(i / d.ctbs_x) * ctbC, ctbC, ctbC);
   }
-  // Filters trained per component (pass 0: all CTBs; pass 1: the CTBs switched on).
-  struct ChromaTry {
-    int16_t coeff[2][kAlfChromaCoeffs] = {};
-    int bits[2] = {0, 0};
-    std::vector<uint64_t> sseAlt[2][2];  // [component][alternative] per CTB
-  };
+  Plane cscratch[2] = {src.comp[kCb], src.comp[kCr]};
+  ChromaChoice bestChroma;
+  bestChroma.gain = 0;
+  int chromaSource = -1;
   std::vector<uint8_t> con[2] = {std::vector<uint8_t>(nCtb, 1), std::vector<uint8_t>(nCtb, 1)};
-  double bestChromaGain[2] = {0, 0};
-  Plane cf[2] = {src.comp[kCb], src.comp[kCr]};
   for (int pass = 0; pass < 2; ++pass) {
-    ChromaTry t;
+    int16_t coeff[2][kAlfChromaCoeffs];
+    int bits = 2;  // chroma signal + clip flags
     for (int k = 0; k < 2; ++k) {
       ChromaStats s;
       s.clear();
       for (size_t i = 0; i < nCtb; ++i)
         if (con[k][i]) s.add(cstats[k][i]);
-      quantize_filter(s, lambda[k + 1], t.coeff[k]);
-      t.bits[k] = 0;
-      for (int j = 0; j < kAlfChromaCoeffs; ++j) t.bits[k] += coeff_bits(t.coeff[k][j]);
+      quantize_filter(s, lambda[k + 1], coeff[k]);
+      for (int j = 0; j < kAlfChromaCoeffs; ++j) bits += coeff_bits(coeff[k][j]);
     }
-    const uint8_t noClip[kAlfChromaCoeffs] = {};
-    for (int k = 0; k < 2; ++k)
-      for (int a = 0; a < 2; ++a) {
-        t.sseAlt[k][a].resize(nCtb);
-        for (size_t i = 0; i < nCtb; ++i) {
-          const int x0 = static_cast<int>(i % d.ctbs_x) * ctbC,
-                    y0 = static_cast<int>(i / d.ctbs_x) * ctbC;
-          alf_filter_chroma_ctb(src.comp[k + 1], cf[k], x0, y0, ctbLog2 - 1, t.coeff[a], noClip);
-          t.sseAlt[k][a][i] = sse_region(orig.comp[k + 1], cf[k], x0, y0, ctbC, ctbC);
-        }
-      }
-    // Each component on its own with its own filter, to decide enabling.
-    bool en[2];
-    std::vector<uint8_t> flags[2], alts[2];
-    double gainK[2];
-    for (int k = 0; k < 2; ++k) {
-      flags[k].assign(nCtb, 0);
-      alts[k].assign(nCtb, 0);
-      double g = 0;
-      int nOn = 0;
-      for (size_t i = 0; i < nCtb; ++i) {
-        // Best alternative among both filters (alt index = training component).
-        const int a = t.sseAlt[k][0][i] <= t.sseAlt[k][1][i] ? 0 : 1;
-        if (t.sseAlt[k][a][i] < cOff[k][i]) {
-          flags[k][i] = 1;
-          alts[k][i] = static_cast<uint8_t>(a);
-          ++nOn;
-          g += static_cast<double>(cOff[k][i] - t.sseAlt[k][a][i]);
-        }
-      }
-      gainK[k] = g - lambda[k + 1] * (t.bits[k] + 1 + flag_bits(nOn, static_cast<int>(nCtb)) + nOn);
-      en[k] = gainK[k] > 0;
-    }
-    const double total = (en[0] ? gainK[0] : 0) + (en[1] ? gainK[1] : 0);
-    if (total > bestChromaGain[0] + bestChromaGain[1]) {
-      bestChromaGain[0] = en[0] ? gainK[0] : 0;
-      bestChromaGain[1] = en[1] ? gainK[1] : 0;
-      d.chroma[0] = en[0];
-      d.chroma[1] = en[1];
-      // Alternatives in the APS: both when both components are on, else that component's one
-      // (its CTBs then restricted to it).
-      if (en[0] && en[1]) {
-        d.aps.num_chroma_alts = 2;
-        std::memcpy(d.aps.chroma_coeff[0], t.coeff[0], sizeof(t.coeff[0]));
-        std::memcpy(d.aps.chroma_coeff[1], t.coeff[1], sizeof(t.coeff[1]));
-        for (int k = 0; k < 2; ++k) {
-          d.flag[k + 1] = flags[k];
-          d.alt[k] = alts[k];
-        }
-      } else {
-        const int k = en[0] ? 0 : 1;
-        d.aps.num_chroma_alts = 1;
-        std::memcpy(d.aps.chroma_coeff[0], t.coeff[k], sizeof(t.coeff[k]));
-        for (int m = 0; m < 2; ++m) {
-          d.flag[m + 1].assign(nCtb, 0);
-          d.alt[m].assign(nCtb, 0);
-        }
-        for (size_t i = 0; i < nCtb; ++i) d.flag[k + 1][i] = t.sseAlt[k][k][i] < cOff[k][i];
-      }
-    }
+    const bool same = std::memcmp(coeff[0], coeff[1], sizeof(coeff[0])) == 0;
+    const int numAlts = same ? 1 : 2;
+    ChromaChoice ch = chroma_eval(orig, src, ctbLog2 - 1, d.ctbs_x, cOff, coeff, numAlts, lambda,
+                                  bits + ue_bits(numAlts - 1), cscratch);
+    if (ch.gain > bestChroma.gain) bestChroma = ch;
     for (int k = 0; k < 2; ++k) {
       bool any = false;
-      for (size_t i = 0; i < nCtb; ++i) any |= flags[k][i] != 0;
-      if (any) con[k] = flags[k];
+      for (uint8_t f : ch.flags[k]) any |= f != 0;
+      if (any) con[k] = ch.flags[k];
     }
   }
-  d.aps.chroma = d.chroma[0] || d.chroma[1];
-  for (int k = 0; k < 2; ++k)
-    if (!d.chroma[k]) std::fill(d.flag[k + 1].begin(), d.flag[k + 1].end(), 0);
+  for (int id : reusable) {
+    const AlfApsData& a = store->aps[id];
+    if (!a.chroma) continue;
+    ChromaChoice ch = chroma_eval(orig, src, ctbLog2 - 1, d.ctbs_x, cOff, a.chroma_coeff,
+                                  a.num_chroma_alts, lambda, 3, cscratch);
+    if (ch.gain > bestChroma.gain) {
+      bestChroma = ch;
+      chromaSource = id;
+    }
+  }
+  d.chroma[0] = bestChroma.gain > 0 && bestChroma.en[0];
+  d.chroma[1] = bestChroma.gain > 0 && bestChroma.en[1];
 
+  // ---------------- the APS to send and the effective filters ----------------
+  const bool newLuma = d.luma && lumaSource < 0;
+  const bool newChroma = (d.chroma[0] || d.chroma[1]) && chromaSource < 0;
+  d.send_aps = newLuma || newChroma;
+  if (d.send_aps) {
+    int id = store ? store->next_id : 0;
+    // Never overwrite an APS this picture references for the other component.
+    for (int k = 0; k < 8 && (id == lumaSource || id == chromaSource); ++k) id = (id + 1) % 8;
+    d.new_aps.aps_id = id;
+    if (store) store->next_id = (id + 1) % 8;
+  }
+  if (d.luma) {
+    const LumaResult& f = bestLuma.f;
+    d.aps.num_luma_filters = f.num_filters;
+    std::memcpy(d.aps.class_to_filter, f.class_to_filter, sizeof(f.class_to_filter));
+    std::memcpy(d.aps.luma_coeff, f.coeff, sizeof(f.coeff));
+    d.aps.luma = true;
+    d.flag[0] = bestLuma.flags;
+    d.luma_aps_id = lumaSource < 0 ? d.new_aps.aps_id : lumaSource;
+  }
+  if (d.chroma[0] || d.chroma[1]) {
+    d.aps.chroma = true;
+    d.aps.num_chroma_alts = bestChroma.num_alts;
+    std::memcpy(d.aps.chroma_coeff, bestChroma.coeff, sizeof(bestChroma.coeff));
+    for (int k = 0; k < 2; ++k)
+      if (d.chroma[k]) {
+        d.flag[k + 1] = bestChroma.flags[k];
+        d.alt[k] = bestChroma.alts[k];
+      }
+    d.chroma_aps_id = chromaSource < 0 ? d.new_aps.aps_id : chromaSource;
+  }
+  if (d.send_aps) {
+    AlfApsData& n = d.new_aps;
+    if (newLuma) {
+      n.luma = true;
+      n.num_luma_filters = d.aps.num_luma_filters;
+      std::memcpy(n.class_to_filter, d.aps.class_to_filter, sizeof(n.class_to_filter));
+      std::memcpy(n.luma_coeff, d.aps.luma_coeff, sizeof(n.luma_coeff));
+    }
+    if (newChroma) {
+      n.chroma = true;
+      n.num_chroma_alts = d.aps.num_chroma_alts;
+      std::memcpy(n.chroma_coeff, d.aps.chroma_coeff, sizeof(n.chroma_coeff));
+    }
+    if (store) {
+      store->valid[n.aps_id] = true;
+      store->aps[n.aps_id] = n;
+      store->tid[n.aps_id] = temporalId;
+    }
+  }
   if (d.enabled()) alf_apply(src, recon, d, ctbLog2);
   return d;
 }
 
 std::vector<uint8_t> alf_finish_slice_data(const EncoderConfig& cfg, const Picture& orig,
-                                           Picture& recon, const BinRecorder& bins, int sliceQp,
-                                           int initType, const double lambda[3], SliceAlf* out) {
+                                           Picture& recon, const BinRecorder& bins,
+                                           const PictureCoding& pc, int initType,
+                                           const double lambda[3]) {
   ContextSet init;
-  init.init(sliceQp, initType);
+  init.init(pc.qp, initType);
+  SliceAlf* out = pc.alf_out;
   if (!cfg.alf || !out) {
     if (out) *out = SliceAlf{};
     return bins.replay(init, {});
   }
-  const AlfPictureDecision d = alf_encode_picture(orig, recon, cfg.log2_ctu, lambda);
+  AlfApsStore& store = sequence_store();
+  const bool irap = pc.nal_type == NalType::IDR_W_RADL || pc.nal_type == NalType::IDR_N_LP ||
+                    pc.nal_type == NalType::CRA;
+  if (irap) store.clear();  // no APS reference across a random access point
+  const AlfPictureDecision d =
+      alf_encode_picture(orig, recon, cfg.log2_ctu, lambda, &store, pc.temporal_id);
   *out = d.slice_header();
   if (!d.enabled()) return bins.replay(init, {});
-  out->aps_rbsp = write_alf_aps(d.aps);
+  if (d.send_aps) out->aps_rbsp = write_alf_aps(d.new_aps);
   return bins.replay(init, [&d](size_t ctu, CabacEncoder& enc, ContextSet& ctx) {
     alf_code_ctu(enc, ctx, d, static_cast<int>(ctu));
   });

@@ -18,9 +18,12 @@
 // - A component is enabled in the slice only when its SSE gain exceeds lambda times its APS
 //   bits plus an entropy estimate of its CTB flags; otherwise it is off (sh_alf_enabled_flag
 //   0 when all are off, and no APS is sent).
-// - One APS per picture, always aps id 0 (each picture's APS replaces the previous one; it
-//   is sent in the picture's own access unit with the picture's TemporalId, so the slice
-//   always refers to the APS just sent). No fixed filters, no APS reuse across pictures.
+// - APS reuse: the luma filters and the chroma filters may each come from a new APS or from
+//   an APS sent earlier in the sequence (AlfApsStore: ids 0..7 round robin, the new one never
+//   overwrites one the picture references), whichever gains most; a stored APS is reusable
+//   only by pictures whose TemporalId is not lower than its own (it is sent with its picture's
+//   TemporalId), and the store is emptied at every IRAP picture so that no reference crosses
+//   a random access point. No fixed filters, no clipping search.
 #pragma once
 
 #include <cstdint>
@@ -31,13 +34,26 @@
 #include "cabac/contexts.h"
 #include "common/picture.h"
 #include "filter/alf.h"
+#include "picture/encode_picture.h"
 
 namespace vvc {
 
+// ALF APSs sent earlier in the coded video sequence (by id), with their TemporalId.
+struct AlfApsStore {
+  bool valid[8] = {};
+  AlfApsData aps[8];
+  int tid[8] = {};
+  int next_id = 0;  // id of the next new APS (round robin)
+  void clear();
+};
+
 struct AlfPictureDecision {
-  bool luma = false;                // luma filtered in some CTB (APS has luma filters)
-  bool chroma[2] = {false, false};  // sh_alf_cb_enabled_flag, sh_alf_cr_enabled_flag
-  AlfApsData aps;
+  bool luma = false;                       // luma filtered in some CTB (sh_num_alf_aps_ids_luma 1)
+  bool chroma[2] = {false, false};         // sh_alf_cb_enabled_flag, sh_alf_cr_enabled_flag
+  AlfApsData aps;                          // the filters in effect (luma and chroma parts)
+  int luma_aps_id = 0, chroma_aps_id = 0;  // the APSs the slice refers to
+  bool send_aps = false;                   // new_aps is sent before the slice
+  AlfApsData new_aps;
   int ctbs_x = 0, ctbs_y = 0;
   std::vector<uint8_t> flag[3];  // alf_ctb_flag per CTB (raster)
   std::vector<uint8_t> alt[2];   // alf_ctb_filter_alt_idx per CTB for Cb, Cr
@@ -48,8 +64,10 @@ struct AlfPictureDecision {
 // Derives the filters and CTB flags for the deblocked `recon` against `orig` and filters
 // recon in place (the filtered picture is the reference and the output). lambda[c]: the
 // picture's lambda for component c's SSE (luma lambda, lambda / chroma weight for chroma).
+// store: APSs the picture may reuse (updated with the new APS); nullptr: new APS id 0 only.
 AlfPictureDecision alf_encode_picture(const Picture& orig, Picture& recon, int ctbLog2,
-                                      const double lambda[3], int apsId = 0);
+                                      const double lambda[3], AlfApsStore* store = nullptr,
+                                      int temporalId = 0);
 
 // Applies a decision's filters to `src` (deblocked) giving `dst` (same size): the decoder's
 // ALF process for the CTBs whose flags are on; others are copied.
@@ -82,12 +100,14 @@ void alf_code_ctu(Coder& coder, ContextSet& ctx, const AlfPictureDecision& d, in
   }
 }
 
-// Ends a picture's slice data: when cfg.alf and `out` is given, runs ALF on the deblocked
-// recon (filtering it in place) and fills *out (slice header fields and the APS RBSP); then
-// codes the recorded bins with a real CABAC encoder (contexts initialised for sliceQp and
-// initType), inserting each CTU's ALF syntax before its bins. Returns the slice data bytes.
+// Ends a picture's slice data: when cfg.alf and pc.alf_out is given, runs ALF on the
+// deblocked recon (filtering it in place; APSs reused within the sequence, see above) and
+// fills *pc.alf_out (slice header fields and the APS RBSP when a new APS is sent); then codes
+// the recorded bins with a real CABAC encoder (contexts initialised for pc.qp and initType),
+// inserting each CTU's ALF syntax before its bins. Returns the slice data bytes.
 std::vector<uint8_t> alf_finish_slice_data(const EncoderConfig& cfg, const Picture& orig,
-                                           Picture& recon, const BinRecorder& bins, int sliceQp,
-                                           int initType, const double lambda[3], SliceAlf* out);
+                                           Picture& recon, const BinRecorder& bins,
+                                           const PictureCoding& pc, int initType,
+                                           const double lambda[3]);
 
 }  // namespace vvc

@@ -1314,8 +1314,8 @@ std::vector<uint8_t> PictureEncoder::run_inter() {
   // refined ones (8.5.1).
   for (const RefinedMotion& r : dmvr_store_) motion_->set(r.x, r.y, r.w, r.h, r.mi);
   // ALF on the deblocked picture, then the final CABAC pass with the ALF CTU syntax.
-  return alf_finish_slice_data(cfg_, orig_, recon_, enc_, pc_.qp, rl_.is_b ? 2 : 1,
-                               lambdas_.comp_lambda, pc_.alf_out);
+  return alf_finish_slice_data(cfg_, orig_, recon_, enc_, pc_, rl_.is_b ? 2 : 1,
+                               lambdas_.comp_lambda);
 }
 
 std::vector<uint8_t> PictureEncoder::run() {
@@ -1385,8 +1385,7 @@ std::vector<uint8_t> PictureEncoder::run() {
     deblock_picture(recon_, deblock_, dp);
   }
   // ALF on the deblocked picture, then the final CABAC pass with the ALF CTU syntax.
-  return alf_finish_slice_data(cfg_, orig_, recon_, enc_, pc_.qp, 0, lambdas_.comp_lambda,
-                               pc_.alf_out);
+  return alf_finish_slice_data(cfg_, orig_, recon_, enc_, pc_, 0, lambdas_.comp_lambda);
 }
 
 }  // namespace
