@@ -62,9 +62,11 @@ void test_thresholds() {
   const SplitMask none = split_bit(SplitMode::kNone);
   const SplitMask bv = split_bit(SplitMode::kBtV), bh = split_bit(SplitMode::kBtH);
   const SplitMask qt = split_bit(SplitMode::kQt);
-  // QT score = (16*26 + 16*13) / (255*32) = 0.0765.
-  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, 1), none | bv | bh | qt);
-  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, 2), none | bv);
+  // QT score = (16*26 + 16*13) / (255*32) = 0.0765; level 1: t = 0.10, level 2: t = 0.20.
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, NnThresholds{0.04, 0.04}),
+           none | bv | bh | qt);
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, 1), none | bv);
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, 2), none);
   CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, 3), none);
   CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, 5), none);
   // Exactly at the threshold counts as tried: 0.25 * 255 is not an integer, 0.40 * 255 = 102.
@@ -73,7 +75,9 @@ void test_thresholds() {
   CHECK(has_split(nn_splits_to_try(e.view(), 0, 0, 64, 64, TreeType::kDualLuma, all, 5),
                   SplitMode::kBtV));
   // Only what is allowed is ever returned.
-  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, none | bh, 1), none | bh);
+  CHECK_EQ(
+      nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, none | bh, NnThresholds{0.04, 0.04}),
+      none | bh);
   // Boundary node ("no split" not allowed), nothing passes: the best-scoring allowed split.
   CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, qt | bh | bv, 5), bv);
   CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, qt | bh, 5), qt);

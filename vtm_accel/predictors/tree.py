@@ -37,8 +37,8 @@ QUADRANT = 64  # dual-tree implicit split size
 
 # The engine's speed-level thresholds (level 0 = exhaustive): QT/BT and TT
 # (engine/src/nn/split_rule.h kNnLevelThreshold / kNnLevelTtThreshold; a test checks they agree).
-LEVEL_THRESHOLDS: tuple[float, ...] = (0.0, 0.04, 0.08, 0.15, 0.25, 0.40)
-LEVEL_TT_THRESHOLDS: tuple[float, ...] = (0.0, 0.04, 0.08, 0.15, 0.25, 0.40)
+LEVEL_THRESHOLDS: tuple[float, ...] = (0.0, 0.10, 0.20, 0.25, 0.30, 0.40)
+LEVEL_TT_THRESHOLDS: tuple[float, ...] = (0.0, 0.15, 0.30, 0.38, 0.45, 0.60)
 
 
 class Split(IntEnum):

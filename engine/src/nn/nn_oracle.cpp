@@ -52,7 +52,10 @@ NnOracle::NnOracle(const NnConfig& cfg, int picWidth, int picHeight, SplitOracle
       const double t = std::strtod(p, &end);
       double tt = t;
       if (*end == '/') tt = std::strtod(end + 1, &end);
-      if (l == cfg_.level) thresholds_ = {t, tt};
+      if (l == cfg_.level) {
+        thresholds_ = {t, tt};
+        overridden_ = true;
+      }
       p = *end == ',' ? end + 1 : end;
     }
   }
@@ -200,8 +203,10 @@ SplitMask NnOracle::splits_to_try(const SplitQuery& q) {
   }
   const int cx = q.x / kNnCtuSize, cy = q.y / kNnCtuSize;
   const CtuMaps maps{channel_->maps(cy * ctusX_ + cx)};
-  const SplitMask rule = nn_splits_to_try(maps, q.x % kNnCtuSize, q.y % kNnCtuSize, q.w, q.h,
-                                          q.tree, q.allowed, thresholds_);
+  const SplitMask rule = overridden_ ? nn_splits_to_try(maps, q.x % kNnCtuSize, q.y % kNnCtuSize,
+                                                        q.w, q.h, q.tree, q.allowed, thresholds_)
+                                     : nn_splits_to_try(maps, q.x % kNnCtuSize, q.y % kNnCtuSize,
+                                                        q.w, q.h, q.tree, q.allowed, cfg_.level);
   const SplitMask both = static_cast<SplitMask>(rule & base);
   return both ? both : base;
 }

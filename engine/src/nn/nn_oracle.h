@@ -67,6 +67,7 @@ class NnOracle : public SplitOracle {
   int predicted_ = 0;
   // The level's thresholds: split_rule.h's table, or VTM_ACCEL_NN_THRESHOLDS (tuning only).
   NnThresholds thresholds_;
+  bool overridden_ = false;
 };
 
 }  // namespace vvc

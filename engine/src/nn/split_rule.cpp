@@ -56,18 +56,11 @@ double nn_split_score(const CtuMaps& maps, int lx, int ly, int w, int h, TreeTyp
   return count ? sum / (255.0 * count) : 1.0;
 }
 
-SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
-                           SplitMask allowed, int level) {
-  if (level <= 0) return allowed;
-  return nn_splits_to_try(maps, lx, ly, w, h, tree, allowed, nn_level_thresholds(level));
-}
-
-SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
-                           SplitMask allowed, NnThresholds th) {
-  if ((th.split <= 0 && th.tt <= 0) || maps.data == nullptr) return allowed;
+// The allowed modes whose score passes th ("no split" always); `best` receives the
+// highest-scoring allowed split of `among` (ties: the lowest mode number).
+static SplitMask passing(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
+                         SplitMask allowed, NnThresholds th) {
   SplitMask out = 0;
-  SplitMask best = 0;
-  double bestScore = -1;
   for (int m = 0; m < kNumSplitModes; ++m) {
     const SplitMode mode = static_cast<SplitMode>(m);
     if (!has_split(allowed, mode)) continue;
@@ -75,14 +68,46 @@ SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, Tr
     const bool tt = mode == SplitMode::kTtH || mode == SplitMode::kTtV;
     if (mode == SplitMode::kNone || s >= (tt ? th.tt : th.split))
       out = static_cast<SplitMask>(out | split_bit(mode));
+  }
+  return out;
+}
+
+static SplitMask best_of(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
+                         SplitMask among) {
+  SplitMask best = 0;
+  double bestScore = -1;
+  for (int m = 0; m < kNumSplitModes; ++m) {
+    const SplitMode mode = static_cast<SplitMode>(m);
+    if (!has_split(among, mode)) continue;
+    const double s = nn_split_score(maps, lx, ly, w, h, tree, mode);
     if (s > bestScore) {
       bestScore = s;
       best = split_bit(mode);
     }
   }
-  // Nothing passed (only at picture boundaries, where "no split" is not allowed): the best
-  // scoring split. It passes at every lower threshold too, so the rule stays monotone.
-  return out ? out : best;
+  return best;
+}
+
+SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
+                           SplitMask allowed, int level) {
+  if (level <= 0 || maps.data == nullptr) return allowed;
+  level = std::min(level, kNnMaxLevel);
+  // Nothing passes (only at picture boundaries, where "no split" is not allowed): the best
+  // split of the highest lower level at which something passes (level 0: the allowed set).
+  // A split chosen so was tried at that lower level and at every level in between, so a higher
+  // level still never tries a mode that a lower one does not (also with TT's own thresholds).
+  for (int l = level; l >= 1; --l) {
+    const SplitMask s = passing(maps, lx, ly, w, h, tree, allowed, nn_level_thresholds(l));
+    if (s) return l == level ? s : best_of(maps, lx, ly, w, h, tree, s);
+  }
+  return best_of(maps, lx, ly, w, h, tree, allowed);
+}
+
+SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
+                           SplitMask allowed, NnThresholds th) {
+  if ((th.split <= 0 && th.tt <= 0) || maps.data == nullptr) return allowed;
+  const SplitMask out = passing(maps, lx, ly, w, h, tree, allowed, th);
+  return out ? out : best_of(maps, lx, ly, w, h, tree, allowed);
 }
 
 }  // namespace vvc
