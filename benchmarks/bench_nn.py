@@ -79,7 +79,11 @@ class Point:
 
 
 def _clips(data_dir: Path | None, names: list[str] | None, quick: bool) -> list[ClipSpec]:
-    rows = [r for r in DEFAULT_CLIPS if names is None or Path(r[0]).stem in names or r[0] in names]
+    def wanted(file: str) -> bool:
+        stem = Path(file).stem
+        return names is None or file in names or stem in names or stem.split("_")[0] in names
+
+    rows = [r for r in DEFAULT_CLIPS if wanted(r[0])]
     specs = []
     if data_dir is not None:
         for name, w, h, x, y in rows:
@@ -136,7 +140,8 @@ def cached_encode(cache: Path | None, key: dict, repeats: int, run) -> Point:
         h = hashlib.sha1(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
         f = cache / f"{key['clip']}_{key['config']}_qp{key['qp']}_l{key['level']}_{h}.json"
         if f.exists():
-            return Point(**json.loads(f.read_text()))
+            stored = json.loads(f.read_text())
+            return Point(**{k: stored[k] for k in Point.__dataclass_fields__})
     runs = [run() for _ in range(max(1, repeats))]
     p = runs[0]
     p.cpu_s = statistics.median(r.cpu_s for r in runs)
