@@ -171,6 +171,7 @@ EncoderConfig config_416x240() {
   c.cclm = false;  // the known answers below are the stage 1 SPS (CCLM is on by default now)
   c.dmvr = c.bdof = false;  // likewise DMVR / BDOF (on by default since 3c899fd)
   c.alf = false;            // and ALF (on by default: sps_alf_enabled_flag + sh flag)
+  c.dep_quant = false;      // and DQ (on by default: sps flag + sh_dep_quant_used_flag)
   return c;
 }
 

@@ -253,6 +253,7 @@ void test_b_slice_header() {
   EncoderConfig cfg;
   cfg.width = cfg.src_width = 64;
   cfg.height = cfg.src_height = 64;
+  cfg.dep_quant = false;  // the known answer has no sh_dep_quant_used_flag (DQ on by default)
   apply_plan_to_config(plan, cfg);
   const SliceParams sp = slice_params_for(p8);
   const std::vector<uint8_t> sh = write_slice_header(cfg, sp);

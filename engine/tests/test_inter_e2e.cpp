@@ -386,6 +386,7 @@ void run(GopConfig gc, int frames, unsigned seed) {
   cfg.width = cfg.src_width = W;
   cfg.height = cfg.src_height = H;
   cfg.qp = 32;
+  cfg.dep_quant = false;  // the residuals written here are plain (non-DQ) levels
   GopParams gp;
   gp.config = gc;
   gp.num_frames = frames;
