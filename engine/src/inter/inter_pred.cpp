@@ -100,9 +100,14 @@ void InterPredictor::predict_refined(const MotionInfo& mi, const RefPicSet& refs
         for (int l = 0; l < 2; ++l) {
           v[l] = pics[l]->view(c);
           if (!dmvr) continue;
-          // The window the unrefined MV reads (8-tap luma / 4-tap chroma reach).
-          const int before = c ? 1 : kDmvrPadLuma, after = c ? 2 : kDmvrPadLumaAfter;
+          // The window the unrefined MV reads (8-tap luma / 4-tap chroma reach). When the
+          // refined MV keeps the integer position, its taps (and BDOF's border) stay inside
+          // the window: read the picture directly.
           const int fracBits = 4 + s;
+          if ((mv[l].x >> fracBits) == (mi.mv[l].x >> fracBits) &&
+              (mv[l].y >> fracBits) == (mi.mv[l].y >> fracBits))
+            continue;
+          const int before = c ? 1 : kDmvrPadLuma, after = c ? 2 : kDmvrPadLumaAfter;
           ox[l] = bx + (mi.mv[l].x >> fracBits) - before;
           oy[l] = by + (mi.mv[l].y >> fracBits) - before;
           v[l] = dmvr_window(v[l], ox[l], oy[l], bw + before + after, bh + before + after, win_[l]);
