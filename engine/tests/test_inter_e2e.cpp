@@ -386,7 +386,8 @@ void run(GopConfig gc, int frames, unsigned seed) {
   cfg.width = cfg.src_width = W;
   cfg.height = cfg.src_height = H;
   cfg.qp = 32;
-  cfg.dep_quant = false;  // the residuals written here are plain (non-DQ) levels
+  cfg.dep_quant = false;        // the residuals written here are plain (non-DQ) levels
+  cfg.dmvr = cfg.bdof = false;  // its InterPredictor's RefPicSet leaves both refinements off
   GopParams gp;
   gp.config = gc;
   gp.num_frames = frames;
