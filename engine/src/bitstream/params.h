@@ -152,11 +152,11 @@ enum class SliceType : int { B = 0, P = 1, I = 2 };  // sh_slice_type values (Ta
 // ALF fields of the slice header (7.3.7.1; pps_alf_info_in_ph_flag = 0, no CC-ALF), filled by
 // the picture encoder's ALF stage (filter/alf_encoder.h), with the ALF APS to send before it.
 struct SliceAlf {
-  bool enabled = false;      // sh_alf_enabled_flag
-  int num_aps_ids_luma = 0;  // sh_num_alf_aps_ids_luma (0 or 1 here)
-  int aps_id_luma = 0;       // sh_alf_aps_id_luma[0]
-  bool cb = false, cr = false;  // sh_alf_cb_enabled_flag, sh_alf_cr_enabled_flag
-  int aps_id_chroma = 0;        // sh_alf_aps_id_chroma
+  bool enabled = false;           // sh_alf_enabled_flag
+  int num_aps_ids_luma = 0;       // sh_num_alf_aps_ids_luma (0 or 1 here)
+  int aps_id_luma = 0;            // sh_alf_aps_id_luma[0]
+  bool cb = false, cr = false;    // sh_alf_cb_enabled_flag, sh_alf_cr_enabled_flag
+  int aps_id_chroma = 0;          // sh_alf_aps_id_chroma
   std::vector<uint8_t> aps_rbsp;  // ALF APS RBSP (PREFIX_APS_NUT) for this picture; empty: none
 };
 

@@ -26,8 +26,8 @@
 #include <limits>
 #include <memory>
 
-#include "cabac/bit_estimator.h"
 #include "cabac/bin_recorder.h"
+#include "cabac/bit_estimator.h"
 #include "cabac/cabac_encoder.h"
 #include "cabac/contexts.h"
 #include "cabac/dep_quant.h"
@@ -408,9 +408,9 @@ class PictureEncoder {
 
   CuMaps maps_;
   DeblockGrid deblock_;
-  ContextSet ctx_;    // the real coder's contexts
+  ContextSet ctx_;         // the real coder's contexts
   BinRecorder enc_{ctx_};  // the real coder: bins recorded, coded after ALF (alf_encoder.h)
-  BitEstimator est_;  // rate measurement in the search
+  BitEstimator est_;       // rate measurement in the search
   Level level_[kMaxLevels];
   std::vector<uint8_t> decisions_;
   ContextSet trial_ctx_, best_ctx_;
