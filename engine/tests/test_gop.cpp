@@ -254,6 +254,7 @@ void test_b_slice_header() {
   cfg.width = cfg.src_width = 64;
   cfg.height = cfg.src_height = 64;
   cfg.dep_quant = false;  // the known answer has no sh_dep_quant_used_flag (DQ on by default)
+  cfg.alf = false;        // nor the sh_alf_enabled_flag (ALF on by default)
   apply_plan_to_config(plan, cfg);
   const SliceParams sp = slice_params_for(p8);
   const std::vector<uint8_t> sh = write_slice_header(cfg, sp);
