@@ -10,88 +10,33 @@ when present (skipped otherwise).
 
 from __future__ import annotations
 
-import json
-import re
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 from content import make_clip
+from engine_check import (
+    Encoded,
+    assert_decodes_to_recon,
+    decode,
+    encode,
+    first_values,
+    real_clip,
+    size_args,
+)
 
-
-@dataclass(frozen=True)
-class Enc:
-    stream: Path
-    recon: Path
-    log: list[dict]
+SPS_FLAGS = ("sps_cclm_enabled_flag", "sps_chroma_vertical_collocated_flag")
 
 
 def _encode(
     engine: Path, src: Path, out: Path, w: int, h: int, frames: int, qp: int, extra: list[str]
-) -> Enc:
-    cmd = [str(engine), "--input", str(src)]
-    if src.suffix != ".y4m":
-        cmd += ["--width", str(w), "--height", str(h), "--input-bit-depth", "10"]
-    cmd += ["--frames", str(frames), "--qp", str(qp), "--bitstream", str(out.with_suffix(".266"))]
-    cmd += ["--recon", str(out.with_suffix(".yuv")), "--log", str(out.with_suffix(".jsonl"))]
-    cmd += ["--md5-sei", *extra]
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr[-2000:]
-    log = [json.loads(x) for x in out.with_suffix(".jsonl").read_text().splitlines()]
-    return Enc(out.with_suffix(".266"), out.with_suffix(".yuv"), log)
+) -> Encoded:
+    args = [] if src.suffix == ".y4m" else size_args(w, h, 10)
+    return encode(engine, src, out, args + ["--frames", str(frames), "--qp", str(qp), *extra])
 
 
-def _decode(ffmpeg: str, stream: Path) -> np.ndarray:
-    dec = subprocess.run(
-        [
-            ffmpeg,
-            "-v",
-            "error",
-            "-i",
-            str(stream),
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "yuv420p10le",
-            "-",
-        ],
-        capture_output=True,
-        timeout=60,
-    )
-    assert dec.returncode == 0, f"FFmpeg could not decode {stream.name}: {dec.stderr[-2000:]!r}"
-    return np.frombuffer(dec.stdout, dtype="<u2")
-
-
-def _assert_bit_exact(ffmpeg: str, e: Enc, frames: int) -> None:
-    decoded = _decode(ffmpeg, e.stream)
-    recon = np.fromfile(e.recon, dtype="<u2")
-    assert decoded.size == recon.size and decoded.size % frames == 0
-    assert np.array_equal(decoded, recon), "FFmpeg's decode differs from the engine's recon"
-
-
-def _sps_flags(ffmpeg: str, stream: Path) -> dict[str, int]:
-    run = subprocess.run(
-        [ffmpeg, "-i", str(stream), "-c", "copy", "-bsf:v", "trace_headers"] + ["-f", "null", "-"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    flags = {}
-    for name in ("sps_cclm_enabled_flag", "sps_chroma_vertical_collocated_flag"):
-        m = re.search(rf"{name}\s+\S+\s*=\s*(\d+)", run.stderr)
-        assert m, f"{name} not in the trace"
-        flags[name] = int(m.group(1))
-    return flags
-
-
-def _bits(e: Enc) -> int:
-    return sum(int(x["bits"]) for x in e.log)
-
-
-def _mean(e: Enc, key: str) -> float:
-    return sum(float(x[key]) for x in e.log) / len(e.log)
+def _assert_bit_exact(ffmpeg: str, e: Encoded, w: int, h: int, frames: int) -> None:
+    assert_decodes_to_recon(ffmpeg, e.stream, e.recon, w, h, frames)
 
 
 # (photo, width, height, qp): 100x60 is not a multiple of 8 (coded 104x64).
@@ -107,13 +52,13 @@ def test_cclm_all_intra_bit_exact_and_chosen(
     src = tmp_path / "src.y4m"
     make_clip(src, w, h, 1, bit_depth=10, image=image)
     on = _encode(engine_exe, src, tmp_path / "on", w, h, 1, qp, [])
-    _assert_bit_exact(ffmpeg_exe, on, 1)
-    assert _sps_flags(ffmpeg_exe, on.stream) == {
+    _assert_bit_exact(ffmpeg_exe, on, w, h, 1)
+    assert first_values(ffmpeg_exe, on.stream, SPS_FLAGS) == {
         "sps_cclm_enabled_flag": 1,
         "sps_chroma_vertical_collocated_flag": 0,  # 6-tap down-sampling (MPEG-2 chroma siting)
     }
     off = _encode(engine_exe, src, tmp_path / "off", w, h, 1, qp, ["--no-cclm"])
-    assert _sps_flags(ffmpeg_exe, off.stream)["sps_cclm_enabled_flag"] == 0
+    assert first_values(ffmpeg_exe, off.stream, SPS_FLAGS)["sps_cclm_enabled_flag"] == 0
     # The cclm_mode_flag bins change the stream. Whether CCLM wins in one tiny picture depends on
     # the other tools' decisions; that it is chosen and pays is asserted on photos below.
     assert on.stream.read_bytes() != off.stream.read_bytes()
@@ -129,15 +74,9 @@ def test_cclm_improves_chroma_on_photos(engine_exe: Path, tmp_path: Path) -> Non
         on = _encode(engine_exe, src, tmp_path / f"{image}_on", 136, 72, 1, 22, [])
         off = _encode(engine_exe, src, tmp_path / f"{image}_off", 136, 72, 1, 22, ["--no-cclm"])
         gains.append(
-            (
-                _mean(on, "psnr_u")
-                + _mean(on, "psnr_v")
-                - _mean(off, "psnr_u")
-                - _mean(off, "psnr_v")
-            )
-            / 2
+            (on.mean("psnr_u") + on.mean("psnr_v") - off.mean("psnr_u") - off.mean("psnr_v")) / 2
         )
-        rates.append(_bits(on) / _bits(off))
+        rates.append(on.bits() / off.bits())
     assert min(gains) > 0.15, f"chroma PSNR gains {gains}"
     assert max(rates) < 1.01, f"rate ratios {rates}"
 
@@ -156,10 +95,10 @@ def test_cclm_random_access_single_tree_bit_exact(
     src.write_bytes(a.read_bytes() + b.read_bytes())
     extra = ["--config", "ra", "--intra-period", "4", "--mctf", "0"]
     on = _encode(engine_exe, src, tmp_path / "on", w, h, 3, 22, extra)
-    _assert_bit_exact(ffmpeg_exe, on, 3)
+    _assert_bit_exact(ffmpeg_exe, on, w, h, 3)
     assert {x["slice_type"] for x in on.log} >= {"I", "B"}
     off = _encode(engine_exe, src, tmp_path / "off", w, h, 3, 22, [*extra, "--no-cclm"])
-    _assert_bit_exact(ffmpeg_exe, off, 3)
+    _assert_bit_exact(ffmpeg_exe, off, w, h, 3)
     # The B pictures' streams differ (their intra CUs code cclm_mode_flag, some choose CCLM).
     on_b = [x["bits"] for x in on.log if x["slice_type"] == "B"]
     off_b = [x["bits"] for x in off.log if x["slice_type"] == "B"]
@@ -169,10 +108,8 @@ def test_cclm_random_access_single_tree_bit_exact(
 def test_cclm_real_clip_crop_bit_exact(
     engine_exe: Path, ffmpeg_exe: str, data_dir: Path, tmp_path: Path
 ) -> None:
-    clip = data_dir / "basketballpass_416x240_50_10bit.266"
-    if not clip.exists():
-        pytest.skip(f"{clip.name} is not in {data_dir}")
-    full = _decode(ffmpeg_exe, clip)
+    clip = real_clip(data_dir, "basketballpass_416x240_50_10bit.266")
+    full = decode(ffmpeg_exe, clip)
     fw, fh, cw, ch, x0, y0 = 416, 240, 120, 64, 160, 96  # a crop through the players
     frame = full[: fw * fh * 3 // 2]
     y = frame[: fw * fh].reshape(fh, fw)[y0 : y0 + ch, x0 : x0 + cw]
@@ -185,6 +122,6 @@ def test_cclm_real_clip_crop_bit_exact(
     src = tmp_path / "crop.yuv"
     np.concatenate([y.ravel(), u.ravel(), v.ravel()]).astype("<u2").tofile(src)
     on = _encode(engine_exe, src, tmp_path / "on", cw, ch, 1, 27, [])
-    _assert_bit_exact(ffmpeg_exe, on, 1)
+    _assert_bit_exact(ffmpeg_exe, on, cw, ch, 1)
     off = _encode(engine_exe, src, tmp_path / "off", cw, ch, 1, 27, ["--no-cclm"])
     assert on.stream.read_bytes() != off.stream.read_bytes()

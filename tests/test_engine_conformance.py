@@ -5,150 +5,18 @@ are and are not multiples of 8 (and of the 128 CTU), with and without deblocking
 Content: a real photograph (scikit-image) panned across the frame, made at test time, always;
 real clips from ../shared/data (decoded with FFmpeg) when that directory is present.
 
-The engine binary: $VTM_ACCEL_ENGINE, else ``vtm-accel-engine`` on PATH, else
-engine/build/vtm-accel-engine (or build/engine-release); the test is skipped when none exists.
+The engine binary: $VTM_ACCEL_ENGINE, else the one the package finds (conftest's engine_exe).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pytest
 from content import make_clip
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _engine() -> Path | None:
-    env = os.environ.get("VTM_ACCEL_ENGINE")
-    if env:
-        return Path(env)
-    on_path = shutil.which("vtm-accel-engine")
-    if on_path:
-        return Path(on_path)
-    for build in ("engine/build", "build/engine-release"):
-        p = REPO / build / "vtm-accel-engine"
-        if p.exists():
-            return p
-    return None
-
-
-def _data_dir() -> Path:
-    env = os.environ.get("VTM_ACCEL_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Path:
-    p = _engine()
-    if p is None or not p.exists():
-        pytest.skip(
-            "engine binary not found: set VTM_ACCEL_ENGINE, install the package, or build "
-            "engine/ into engine/build"
-        )
-    return p
-
-
-@pytest.fixture(scope="module")
-def ffmpeg() -> str:
-    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
-    return imageio_ffmpeg.get_ffmpeg_exe()
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    width: int
-    height: int
-    frames: int
-    bit_depth: int
-    qp: int
-    deblock: bool = True
-
-
-def _planes(buf: np.ndarray, width: int, height: int, frames: int) -> list[list[np.ndarray]]:
-    cw, ch = (width + 1) // 2, (height + 1) // 2
-    fs = width * height + 2 * cw * ch
-    out = []
-    for f in range(frames):
-        fr = buf[f * fs : (f + 1) * fs]
-        y = fr[: width * height].reshape(height, width)
-        u = fr[width * height : width * height + cw * ch].reshape(ch, cw)
-        v = fr[width * height + cw * ch :].reshape(ch, cw)
-        out.append([y, u, v])
-    return out
-
-
-def _encode_and_compare(
-    engine: Path,
-    ffmpeg: str,
-    tmp: Path,
-    src: Path,
-    case: Case,
-    extra: list[str] | None = None,
-) -> None:
-    bs, rec = tmp / f"{case.name}.266", tmp / f"{case.name}_rec.yuv"
-    cmd = [
-        str(engine),
-        "--input",
-        str(src),
-        "--frames",
-        str(case.frames),
-        "--qp",
-        str(case.qp),
-        "--bitstream",
-        str(bs),
-        "--recon",
-        str(rec),
-        "--md5-sei",
-    ]
-    if src.suffix != ".y4m":
-        cmd += ["--width", str(case.width), "--height", str(case.height)]
-        cmd += ["--input-bit-depth", str(case.bit_depth)]
-    if not case.deblock:
-        cmd.append("--no-deblock")
-    cmd += extra or []
-    run = subprocess.run(cmd, capture_output=True, text=True)
-    assert run.returncode == 0, f"engine failed ({run.returncode}): {run.stderr[-2000:]}"
-
-    dec = subprocess.run(
-        [ffmpeg, "-v", "error", "-i", str(bs), "-f", "rawvideo", "-pix_fmt", "yuv420p10le", "-"],
-        capture_output=True,
-    )
-    assert dec.returncode == 0, f"FFmpeg could not decode {bs.name}: {dec.stderr[-2000:]!r}"
-    got = np.frombuffer(dec.stdout, dtype="<u2")
-    want = np.fromfile(rec, dtype="<u2")
-    cw, ch = (case.width + 1) // 2, (case.height + 1) // 2
-    fs = case.width * case.height + 2 * cw * ch
-    assert want.size == fs * case.frames, f"recon has {want.size / fs} frames, want {case.frames}"
-    assert got.size == want.size, f"FFmpeg decoded {got.size / fs} frames, want {case.frames}"
-    names = ("Y", "Cb", "Cr")
-    for f, (pg, pw) in enumerate(
-        zip(
-            _planes(got, case.width, case.height, case.frames),
-            _planes(want, case.width, case.height, case.frames),
-            strict=True,
-        )
-    ):
-        for c in range(3):
-            diff = pg[c] != pw[c]
-            if diff.any():
-                ys, xs = np.nonzero(diff)
-                i = int(np.argmin(ys * pg[c].shape[1] + xs))
-                ctu = 128 if c == 0 else 64
-                pytest.fail(
-                    f"{case.name}: frame {f} plane {names[c]} differs first at "
-                    f"x={xs[i]} y={ys[i]} (CTU {xs[i] // ctu},{ys[i] // ctu}): FFmpeg "
-                    f"{pg[c][ys[i], xs[i]]} != engine {pw[c][ys[i], xs[i]]}; "
-                    f"{int(diff.sum())} samples differ"
-                )
-
+from engine_check import Case, decode_clip, encode_and_compare, real_clip
 
 # Synthetic real-photo cases: every QP, both bit depths, a size that is a multiple of 8 but not
 # of the CTU, one that is not a multiple of 8 (coded padded, cropped by the conformance window),
@@ -163,19 +31,19 @@ SYNTHETIC = [
 
 
 @pytest.mark.parametrize("case", SYNTHETIC, ids=lambda c: c.name)
-def test_synthetic_bit_exact(engine: Path, ffmpeg: str, tmp_path: Path, case: Case) -> None:
+def test_synthetic_bit_exact(engine_exe: Path, ffmpeg_exe: str, tmp_path: Path, case: Case) -> None:
     ext = ".y4m" if case.bit_depth == 8 and case.width == 136 else ".yuv"
     src = tmp_path / f"{case.name}{ext}"
     make_clip(src, case.width, case.height, case.frames, bit_depth=case.bit_depth)
-    _encode_and_compare(engine, ffmpeg, tmp_path, src, case)
+    encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case)
 
 
 @pytest.mark.slow
-def test_synthetic_1080p_bit_exact(engine: Path, ffmpeg: str, tmp_path: Path) -> None:
+def test_synthetic_1080p_bit_exact(engine_exe: Path, ffmpeg_exe: str, tmp_path: Path) -> None:
     case = Case("astro_1920x1080_10bit_qp32", 1920, 1080, 1, 10, 32)
     src = tmp_path / "astro1080.yuv"
     make_clip(src, case.width, case.height, case.frames, bit_depth=10, pan=(4, 2))
-    _encode_and_compare(engine, ffmpeg, tmp_path, src, case)
+    encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case)
 
 
 REAL = [
@@ -187,30 +55,21 @@ REAL = [
 
 @pytest.mark.parametrize("clip,case", REAL, ids=[c.name for _, c in REAL])
 def test_real_clip_bit_exact(
-    engine: Path, ffmpeg: str, tmp_path: Path, clip: str, case: Case
+    engine_exe: Path, ffmpeg_exe: str, data_dir: Path, tmp_path: Path, clip: str, case: Case
 ) -> None:
-    path = _data_dir() / clip
-    if not path.exists():
-        pytest.skip(f"real clip {path} not present (set VTM_ACCEL_DATA or provide ../shared/data)")
-    pix = "yuv420p10le" if case.bit_depth == 10 else "yuv420p"
-    src = tmp_path / f"{case.name}.yuv"
-    dec = subprocess.run(
-        [ffmpeg, "-v", "error", "-i", str(path), "-frames:v", str(case.frames)]
-        + ["-pix_fmt", pix, "-f", "rawvideo", str(src)],
-        capture_output=True,
-    )
-    assert dec.returncode == 0, f"FFmpeg could not decode {clip}: {dec.stderr[-2000:]!r}"
-    _encode_and_compare(engine, ffmpeg, tmp_path, src, case)
+    path = real_clip(data_dir, clip)
+    src = decode_clip(ffmpeg_exe, path, tmp_path / f"{case.name}.yuv", case.frames, case.bit_depth)
+    encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case)
 
 
-def test_split_log_with_bit_exact_stream(engine: Path, ffmpeg: str, tmp_path: Path) -> None:
+def test_split_log_with_bit_exact_stream(engine_exe: Path, ffmpeg_exe: str, tmp_path: Path) -> None:
     """--split-log (the logging split oracle) writes one line per CTU and tree, in coding
     order, and does not change the stream's conformance."""
     case = Case("astro_264x136_8bit_qp32_log", 264, 136, 2, 8, 32)
     src = tmp_path / "log.yuv"
     make_clip(src, case.width, case.height, case.frames, bit_depth=8)
     log = tmp_path / "splits.jsonl"
-    _encode_and_compare(engine, ffmpeg, tmp_path, src, case, ["--split-log", str(log)])
+    encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case, ["--split-log", str(log)])
     lines = [json.loads(x) for x in log.read_text().splitlines()]
     ctus = [(x, y) for y in range(0, case.height, 128) for x in range(0, case.width, 128)]
     assert len(lines) == 2 * len(ctus) * case.frames
@@ -244,13 +103,13 @@ INTER_SYNTHETIC = [
 
 @pytest.mark.parametrize("ic", INTER_SYNTHETIC, ids=lambda c: c.case.name)
 def test_inter_synthetic_bit_exact(
-    engine: Path, ffmpeg: str, tmp_path: Path, ic: InterCase
+    engine_exe: Path, ffmpeg_exe: str, tmp_path: Path, ic: InterCase
 ) -> None:
     case = ic.case
     src = tmp_path / f"{case.name}.yuv"
     make_clip(src, case.width, case.height, case.frames, bit_depth=case.bit_depth)
     extra = ["--config", ic.config, "--intra-period", str(ic.intra_period)]
-    _encode_and_compare(engine, ffmpeg, tmp_path, src, case, extra)
+    encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case, extra)
 
 
 INTER_REAL = [
@@ -267,20 +126,12 @@ INTER_REAL = [
 
 @pytest.mark.parametrize("clip,ic", INTER_REAL, ids=[c.case.name for _, c in INTER_REAL])
 def test_inter_real_clip_bit_exact(
-    engine: Path, ffmpeg: str, tmp_path: Path, clip: str, ic: InterCase
+    engine_exe: Path, ffmpeg_exe: str, data_dir: Path, tmp_path: Path, clip: str, ic: InterCase
 ) -> None:
-    path = _data_dir() / clip
-    if not path.exists():
-        pytest.skip(f"real clip {path} not present (set VTM_ACCEL_DATA or provide ../shared/data)")
+    path = real_clip(data_dir, clip)
     case = ic.case
-    pix = "yuv420p10le" if case.bit_depth == 10 else "yuv420p"
+    crop = (case.width, case.height, 96, 64)
     src = tmp_path / f"{case.name}.yuv"
-    crop = f"crop={case.width}:{case.height}:96:64"
-    dec = subprocess.run(
-        [ffmpeg, "-v", "error", "-i", str(path), "-frames:v", str(case.frames), "-vf", crop]
-        + ["-pix_fmt", pix, "-f", "rawvideo", str(src)],
-        capture_output=True,
-    )
-    assert dec.returncode == 0, f"FFmpeg could not decode {clip}: {dec.stderr[-2000:]!r}"
+    decode_clip(ffmpeg_exe, path, src, case.frames, case.bit_depth, crop)
     extra = ["--config", ic.config, "--intra-period", str(ic.intra_period)]
-    _encode_and_compare(engine, ffmpeg, tmp_path, src, case, extra)
+    encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case, extra)

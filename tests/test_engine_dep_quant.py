@@ -9,27 +9,11 @@ Content: a panned real photograph made at test time, always; crops of real clips
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 from content import make_clip
-from test_engine_conformance import Case, _data_dir, _encode_and_compare, _engine
-
-
-@pytest.fixture(scope="module")
-def engine() -> Path:
-    p = _engine()
-    if p is None or not p.exists():
-        pytest.skip("engine binary not found: set VTM_ACCEL_ENGINE or build engine/")
-    return p
-
-
-@pytest.fixture(scope="module")
-def ffmpeg() -> str:
-    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
-    return imageio_ffmpeg.get_ffmpeg_exe()
-
+from engine_check import Case, encode, encode_and_compare, header_trace, header_values, real_clip
 
 RA = ["--config", "ra", "--intra-period", "4"]
 
@@ -45,11 +29,11 @@ SYNTHETIC = [
 
 @pytest.mark.parametrize("case,extra", SYNTHETIC, ids=[c.name for c, _ in SYNTHETIC])
 def test_dep_quant_bit_exact(
-    engine: Path, ffmpeg: str, tmp_path: Path, case: Case, extra: list[str]
+    engine_exe: Path, ffmpeg_exe: str, tmp_path: Path, case: Case, extra: list[str]
 ) -> None:
     src = tmp_path / f"{case.name}.yuv"
     make_clip(src, case.width, case.height, case.frames, bit_depth=case.bit_depth)
-    _encode_and_compare(engine, ffmpeg, tmp_path, src, case, extra)
+    encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case, extra)
 
 
 REAL = [
@@ -60,44 +44,29 @@ REAL = [
 
 @pytest.mark.parametrize("clip,case,extra", REAL, ids=[c.name for _, c, _ in REAL])
 def test_dep_quant_real_clip_bit_exact(
-    engine: Path, ffmpeg: str, tmp_path: Path, clip: str, case: Case, extra: list[str]
+    engine_exe: Path,
+    ffmpeg_exe: str,
+    data_dir: Path,
+    tmp_path: Path,
+    clip: str,
+    case: Case,
+    extra: list[str],
 ) -> None:
-    path = _data_dir() / clip
-    if not path.exists():
-        pytest.skip(f"real clip {path} not present (set VTM_ACCEL_DATA or provide ../shared/data)")
-    _encode_and_compare(engine, ffmpeg, tmp_path, path, case, extra)
+    path = real_clip(data_dir, clip)
+    encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, path, case, extra)
 
 
-def _trace(ffmpeg: str, bs: Path) -> str:
-    run = subprocess.run(
-        [ffmpeg, "-v", "trace", "-i", str(bs), "-c", "copy", "-bsf:v", "trace_headers"]
-        + ["-f", "null", "-"],
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    return run.stderr
-
-
-def test_dep_quant_switch(engine: Path, ffmpeg: str, tmp_path: Path) -> None:
+def test_dep_quant_switch(engine_exe: Path, ffmpeg_exe: str, tmp_path: Path) -> None:
     src = tmp_path / "clip.yuv"
     make_clip(src, 64, 64, 1, bit_depth=8)
-    streams = {}
-    for name, flags in (("dq", []), ("nodq", ["--no-dep-quant"])):
-        bs = tmp_path / f"{name}.266"
-        cmd = [str(engine), "--input", str(src), "--width", "64", "--height", "64"]
-        cmd += ["--frames", "1", "--qp", "27", "--bitstream", str(bs), *flags]
-        run = subprocess.run(cmd, capture_output=True, text=True)
-        assert run.returncode == 0, run.stderr[-2000:]
-        streams[name] = bs
-    dq, nodq = _trace(ffmpeg, streams["dq"]), _trace(ffmpeg, streams["nodq"])
-    assert "sps_dep_quant_enabled_flag" in dq
-    for line in dq.splitlines():
-        if "sps_dep_quant_enabled_flag" in line or "sh_dep_quant_used_flag" in line:
-            assert line.rstrip().endswith("= 1"), line
-    assert "sh_dep_quant_used_flag" in dq
-    assert "sh_dep_quant_used_flag" not in nodq
-    for line in nodq.splitlines():
-        if "sps_dep_quant_enabled_flag" in line:
-            assert line.rstrip().endswith("= 0"), line
-    assert streams["dq"].read_bytes() != streams["nodq"].read_bytes()
+    args = ["--width", "64", "--height", "64", "--frames", "1", "--qp", "27"]
+    dq = encode(engine_exe, src, tmp_path / "dq", args)
+    nodq = encode(engine_exe, src, tmp_path / "nodq", [*args, "--no-dep-quant"])
+    on, off = header_trace(ffmpeg_exe, dq.stream), header_trace(ffmpeg_exe, nodq.stream)
+    for name in ("sps_dep_quant_enabled_flag", "sh_dep_quant_used_flag"):
+        values = header_values(on, name)
+        assert values and set(values) == {1}, (name, values)
+    values = header_values(off, "sps_dep_quant_enabled_flag")
+    assert values and set(values) == {0}, values
+    assert header_values(off, "sh_dep_quant_used_flag") == []
+    assert dq.stream.read_bytes() != nodq.stream.read_bytes()

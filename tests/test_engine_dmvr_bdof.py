@@ -15,23 +15,9 @@ from pathlib import Path
 
 import pytest
 from content import make_clip
-from test_engine_conformance import Case, _encode_and_compare, _engine
+from engine_check import Case, encode_and_compare, first_values
 
-
-@pytest.fixture(scope="module")
-def engine() -> Path:
-    p = _engine()
-    if p is None or not p.exists():
-        pytest.skip("engine binary not found: set VTM_ACCEL_ENGINE or build engine/")
-    return p
-
-
-@pytest.fixture(scope="module")
-def ffmpeg() -> str:
-    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
-    return imageio_ffmpeg.get_ffmpeg_exe()
-
-
+SPS_FLAGS = ("sps_dmvr_enabled_flag", "sps_bdof_enabled_flag")
 RA = ["--config", "ra", "--intra-period", "4"]
 LDB = ["--config", "ldb"]
 
@@ -45,8 +31,8 @@ CASES = [
 
 @pytest.mark.parametrize("case,extra,pan", CASES, ids=[c.name for c, _, _ in CASES])
 def test_dmvr_bdof_bit_exact(
-    engine: Path,
-    ffmpeg: str,
+    engine_exe: Path,
+    ffmpeg_exe: str,
     tmp_path: Path,
     case: Case,
     extra: list[str],
@@ -54,25 +40,10 @@ def test_dmvr_bdof_bit_exact(
 ) -> None:
     src = tmp_path / f"{case.name}.yuv"
     make_clip(src, case.width, case.height, case.frames, bit_depth=case.bit_depth, pan=pan)
-    _encode_and_compare(engine, ffmpeg, tmp_path, src, case, extra)
+    encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case, extra)
 
 
-def _sps_flags(ffmpeg: str, bitstream: Path) -> dict[str, int]:
-    run = subprocess.run(
-        [ffmpeg, "-v", "trace", "-i", str(bitstream), "-c", "copy", "-bsf:v", "trace_headers"]
-        + ["-f", "null", "-"],
-        capture_output=True,
-        text=True,
-    )
-    flags: dict[str, int] = {}
-    for line in run.stderr.splitlines():
-        for name in ("sps_dmvr_enabled_flag", "sps_bdof_enabled_flag"):
-            if name in line and name not in flags:
-                flags[name] = int(line.split("=")[-1])
-    return flags
-
-
-def test_each_tool_is_used_and_exact(engine: Path, ffmpeg: str, tmp_path: Path) -> None:
+def test_each_tool_is_used_and_exact(engine_exe: Path, ffmpeg_exe: str, tmp_path: Path) -> None:
     """Both on, each alone, both off: all FFmpeg-exact; each tool changes the recon."""
     src = tmp_path / "pan.yuv"
     make_clip(src, 64, 64, 5, bit_depth=8, image="coffee", pan=(2, 1))
@@ -85,9 +56,11 @@ def test_each_tool_is_used_and_exact(engine: Path, ffmpeg: str, tmp_path: Path) 
     recon: dict[str, bytes] = {}
     for name, flags in variants.items():
         case = Case(f"use_{name}", 64, 64, 5, 8, 32)
-        _encode_and_compare(engine, ffmpeg, tmp_path, src, case, RA + flags)
-        recon[name] = (tmp_path / f"use_{name}_rec.yuv").read_bytes()
-        sps = _sps_flags(ffmpeg, tmp_path / f"use_{name}.266")
+        enc = encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case, RA + flags)
+        recon[name] = enc.recon.read_bytes()
+        sps = first_values(
+            ffmpeg_exe, enc.stream, ("sps_dmvr_enabled_flag", "sps_bdof_enabled_flag")
+        )
         assert sps == {
             "sps_dmvr_enabled_flag": int("--no-dmvr" not in flags),
             "sps_bdof_enabled_flag": int("--no-bdof" not in flags),
@@ -97,6 +70,6 @@ def test_each_tool_is_used_and_exact(engine: Path, ffmpeg: str, tmp_path: Path) 
     assert recon["bdof_only"] != recon["none"], "BDOF changed nothing"
 
 
-def test_help_names_the_switches(engine: Path) -> None:
-    out = subprocess.run([str(engine), "--help"], capture_output=True, text=True).stdout
+def test_help_names_the_switches(engine_exe: Path) -> None:
+    out = subprocess.run([str(engine_exe), "--help"], capture_output=True, text=True).stdout
     assert "--no-dmvr" in out and "--no-bdof" in out

@@ -4,7 +4,6 @@ the ORIGINAL source (not the filtered one), and the stream differs from --mctf 0
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from content import make_clip
+from engine_check import Encoded, decode, encode, planes, size_args
 
 W, H, FRAMES = 96, 64, 9
 
@@ -27,56 +27,16 @@ def _noisy_clip(path: Path, frames: int) -> np.ndarray:
     return noisy
 
 
-def _frames(buf: np.ndarray, frames: int) -> list[list[np.ndarray]]:
-    cw, ch = W // 2, H // 2
-    fs = W * H + 2 * cw * ch
-    out = []
-    for f in range(frames):
-        fr = buf[f * fs : (f + 1) * fs].astype(np.float64)
-        out.append(
-            [
-                fr[: W * H].reshape(H, W),
-                fr[W * H : W * H + cw * ch].reshape(ch, cw),
-                fr[W * H + cw * ch :].reshape(ch, cw),
-            ]
-        )
-    return out
-
-
 def _psnr(a: np.ndarray, b: np.ndarray) -> float:
-    mse = float(np.mean((a - b) ** 2))
+    mse = float(np.mean((a.astype(np.float64) - b) ** 2))
     return 999.99 if mse == 0 else 10.0 * np.log10(1023.0 * 1023.0 / mse)
 
 
 def _encode(
     engine: Path, src: Path, out: Path, frames: int, config: str, extra: list[str]
-) -> subprocess.CompletedProcess[str]:
-    cmd = [str(engine), "--input", str(src), "--width", str(W), "--height", str(H)]
-    cmd += ["--input-bit-depth", "10", "--frames", str(frames), "--qp", "32"]
-    cmd += ["--config", config, "--bitstream", str(out.with_suffix(".266"))]
-    cmd += ["--recon", str(out.with_suffix(".yuv")), "--log", str(out.with_suffix(".jsonl"))]
-    cmd += ["--md5-sei", *extra]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-
-
-def _decode(ffmpeg: str, stream: Path) -> np.ndarray:
-    dec = subprocess.run(
-        [
-            ffmpeg,
-            "-v",
-            "error",
-            "-i",
-            str(stream),
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "yuv420p10le",
-            "-",
-        ],
-        capture_output=True,
-    )
-    assert dec.returncode == 0, f"FFmpeg could not decode {stream.name}: {dec.stderr[-2000:]!r}"
-    return np.frombuffer(dec.stdout, dtype="<u2")
+) -> Encoded:
+    args = size_args(W, H, 10) + ["--frames", str(frames), "--qp", "32", "--config", config]
+    return encode(engine, src, out, args + extra)
 
 
 def test_mctf_ra_bit_exact_psnr_against_original(
@@ -84,33 +44,29 @@ def test_mctf_ra_bit_exact_psnr_against_original(
 ) -> None:
     src = tmp_path / "noisy.yuv"
     original = _noisy_clip(src, FRAMES)
-    on, off = tmp_path / "on", tmp_path / "off"
     extra = ["--intra-period", "8"]
-    run_on = _encode(engine_exe, src, on, FRAMES, "ra", [*extra, "--mctf", "1"])
-    assert run_on.returncode == 0, run_on.stderr[-2000:]
+    on = _encode(engine_exe, src, tmp_path / "on", FRAMES, "ra", [*extra, "--mctf", "1"])
     # Base QP 32, GOP 8 (the intra period): POC 0 and 8 are filtered (multiples of 8).
-    m = re.search(r"mctf: (\d+) pictures filtered", run_on.stderr)
-    assert m and int(m.group(1)) == 2, run_on.stderr[-2000:]
+    m = re.search(r"mctf: (\d+) pictures filtered", on.stderr)
+    assert m and int(m.group(1)) == 2, on.stderr[-2000:]
 
-    decoded = _decode(ffmpeg_exe, on.with_suffix(".266"))
-    recon = np.fromfile(on.with_suffix(".yuv"), dtype="<u2")
+    decoded = decode(ffmpeg_exe, on.stream)
+    recon = np.fromfile(on.recon, dtype="<u2")
     assert decoded.size == recon.size == original.size
     assert np.array_equal(decoded, recon), "FFmpeg's decode differs from the engine's recon"
 
     # The log's PSNR is the decoded picture against the unfiltered source.
-    dec_f, org_f = _frames(decoded, FRAMES), _frames(original, FRAMES)
-    log = [json.loads(line) for line in on.with_suffix(".jsonl").read_text().splitlines()]
-    assert sorted(e["poc"] for e in log) == list(range(FRAMES))
-    for e in log:
+    dec_f, org_f = planes(decoded, W, H, FRAMES), planes(original, W, H, FRAMES)
+    assert sorted(e["poc"] for e in on.log) == list(range(FRAMES))
+    for e in on.log:
         p = e["poc"]
         for c, key in enumerate(("psnr_y", "psnr_u", "psnr_v")):
             want = _psnr(dec_f[p][c], org_f[p][c])
             assert abs(e[key] - want) < 2e-4, f"POC {p} {key}: log {e[key]} != {want:.4f}"
 
-    run_off = _encode(engine_exe, src, off, FRAMES, "ra", [*extra, "--mctf", "0"])
-    assert run_off.returncode == 0, run_off.stderr[-2000:]
-    assert "mctf:" not in run_off.stderr
-    assert on.with_suffix(".266").read_bytes() != off.with_suffix(".266").read_bytes()
+    off = _encode(engine_exe, src, tmp_path / "off", FRAMES, "ra", [*extra, "--mctf", "0"])
+    assert "mctf:" not in off.stderr
+    assert on.stream.read_bytes() != off.stream.read_bytes()
 
 
 def test_mctf_default_on_for_ldb_and_bit_exact(
@@ -119,13 +75,11 @@ def test_mctf_default_on_for_ldb_and_bit_exact(
     frames = 9
     src = tmp_path / "noisy.yuv"
     _noisy_clip(src, frames)
-    out = tmp_path / "ldb"
-    run = _encode(engine_exe, src, out, frames, "ldb", [])  # no --mctf: on by default
-    assert run.returncode == 0, run.stderr[-2000:]
-    m = re.search(r"mctf: (\d+) pictures filtered", run.stderr)
-    assert m and int(m.group(1)) == 1, run.stderr[-2000:]  # POC 8 (POC 0 has no past frame)
-    decoded = _decode(ffmpeg_exe, out.with_suffix(".266"))
-    assert np.array_equal(decoded, np.fromfile(out.with_suffix(".yuv"), dtype="<u2"))
+    out = _encode(engine_exe, src, tmp_path / "ldb", frames, "ldb", [])  # no --mctf: default on
+    m = re.search(r"mctf: (\d+) pictures filtered", out.stderr)
+    assert m and int(m.group(1)) == 1, out.stderr[-2000:]  # POC 8 (POC 0 has no past frame)
+    decoded = decode(ffmpeg_exe, out.stream)
+    assert np.array_equal(decoded, np.fromfile(out.recon, dtype="<u2"))
 
 
 def test_mctf_rejected_for_all_intra(engine_exe: Path, tmp_path: Path) -> None:
