@@ -62,13 +62,20 @@ void test_thresholds() {
   const SplitMask none = split_bit(SplitMode::kNone);
   const SplitMask bv = split_bit(SplitMode::kBtV), bh = split_bit(SplitMode::kBtH);
   const SplitMask qt = split_bit(SplitMode::kQt);
-  // QT score = (16*26 + 16*13) / (255*32) = 0.0765; level 1: t = 0.10, level 2: t = 0.20.
+  // QT score = (16*26 + 16*13) / (255*32) = 0.0765, BT_V 0.102, BT_H 0.051.
   CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, NnThresholds{0.04, 0.04}),
            none | bv | bh | qt);
-  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, 1), none | bv);
-  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, 2), none);
-  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, 3), none);
-  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, 5), none);
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, NnThresholds{0.1, 0.1}),
+           none | bv);
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, NnThresholds{0.2, 0.2}),
+           none);
+  // The level tables: level L answers like its explicit parameters (intra and inter tables).
+  for (int inter = 0; inter < 2; ++inter)
+    for (int l = 1; l <= kNnMaxLevel; ++l) {
+      const NnThresholds th = nn_level_thresholds(l, inter);
+      CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, l, inter),
+               nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, th));
+    }
   // Exactly at the threshold counts as tried: 0.25 * 255 is not an integer, 0.40 * 255 = 102.
   Maps e;
   for (int i = 0; i < 16; ++i) e.at(0, i, 8) = 102;
@@ -83,12 +90,58 @@ void test_thresholds() {
   CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, qt | bh, 5), qt);
   Maps z;  // all zero: ties go to the lowest mode number
   CHECK_EQ(nn_splits_to_try(z.view(), 0, 0, 64, 64, TreeType::kDualLuma, bh | bv, 4), bh);
-  // Thresholds rise with the level (TT's may stay level).
-  for (int l = 1; l <= kNnMaxLevel; ++l) {
-    CHECK(kNnLevelThreshold[l] > kNnLevelThreshold[l - 1]);
-    CHECK(kNnLevelTtThreshold[l] >= kNnLevelTtThreshold[l - 1]);
-    CHECK(kNnLevelTtThreshold[l] >= kNnLevelThreshold[l]);
-  }
+  // Thresholds rise with the level (TT's may stay level), margins and none-skip scores fall; an
+  // active none-skip score is at least both thresholds (the best split then passes, so "no
+  // split" is skipped at every higher level too: monotone).
+  for (int inter = 0; inter < 2; ++inter)
+    for (int l = 1; l <= kNnMaxLevel; ++l) {
+      const NnThresholds a = nn_level_thresholds(l - 1, inter), b = nn_level_thresholds(l, inter);
+      CHECK(b.split > a.split);
+      CHECK(b.tt >= a.tt);
+      CHECK(b.tt >= b.split);
+      CHECK(b.margin <= a.margin);
+      CHECK(b.margin > 0);
+      CHECK(b.none_skip <= a.none_skip);
+      if (b.none_skip <= 1) CHECK(b.none_skip >= b.split && b.none_skip >= b.tt);
+    }
+}
+
+// The relative margin: only splits within m of the best one at the node are tried.
+void test_margin() {
+  Maps m;
+  for (int i = 0; i < 16; ++i) m.at(0, i, 8) = 230;  // BT_V of the 64x64 node: 0.90
+  for (int j = 0; j < 16; ++j) m.at(1, 8, j) = 128;  // BT_H: 0.50; QT: 0.70
+  const CtuMaps v = m.view();
+  const SplitMask none = split_bit(SplitMode::kNone), bv = split_bit(SplitMode::kBtV);
+  const SplitMask bh = split_bit(SplitMode::kBtH), qt = split_bit(SplitMode::kQt);
+  const SplitMask all = none | bv | bh | qt;
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, NnThresholds{0.1, 0.1}),
+           all);
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, NnThresholds{0.1, 0.1, 0.3}),
+           none | bv | qt);
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, all, NnThresholds{0.1, 0.1, 0.1}),
+           none | bv);
+  // The best split always passes the margin; without it (not allowed) the next best is best.
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 64, 64, TreeType::kDualLuma, none | bh | qt,
+                            NnThresholds{0.1, 0.1, 0.1}),
+           none | qt);
+}
+
+// "No split" is skipped at nodes of at least 32x32 when the best split scores >= n.
+void test_none_skip() {
+  Maps m;
+  for (int i = 0; i < 32; ++i) m.at(0, i, 16) = 242;  // BT_V of the 128x128 node: 0.95
+  for (int i = 0; i < 4; ++i) m.at(0, i, 2) = 242;    // BT_V of the 16x16 node at (0, 0)
+  const CtuMaps v = m.view();
+  const SplitMask none = split_bit(SplitMode::kNone), bv = split_bit(SplitMode::kBtV);
+  const SplitMask bh = split_bit(SplitMode::kBtH);
+  const NnThresholds th{0.2, 0.3, 1.0, 0.9};
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 128, 128, TreeType::kSingle, none | bv | bh, th), bv);
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 128, 128, TreeType::kSingle, none | bv | bh,
+                            NnThresholds{0.2, 0.3, 1.0, 0.96}),
+           none | bv);
+  // Small nodes always keep "no split".
+  CHECK_EQ(nn_splits_to_try(v, 0, 0, 16, 16, TreeType::kSingle, none | bv | bh, th), none | bv);
 }
 
 // TT has its own threshold: a TT line scoring like a passing BT line is still pruned.
@@ -113,12 +166,15 @@ void test_tt_threshold() {
 }
 
 // At every node, a higher level tries a subset of what a lower level tries.
-void test_monotone_random() {
-  std::mt19937 rng(7);
+void test_monotone_random(bool inter) {
+  std::mt19937 rng(inter ? 11 : 7);
   Maps m;
   int checked = 0;
   for (int round = 0; round < 20; ++round) {
-    for (uint8_t& x : m.v) x = static_cast<uint8_t>(rng() % 256 < 200 ? rng() % 60 : rng() % 256);
+    // Low values with some high ones; every fourth round mostly high ones (the none-skip case).
+    const unsigned lowShare = round % 4 == 3 ? 40 : 200;
+    for (uint8_t& x : m.v)
+      x = static_cast<uint8_t>(rng() % 256 < lowShare ? rng() % 60 : 200 + rng() % 56);
     const CtuMaps v = m.view();
     for (int log2w = 2; log2w <= 6; ++log2w) {
       for (int log2h = 2; log2h <= 6; ++log2h) {
@@ -131,11 +187,12 @@ void test_monotone_random() {
           SplitMask prev = nn_splits_to_try(v, x, y, w, h, t, allowed, 0);
           CHECK_EQ(prev, allowed);
           for (int l = 1; l <= kNnMaxLevel; ++l) {
-            const SplitMask cur = nn_splits_to_try(v, x, y, w, h, t, allowed, l);
+            const SplitMask cur = nn_splits_to_try(v, x, y, w, h, t, allowed, l, inter);
             CHECK_EQ(cur & ~prev, 0);     // never more
             CHECK_EQ(cur & ~allowed, 0);  // never outside the allowed set
             CHECK(cur != 0 || allowed == 0);
-            if (has_split(allowed, SplitMode::kNone)) CHECK(has_split(cur, SplitMode::kNone));
+            if (has_split(allowed, SplitMode::kNone) && (w < kNnNoneSkipMin || h < kNnNoneSkipMin))
+              CHECK(has_split(cur, SplitMode::kNone));
             prev = cur;
             ++checked;
           }
@@ -152,6 +209,9 @@ int main() {
   test_scores();
   test_thresholds();
   test_tt_threshold();
-  test_monotone_random();
+  test_margin();
+  test_none_skip();
+  test_monotone_random(false);
+  test_monotone_random(true);
   TEST_MAIN_END();
 }

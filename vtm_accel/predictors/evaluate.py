@@ -10,6 +10,11 @@ Two views:
   estimated search work (area of all CU evaluations, ``tree.search_cost``) relative to the
   exhaustive search, on a subsample of CTUs. ``work`` is a proxy of the CPU time at that level;
   the real numbers come from benchmarks/bench_nn.py through the engine.
+
+``RuleReplay`` does the same for the engine's full rule (``tree.RuleParams``: thresholds, the
+relative margin, the none-skip) fast enough to sweep many parameter sets: scores are computed
+once; misses count every decision of the coded trees ("no split" included, also area-weighted),
+search work counts node visits (the engine's ``nodes``) and CU-evaluation area.
 """
 
 from __future__ import annotations
@@ -22,14 +27,18 @@ import numpy as np
 from vtm_accel.predictors.dataset import Examples
 from vtm_accel.predictors.tree import (
     LEVEL_THRESHOLDS,
+    Node,
     Picture,
+    RuleParams,
     Split,
     choosable,
     ctu_roots,
     limits_for,
+    passing_modes,
     replay_tree,
     rule_modes,
     search_cost,
+    split_children,
     split_score,
 )
 
@@ -212,3 +221,163 @@ def format_report(name: str, ev: dict) -> str:
             f" {r['pruned']:6.3f} {r['work']:6.3f}"
         )
     return "\n".join(lines)
+
+
+@dataclass
+class ReplayMetrics:
+    """The rule with one parameter set, replayed on a set of coded trees (see RuleReplay)."""
+
+    miss: float  # share of the coded trees' decisions (splits and "no split") pruned
+    miss_area: float  # the same weighted by node area
+    tree_kept: float  # share of coding trees with no pruned decision
+    work: float  # CU-evaluation area relative to the exhaustive search (sampled CTUs)
+    nodes: float  # coding-tree nodes visited relative to the exhaustive search (same CTUs)
+
+
+class RuleReplay:
+    """Fast replay of the decision rule with many parameter sets (offline tuning).
+
+    Scores of every node of the coded trees and of the exhaustive search space of ``work_ctus``
+    sampled CTUs are computed once; each parameter set then only re-runs the rule. Search work
+    counts every visit of a node (as the engine's ``nodes``) and, per visit where "no split" is
+    tried, the node's area (``tree.search_cost``); inter pictures apply the engine's encoder
+    restrictions (CUs at least 8x8, no split that would signal mode_constraint_flag)."""
+
+    def __init__(self, prob: np.ndarray, ex: Examples, work_ctus: int = 8, seed: int = 0) -> None:
+        self.decisions: list[tuple[int, int, bool, dict, Split, Node]] = []  # tree id, area, ...
+        self.trees = 0
+        n = len(ex)
+        for i in range(n):
+            pic = Picture(int(ex.pic_w[i]), int(ex.pic_h[i]))
+            st = int(ex.slice_type[i])
+            cx, cy = int(ex.ctu_x[i]), int(ex.ctu_y[i])
+            for chroma in (False, True) if st == 2 else (False,):
+                lim = limits_for(st, chroma)
+                pr = prob[i, 2:4] if chroma else prob[i, 0:2]
+                tree = replay_tree(ex.split_list(i, chroma), cx, cy, pic, st, chroma, check=False)
+                roots = set(ctu_roots(cx, cy, pic, st == 2, chroma))
+                for node, mode in zip(tree.nodes, tree.modes, strict=True):
+                    if node in roots:
+                        self.trees += 1
+                    ch = choosable(node, pic, lim)
+                    sc = {s: split_score(pr, node, s, cx, cy) for s in ch if s != Split.NONE}
+                    self.decisions.append(
+                        (self.trees - 1, node.w * node.h, Split.NONE in ch, sc, mode, node)
+                    )
+        rng = np.random.default_rng(seed)
+        idx = sorted(rng.choice(n, size=min(n, work_ctus), replace=False).tolist())
+        # Per sampled CTU tree: every node of the exhaustive search space (by identity), its
+        # choosable set, scores, area and children per mode.
+        self.spaces: list[tuple[list[Node], dict]] = []
+        for i in idx:
+            pic = Picture(int(ex.pic_w[i]), int(ex.pic_h[i]))
+            st = int(ex.slice_type[i])
+            cx, cy = int(ex.ctu_x[i]), int(ex.ctu_y[i])
+            for chroma in (False, True) if st == 2 else (False,):
+                lim = limits_for(st, chroma)
+                pr = prob[i, 2:4] if chroma else prob[i, 0:2]
+                info: dict[Node, tuple] = {}
+
+                def visit(
+                    nd: Node, pr=pr, lim=lim, pic=pic, cx=cx, cy=cy, st=st, info=info
+                ) -> None:  # noqa: E501
+                    if nd in info:
+                        return
+                    ch = choosable(nd, pic, lim)
+                    if nd.chroma:
+                        drop = {Split.BT_H} if nd.h == 8 else {Split.TT_H} if nd.h == 16 else set()
+                        if ch - drop:
+                            ch = ch - drop
+                    elif st != 2:
+                        ch = _inter_usable(nd, ch)
+                    sc = {s: split_score(pr, nd, s, cx, cy) for s in ch if s != Split.NONE}
+                    kids = {s: split_children(nd, s, pic) for s in ch if s != Split.NONE}
+                    info[nd] = (ch, sc, kids)
+                    for ks in kids.values():
+                        for k in ks:
+                            visit(k)
+
+                roots = ctu_roots(cx, cy, pic, st == 2, chroma)
+                for r in roots:
+                    visit(r)
+                self.spaces.append((roots, info))
+
+    def run(self, p: RuleParams | None) -> ReplayMetrics:
+        """p None: exhaustive."""
+        miss = miss_area = area = 0.0
+        bad_trees: set[int] = set()
+        for tree_id, a, none_ok, sc, mode, node in self.decisions:
+            keep = self._keep(p, sc, none_ok, node)
+            area += a
+            if mode not in keep:
+                miss += 1
+                miss_area += a
+                bad_trees.add(tree_id)
+        work = nodes = work0 = nodes0 = 0.0
+        for roots, info in self.spaces:
+            w0, n0 = self._cost(roots, info, None)
+            w1, n1 = self._cost(roots, info, p)
+            work0 += w0
+            nodes0 += n0
+            work += w1
+            nodes += n1
+        nd = max(1, len(self.decisions))
+        return ReplayMetrics(
+            miss / nd,
+            miss_area / max(1.0, area),
+            1.0 - len(bad_trees) / max(1, self.trees),
+            work / work0 if work0 else 1.0,
+            nodes / nodes0 if nodes0 else 1.0,
+        )
+
+    @staticmethod
+    def _keep(p: RuleParams | None, sc: dict, none_ok: bool, node: Node) -> set[Split]:
+        if p is None:
+            return set(sc) | ({Split.NONE} if none_ok else set())
+        keep = passing_modes(sc, none_ok, node, p)
+        if not keep and sc:
+            keep = {max(sorted(sc), key=lambda s: sc[s])}
+        return keep
+
+    def _cost(self, roots: list[Node], info: dict, p: RuleParams | None) -> tuple[float, float]:
+        memo: dict[Node, tuple[float, float]] = {}
+
+        def cost(nd: Node) -> tuple[float, float]:
+            if nd in memo:
+                return memo[nd]
+            ch, sc, kids = info[nd]
+            tried = self._keep(p, sc, Split.NONE in ch, nd) & ch or ch
+            w = float(nd.w * nd.h) if Split.NONE in tried else 0.0
+            c = 1.0
+            for s in tried:
+                if s != Split.NONE:
+                    for k in kids[s]:
+                        kw, kc = cost(k)
+                        w += kw
+                        c += kc
+            memo[nd] = (w, c)
+            return w, c
+
+        tot = [cost(r) for r in roots]
+        return sum(t[0] for t in tot), sum(t[1] for t in tot)
+
+
+def _inter_usable(n: Node, ch: set[Split]) -> set[Split]:
+    """The engine's inter encoder restrictions (encode_picture.cpp inter_try_mask)."""
+    drop = set()
+    for s in (Split.QT, Split.BT_H, Split.BT_V, Split.TT_H, Split.TT_V):
+        four = s in (Split.QT, Split.TT_H, Split.TT_V)
+        min_luma = n.w * n.h // 4 if four else n.w * n.h // 2
+        is2xn = (n.w == 8 and s == Split.BT_V) or (n.w == 16 and s == Split.TT_V)
+        if min_luma // 4 < 16 or is2xn:
+            drop.add(s)
+    if n.h == 8:
+        drop.add(Split.BT_H)
+    if n.h == 16:
+        drop.add(Split.TT_H)
+    if n.w == 8:
+        drop.add(Split.BT_V)
+    if n.w == 16:
+        drop.add(Split.TT_V)
+    usable = ch - drop
+    return usable or ch

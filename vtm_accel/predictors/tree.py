@@ -35,10 +35,43 @@ UNIT = 4  # boundary-map granularity in luma samples
 GRID = CTU // UNIT  # 32 units per CTU side
 QUADRANT = 64  # dual-tree implicit split size
 
-# The engine's speed-level thresholds (level 0 = exhaustive): QT/BT and TT
-# (engine/src/nn/split_rule.h kNnLevelThreshold / kNnLevelTtThreshold; a test checks they agree).
-LEVEL_THRESHOLDS: tuple[float, ...] = (0.0, 0.10, 0.20, 0.25, 0.30, 0.40)
-LEVEL_TT_THRESHOLDS: tuple[float, ...] = (0.0, 0.15, 0.30, 0.38, 0.45, 0.60)
+# The engine's speed-level tables (level 0 = exhaustive), engine/src/nn/split_rule.h (a test checks
+# they agree): intra pictures (kNnLevel*) and inter pictures (kNnInterLevel*); per level the
+# QT/BT threshold t, TT's t_tt, the relative margin m and the none-skip score n (see rule_modes).
+LEVEL_THRESHOLDS: tuple[float, ...] = (0.0, 0.10, 0.20, 0.21, 0.22, 0.30)
+LEVEL_TT_THRESHOLDS: tuple[float, ...] = (0.0, 0.15, 0.30, 0.30, 0.32, 0.45)
+LEVEL_MARGINS: tuple[float, ...] = (1.0, 1.0, 1.0, 0.40, 0.30, 0.20)
+LEVEL_NONE_SKIP: tuple[float, ...] = (2.0, 2.0, 2.0, 2.0, 2.0, 0.95)
+INTER_LEVEL_THRESHOLDS: tuple[float, ...] = (0.0, 0.05, 0.10, 0.12, 0.15, 0.25)
+INTER_LEVEL_TT_THRESHOLDS: tuple[float, ...] = (0.0, 0.08, 0.15, 0.18, 0.22, 0.38)
+INTER_LEVEL_MARGINS: tuple[float, ...] = (1.0, 0.40, 0.40, 0.30, 0.20, 0.20)
+INTER_LEVEL_NONE_SKIP: tuple[float, ...] = (2.0, 2.0, 2.0, 2.0, 2.0, 0.95)
+NONE_SKIP_MIN = 32  # kNnNoneSkipMin: n applies to nodes at least this wide and high
+
+
+@dataclass(frozen=True)
+class RuleParams:
+    """One level's parameters for one kind of picture (engine: NnThresholds)."""
+
+    t: float = 0.0  # QT, BT
+    tt: float = 0.0  # TT
+    margin: float = 1.0  # split tried only if score >= best split score - margin
+    none_skip: float = 2.0  # "no split" skipped at large nodes when the best split scores >= this
+
+
+def level_params(level: int, inter: bool = False) -> RuleParams:
+    """The engine's tables for a level (nn_level_thresholds)."""
+    lv = min(max(level, 0), len(LEVEL_THRESHOLDS) - 1)
+    if inter:
+        return RuleParams(
+            INTER_LEVEL_THRESHOLDS[lv],
+            INTER_LEVEL_TT_THRESHOLDS[lv],
+            INTER_LEVEL_MARGINS[lv],
+            INTER_LEVEL_NONE_SKIP[lv],
+        )
+    return RuleParams(
+        LEVEL_THRESHOLDS[lv], LEVEL_TT_THRESHOLDS[lv], LEVEL_MARGINS[lv], LEVEL_NONE_SKIP[lv]
+    )
 
 
 class Split(IntEnum):
@@ -342,28 +375,78 @@ def rule_modes(
     n: Node,
     pic: Picture,
     lim: Limits,
-    threshold: float,
+    threshold: float | RuleParams,
     ctu_x: int,
     ctu_y: int,
     tt_threshold: float | None = None,
 ) -> set[Split]:
-    """The modes the decision rule lets the search try at node n (TT against ``tt_threshold``,
-    default ``threshold``).
+    """The modes the decision rule lets the search try at node n, with explicit parameters
+    (a float: t, and TT against ``tt_threshold``, default t; no margin, no none-skip), as the
+    engine's ``nn_splits_to_try(..., NnThresholds)``.
 
-    When nothing passes at a node where "no split" is not choosable (picture boundary), the
-    split with the highest score is tried (ties: lowest mode number), as the engine does.
+    A split passes iff its score >= its threshold and >= (best split score) - margin; "no split"
+    is kept when choosable unless the node is at least NONE_SKIP_MIN wide and high and the best
+    split scores >= none_skip (and passes). When nothing passes at a node where "no split" is not
+    choosable (picture boundary), the split with the highest score is tried (ties: lowest mode
+    number), as the engine does.
     """
+    p = (
+        threshold
+        if isinstance(threshold, RuleParams)
+        else RuleParams(threshold, threshold if tt_threshold is None else tt_threshold)
+    )
     ch = choosable(n, pic, lim)
     scores = {s: split_score(prob, n, s, ctu_x, ctu_y) for s in ch if s != Split.NONE}
-    ttt = threshold if tt_threshold is None else tt_threshold
-    keep = {
-        s for s, v in scores.items() if v >= (ttt if s in (Split.TT_H, Split.TT_V) else threshold)
-    }
-    if Split.NONE in ch:
-        keep.add(Split.NONE)
+    keep = passing_modes(scores, Split.NONE in ch, n, p)
     if not keep and scores:
         keep = {max(sorted(scores), key=lambda s: scores[s])}
     return keep if keep else ch
+
+
+def passing_modes(scores: dict[Split, float], none_ok: bool, n: Node, p: RuleParams) -> set[Split]:
+    best_mode = max(sorted(scores), key=lambda s: scores[s]) if scores else None
+    best = scores[best_mode] if best_mode is not None else -1.0
+    keep = {
+        s
+        for s, v in scores.items()
+        if v >= (p.tt if s in (Split.TT_H, Split.TT_V) else p.t) and v >= best - p.margin
+    }
+    if none_ok:
+        skip = (
+            n.w >= NONE_SKIP_MIN
+            and n.h >= NONE_SKIP_MIN
+            and best_mode is not None
+            and best >= p.none_skip
+            and best_mode in keep
+        )
+        if not skip:
+            keep.add(Split.NONE)
+    return keep
+
+
+def level_rule_modes(
+    prob: np.ndarray,
+    n: Node,
+    pic: Picture,
+    lim: Limits,
+    level: int,
+    inter: bool,
+    ctu_x: int,
+    ctu_y: int,
+) -> set[Split]:
+    """The engine's rule at a speed level (``nn_splits_to_try(..., level, inter)``), with the
+    monotone picture-boundary fallback: when nothing passes, the best split of the highest lower
+    level at which something passes."""
+    ch = choosable(n, pic, lim)
+    if level <= 0:
+        return ch
+    scores = {s: split_score(prob, n, s, ctu_x, ctu_y) for s in ch if s != Split.NONE}
+    best = (lambda among: {max(sorted(among), key=lambda s: scores[s])}) if scores else None
+    for lv in range(min(level, len(LEVEL_THRESHOLDS) - 1), 0, -1):
+        keep = passing_modes(scores, Split.NONE in ch, n, level_params(lv, inter))
+        if keep:
+            return keep if lv == level or best is None else best(keep)
+    return best(set(scores)) if best is not None else ch
 
 
 def search_cost(

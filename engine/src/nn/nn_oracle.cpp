@@ -42,18 +42,23 @@ NnOracle::NnOracle(const NnConfig& cfg, int picWidth, int picHeight, SplitOracle
       ctusX_((picWidth + kNnCtuSize - 1) / kNnCtuSize),
       ctusY_((picHeight + kNnCtuSize - 1) / kNnCtuSize),
       inner_(inner) {
-  thresholds_ = nn_level_thresholds(cfg_.level);
-  // Tuning knob (not for production runs): VTM_ACCEL_NN_THRESHOLDS="t1/tt1,t2/tt2,...,t5/tt5"
-  // replaces the compiled table of levels 1..5.
-  if (const char* env = std::getenv("VTM_ACCEL_NN_THRESHOLDS"); env && *env && cfg_.level > 0) {
+  // Tuning knob (not for production runs): VTM_ACCEL_NN_THRESHOLDS="L1,L2,...,L5", each level
+  // "t/tt/m/n" (t_tt, margin m and none-skip n optional: t_tt = t, m = 1, n = 2 = off), replaces
+  // the compiled tables of levels 1..5 for intra and inter pictures;
+  // VTM_ACCEL_NN_THRESHOLDS_INTER, when set, replaces them for inter pictures only.
+  for (int k = 0; k < 2; ++k) {
+    thresholds_[k] = nn_level_thresholds(cfg_.level, k == 1);
+    const char* env = std::getenv("VTM_ACCEL_NN_THRESHOLDS");
+    if (const char* e = std::getenv("VTM_ACCEL_NN_THRESHOLDS_INTER"); k == 1 && e && *e) env = e;
+    if (!env || !*env || cfg_.level <= 0) continue;
     const char* p = env;
     for (int l = 1; l <= kNnMaxLevel && *p; ++l) {
       char* end = nullptr;
-      const double t = std::strtod(p, &end);
-      double tt = t;
-      if (*end == '/') tt = std::strtod(end + 1, &end);
+      double v[4] = {std::strtod(p, &end), 0, 1.0, 2.0};
+      v[1] = v[0];
+      for (int f = 1; f < 4 && *end == '/'; ++f) v[f] = std::strtod(end + 1, &end);
       if (l == cfg_.level) {
-        thresholds_ = {t, tt};
+        thresholds_[k] = {v[0], v[1], v[2], v[3]};
         overridden_ = true;
       }
       p = *end == ',' ? end + 1 : end;
@@ -203,10 +208,11 @@ SplitMask NnOracle::splits_to_try(const SplitQuery& q) {
   }
   const int cx = q.x / kNnCtuSize, cy = q.y / kNnCtuSize;
   const CtuMaps maps{channel_->maps(cy * ctusX_ + cx)};
-  const SplitMask rule = overridden_ ? nn_splits_to_try(maps, q.x % kNnCtuSize, q.y % kNnCtuSize,
-                                                        q.w, q.h, q.tree, q.allowed, thresholds_)
-                                     : nn_splits_to_try(maps, q.x % kNnCtuSize, q.y % kNnCtuSize,
-                                                        q.w, q.h, q.tree, q.allowed, cfg_.level);
+  const bool inter = q.slice_type != SliceType::I;
+  const int lx = q.x % kNnCtuSize, ly = q.y % kNnCtuSize;
+  const SplitMask rule =
+      overridden_ ? nn_splits_to_try(maps, lx, ly, q.w, q.h, q.tree, q.allowed, thresholds_[inter])
+                  : nn_splits_to_try(maps, lx, ly, q.w, q.h, q.tree, q.allowed, cfg_.level, inter);
   const SplitMask both = static_cast<SplitMask>(rule & base);
   return both ? both : base;
 }

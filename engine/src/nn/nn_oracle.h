@@ -65,8 +65,9 @@ class NnOracle : public SplitOracle {
   int curPoc_ = 0;
   const Picture* curPic_ = nullptr;
   int predicted_ = 0;
-  // The level's thresholds: split_rule.h's table, or VTM_ACCEL_NN_THRESHOLDS (tuning only).
-  NnThresholds thresholds_;
+  // The level's parameters for intra [0] and inter [1] pictures: split_rule.h's tables, or
+  // VTM_ACCEL_NN_THRESHOLDS[_INTER] (tuning only).
+  NnThresholds thresholds_[2];
   bool overridden_ = false;
 };
 

@@ -56,18 +56,34 @@ double nn_split_score(const CtuMaps& maps, int lx, int ly, int w, int h, TreeTyp
   return count ? sum / (255.0 * count) : 1.0;
 }
 
-// The allowed modes whose score passes th ("no split" always); `best` receives the
-// highest-scoring allowed split of `among` (ties: the lowest mode number).
+// The allowed modes the thresholds th let through: splits scoring >= their absolute threshold and
+// >= (best split score) - th.margin; "no split" unless the node is at least kNnNoneSkipMin wide
+// and high and its best split scores >= th.none_skip (and is tried).
 static SplitMask passing(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
                          SplitMask allowed, NnThresholds th) {
+  double score[kNumSplitModes] = {};
+  double best = -1;
+  int bestMode = -1;
+  for (int m = 1; m < kNumSplitModes; ++m) {
+    if (!has_split(allowed, static_cast<SplitMode>(m))) continue;
+    score[m] = nn_split_score(maps, lx, ly, w, h, tree, static_cast<SplitMode>(m));
+    if (score[m] > best) {
+      best = score[m];
+      bestMode = m;
+    }
+  }
   SplitMask out = 0;
-  for (int m = 0; m < kNumSplitModes; ++m) {
+  for (int m = 1; m < kNumSplitModes; ++m) {
     const SplitMode mode = static_cast<SplitMode>(m);
     if (!has_split(allowed, mode)) continue;
-    const double s = nn_split_score(maps, lx, ly, w, h, tree, mode);
     const bool tt = mode == SplitMode::kTtH || mode == SplitMode::kTtV;
-    if (mode == SplitMode::kNone || s >= (tt ? th.tt : th.split))
+    if (score[m] >= (tt ? th.tt : th.split) && score[m] >= best - th.margin)
       out = static_cast<SplitMask>(out | split_bit(mode));
+  }
+  if (has_split(allowed, SplitMode::kNone)) {
+    const bool skipNone = w >= kNnNoneSkipMin && h >= kNnNoneSkipMin && bestMode > 0 &&
+                          best >= th.none_skip && (out & (1u << bestMode));
+    if (!skipNone) out = static_cast<SplitMask>(out | split_bit(SplitMode::kNone));
   }
   return out;
 }
@@ -89,7 +105,7 @@ static SplitMask best_of(const CtuMaps& maps, int lx, int ly, int w, int h, Tree
 }
 
 SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
-                           SplitMask allowed, int level) {
+                           SplitMask allowed, int level, bool inter) {
   if (level <= 0 || maps.data == nullptr) return allowed;
   level = std::min(level, kNnMaxLevel);
   // Nothing passes (only at picture boundaries, where "no split" is not allowed): the best
@@ -97,7 +113,7 @@ SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, Tr
   // A split chosen so was tried at that lower level and at every level in between, so a higher
   // level still never tries a mode that a lower one does not (also with TT's own thresholds).
   for (int l = level; l >= 1; --l) {
-    const SplitMask s = passing(maps, lx, ly, w, h, tree, allowed, nn_level_thresholds(l));
+    const SplitMask s = passing(maps, lx, ly, w, h, tree, allowed, nn_level_thresholds(l, inter));
     if (s) return l == level ? s : best_of(maps, lx, ly, w, h, tree, s);
   }
   return best_of(maps, lx, ly, w, h, tree, allowed);
@@ -105,7 +121,8 @@ SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, Tr
 
 SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
                            SplitMask allowed, NnThresholds th) {
-  if ((th.split <= 0 && th.tt <= 0) || maps.data == nullptr) return allowed;
+  if ((th.split <= 0 && th.tt <= 0 && th.margin >= 1 && th.none_skip > 1) || maps.data == nullptr)
+    return allowed;
   const SplitMask out = passing(maps, lx, ly, w, h, tree, allowed, th);
   return out ? out : best_of(maps, lx, ly, w, h, tree, allowed);
 }

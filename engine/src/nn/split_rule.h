@@ -5,16 +5,18 @@
 //   map 0: the luma (or single-tree) partition has a vertical boundary on the LEFT edge of
 //          unit (row i, column j); map 1: a horizontal boundary on its TOP edge;
 //   maps 2, 3: the same for the dual-tree chroma partition (in luma units).
-// At node (x, y, w, h) a split S is tried iff score(S) >= t(level) (QT, BT) or >= t_tt(level)
-// (TT: three children, rarely chosen, so it gets its own, higher threshold); score(S) = the mean
-// over the 4-sample segments of the boundary lines S introduces inside the node (QT: the vertical
-// line at x+w/2 and the horizontal one at y+h/2; BT_V: x+w/2; BT_H: y+h/2; TT_V: x+w/4 and x+3w/4;
-// TT_H likewise) of the matching map, divided by 255. "No split" is always tried when allowed;
-// if nothing would be tried (a picture-boundary node where "no split" is not allowed), the
-// highest-scoring split of the highest lower level at which something passes is (ties: the
-// lowest mode number; level 0 = the allowed set) -- not the whole allowed set, which would
-// break monotonicity. A higher level has a higher threshold, so it
-// never tries more splits at any node (monotone by construction: both tables rise with the level).
+// At node (x, y, w, h) of an intra (I slice) or inter (P/B) picture, with that kind's parameters
+// of the level, a split S is tried iff score(S) >= t (QT, BT) or >= t_tt (TT: three children,
+// rarely chosen, so it gets its own, higher threshold) and score(S) >= best - m (best: the highest
+// score of the allowed splits at the node); score(S) = the mean over the 4-sample segments of the
+// boundary lines S introduces inside the node (QT: the vertical line at x+w/2 and the horizontal
+// one at y+h/2; BT_V: x+w/2; BT_H: y+h/2; TT_V: x+w/4 and x+3w/4; TT_H likewise) of the matching
+// map, divided by 255. "No split" is tried when allowed, except at nodes of at least 32x32 where
+// best >= n (and that split passes). If nothing would be tried (a picture-boundary node where "no
+// split" is not allowed), the highest-scoring split of the highest lower level at which something
+// passes is (ties: the lowest mode number; level 0 = the allowed set) -- not the whole allowed
+// set, which would break monotonicity. t and t_tt rise, m and n fall with the level (and an
+// active n is >= t and t_tt), so a higher level never tries more splits at any node.
 #pragma once
 #include <cstdint>
 
@@ -26,21 +28,43 @@ constexpr int kNnMaxLevel = 5;
 constexpr int kNnMapSize = 32;  // 4x4 units per 128 CTU side
 constexpr int kNnNumMaps = 4;
 constexpr int kNnCtuSize = 128;
-// t(L) for QT/BT and t_tt(L) for TT: level 0 tries everything (exhaustive search); tuned by the
-// model owner on held-out clips (docs/predictor-protocol.md, "Decision rule").
-// Tuned 2026-11-29 on the held-out clips' offline replay (vtm_accel/predictors/evaluate.py): level
-// 2 (the default) misses ~4% of the exhaustive search's intra splits, ~7% of its inter ones.
-constexpr double kNnLevelThreshold[kNnMaxLevel + 1] = {0.0, 0.10, 0.20, 0.25, 0.30, 0.40};
-constexpr double kNnLevelTtThreshold[kNnMaxLevel + 1] = {0.0, 0.15, 0.30, 0.38, 0.45, 0.60};
+// Per level, separately for intra (I slices) and inter (P/B) pictures (the CNN's maps and the
+// cost of a missed split differ between them):
+//   t(L), t_tt(L): absolute thresholds for QT/BT and for TT (a TT split searches three
+//     children and is rarely chosen, so it may get a higher one);
+//   m(L): relative margin: a split is tried only if its score >= (best split score at the
+//     node) - m(L) (1 = off);
+//   n(L): "no split" is skipped at nodes of at least kNnNoneSkipMin x kNnNoneSkipMin when the
+//     best split score >= n(L) (> 1 = off; n(L) >= t(L), so that split is tried).
+// Level 0 tries everything (exhaustive search). t and t_tt rise, m and n fall with the level, so a
+// higher level never tries more (tests/test_nn_rule.cpp). Tuned 2026-11-29 on validation clips
+// that are neither training nor benchmark clips (basketballdrill, ritualdance crops): intra by
+// engine encodes at 4 QPs, inter by the offline replay (vtm_accel/predictors/evaluate.py
+// RuleReplay); benchmarks/results/nn_levels_tuning.txt, docs/predictor-protocol.md.
+constexpr double kNnLevelThreshold[kNnMaxLevel + 1] = {0.0, 0.10, 0.20, 0.21, 0.22, 0.30};
+constexpr double kNnLevelTtThreshold[kNnMaxLevel + 1] = {0.0, 0.15, 0.30, 0.30, 0.32, 0.45};
+constexpr double kNnLevelMargin[kNnMaxLevel + 1] = {1.0, 1.0, 1.0, 0.40, 0.30, 0.20};
+constexpr double kNnLevelNoneSkip[kNnMaxLevel + 1] = {2.0, 2.0, 2.0, 2.0, 2.0, 0.95};
+constexpr double kNnInterLevelThreshold[kNnMaxLevel + 1] = {0.0, 0.05, 0.10, 0.12, 0.15, 0.25};
+constexpr double kNnInterLevelTtThreshold[kNnMaxLevel + 1] = {0.0, 0.08, 0.15, 0.18, 0.22, 0.38};
+constexpr double kNnInterLevelMargin[kNnMaxLevel + 1] = {1.0, 0.40, 0.40, 0.30, 0.20, 0.20};
+constexpr double kNnInterLevelNoneSkip[kNnMaxLevel + 1] = {2.0, 2.0, 2.0, 2.0, 2.0, 0.95};
+constexpr int kNnNoneSkipMin = 32;  // n(L) applies to nodes at least this wide and high
 
-// One level's thresholds.
+// One level's parameters for one kind of picture.
 struct NnThresholds {
-  double split = 0;  // QT, BT
-  double tt = 0;     // TT
+  double split = 0;      // t: QT, BT
+  double tt = 0;         // t_tt: TT
+  double margin = 1.0;   // m: relative to the best split score at the node
+  double none_skip = 2;  // n: skip "no split" at large nodes when the best split scores >= n
 };
-inline NnThresholds nn_level_thresholds(int level) {
+inline NnThresholds nn_level_thresholds(int level, bool inter = false) {
   level = level < 0 ? 0 : level > kNnMaxLevel ? kNnMaxLevel : level;
-  return {kNnLevelThreshold[level], kNnLevelTtThreshold[level]};
+  if (inter)
+    return {kNnInterLevelThreshold[level], kNnInterLevelTtThreshold[level],
+            kNnInterLevelMargin[level], kNnInterLevelNoneSkip[level]};
+  return {kNnLevelThreshold[level], kNnLevelTtThreshold[level], kNnLevelMargin[level],
+          kNnLevelNoneSkip[level]};
 }
 
 // One CTU's maps, [kNnNumMaps][32][32] row-major.
@@ -55,10 +79,11 @@ struct CtuMaps {
 double nn_split_score(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
                       SplitMode mode);
 
-// The rule: the subset of `allowed` to try at the node for `level` (0..kNnMaxLevel).
+// The rule: the subset of `allowed` to try at the node for `level` (0..kNnMaxLevel); `inter`:
+// a P/B picture (the inter tables).
 SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
-                           SplitMask allowed, int level);
-// The same with explicit thresholds (all zero: everything allowed).
+                           SplitMask allowed, int level, bool inter = false);
+// The same with explicit thresholds (t and t_tt zero, m >= 1, n > 1: everything allowed).
 SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
                            SplitMask allowed, NnThresholds t);
 
