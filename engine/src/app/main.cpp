@@ -21,6 +21,7 @@
 #include "bitstream/nal.h"
 #include "bitstream/params.h"
 #include "bitstream/sei.h"
+#include "filter/alf_encoder.h"
 #include "inter/interp.h"
 #include "inter/motion_field.h"
 #include "nn/counting_oracle.h"
@@ -457,6 +458,7 @@ int run(const Options& opt) {
   Picture filtered;
   int mctfPictures = 0;
   double mctfSecs = 0;
+  AlfApsStore alfStore;  // the ALF APSs sent so far in this coded video sequence
   size_t codingIndex = 0;
   uint64_t totalBytes = 0;
   double sumPsnr[3] = {0, 0, 0};
@@ -554,8 +556,9 @@ int run(const Options& opt) {
     // fields and the ALF APS, which is sent before the slice.
     SliceAlf alf;
     pc.alf_out = &alf;
+    pc.alf_store = &alfStore;
     const std::vector<uint8_t> data = opt.config == GopConfig::AllIntra
-                                          ? encode_slice_data(cfg, *encIn, rec, sp, &alf)
+                                          ? encode_slice_data(cfg, *encIn, rec, sp, &alf, &alfStore)
                                           : encode_picture_data(cfg, *encIn, rec, pc);
     sp.alf = alf;
     if (!alf.aps_rbsp.empty()) write_nal(au, NalType::PREFIX_APS, sp.temporal_id, alf.aps_rbsp);

@@ -31,9 +31,11 @@ static SplitOracle& run_oracle(const EncoderConfig& cfg) {
 }
 
 std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& orig,
-                                       Picture& recon, const SliceParams& sp, SliceAlf* alf_out) {
+                                       Picture& recon, const SliceParams& sp, SliceAlf* alf_out,
+                                       AlfApsStore* alf_store) {
   PictureCoding pc;
   pc.alf_out = alf_out;
+  pc.alf_store = alf_store;
   pc.poc = sp.poc;
   pc.qp = sp.qp;
   pc.slice_type = sp.slice_type;
@@ -65,10 +67,12 @@ void set_split_oracle(SplitOracle* oracle) {
 }
 
 std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& orig,
-                                       Picture& recon, const SliceParams& sp, SliceAlf* alf_out) {
+                                       Picture& recon, const SliceParams& sp, SliceAlf* alf_out,
+                                       AlfApsStore* alf_store) {
   (void)cfg;
   (void)sp;
   (void)alf_out;
+  (void)alf_store;
   recon = orig;
   // Placeholder bytes: one data byte plus rbsp_slice_segment_trailing_bits, so that parsers
   // (FFmpeg's cbs wants more RBSP data after the header) read the header intact.

@@ -434,12 +434,6 @@ ChromaChoice chroma_eval(const Picture& orig, const Picture& src, int ctbLog2C, 
   return r;
 }
 
-// The APSs of the running coded video sequence (one encoder per process).
-AlfApsStore& sequence_store() {
-  static AlfApsStore store;
-  return store;
-}
-
 }  // namespace
 
 void AlfApsStore::clear() {
@@ -628,7 +622,8 @@ std::vector<uint8_t> alf_finish_slice_data(const EncoderConfig& cfg, const Pictu
     if (out) *out = SliceAlf{};
     return bins.replay(init, {});
   }
-  AlfApsStore& store = sequence_store();
+  AlfApsStore own;  // no sequence store given: this picture's APS stands alone
+  AlfApsStore& store = pc.alf_store ? *pc.alf_store : own;
   const bool irap = pc.nal_type == NalType::IDR_W_RADL || pc.nal_type == NalType::IDR_N_LP ||
                     pc.nal_type == NalType::CRA;
   if (irap) store.clear();  // no APS reference across a random access point

@@ -10,6 +10,8 @@
 
 namespace vvc {
 
+struct AlfApsStore;  // filter/alf_encoder.h
+
 class MotionField;    // inter/motion_field.h
 class PaddedPicture;  // inter/interp.h
 
@@ -42,6 +44,9 @@ struct PictureCoding {
   // Where encode_picture stores the slice's ALF header fields and APS (filter/alf_encoder.h);
   // nullptr: ALF is not run for this picture.
   SliceAlf* alf_out = nullptr;
+  // The ALF APSs of the coded video sequence so far (owned by the app, one per sequence);
+  // nullptr: every picture starts from an empty store (new APS id 0, no reuse).
+  AlfApsStore* alf_store = nullptr;
 };
 
 // Codes orig (coded size cfg.width x cfg.height, 10-bit samples) as one slice. Returns the
