@@ -23,26 +23,40 @@ constexpr double kNoPath = std::numeric_limits<double>::max();
 constexpr int kMaxAbsLevel = 16382;
 constexpr int kFresh = 4;  // St::origin of a path that starts (its last position) in this SB
 
-// Scan indices of the five template neighbours (x+1,y) (x+2,y) (x,y+1) (x,y+2) (x+1,y+1)
-// of every scan position, -1 outside the (zero-out) TB; per TB size.
+// Template neighbours (x+1,y) (x+2,y) (x,y+1) (x,y+2) (x+1,y+1) of every scan position inside
+// the (zero-out) TB, per TB size, split by where the trellis keeps their levels: in the
+// current sub-block (index within it) or in a later one (scan index into the lineage buffer).
+struct NbList {
+  uint8_t nIn, nOut;
+  uint8_t in[5];
+  int16_t out[5];
+};
+
 struct NeighbourTable {
-  std::array<std::vector<int16_t>, 36> nb;
+  std::array<std::vector<NbList>, 36> nb;
   NeighbourTable() {
     for (int lw = 0; lw < 6; ++lw) {
       for (int lh = 0; lh < 6; ++lh) {
         const int w = 1 << lw, h = 1 << lh;
         const CoeffScan& scan = coeff_scan(lw, lh);
+        const int log2Sb = scan.log2SbW + scan.log2SbH;
         std::vector<int16_t> scanOf(size_t(w) * h);
         for (int s = 0; s < w * h; ++s)
           scanOf[scan.pos[2 * s + 1] * w + scan.pos[2 * s]] = int16_t(s);
-        std::vector<int16_t>& t = nb[lw * 6 + lh];
-        t.assign(size_t(w) * h * 5, -1);
+        std::vector<NbList>& t = nb[lw * 6 + lh];
+        t.assign(size_t(w) * h, NbList{});
         for (int s = 0; s < w * h; ++s) {
           const int x = scan.pos[2 * s], y = scan.pos[2 * s + 1];
           const int dx[5] = {1, 2, 0, 0, 1}, dy[5] = {0, 0, 1, 2, 1};
+          NbList& l = t[s];
           for (int i = 0; i < 5; ++i) {
             const int nx = x + dx[i], ny = y + dy[i];
-            if (nx < w && ny < h) t[size_t(s) * 5 + i] = scanOf[ny * w + nx];
+            if (nx >= w || ny >= h) continue;
+            const int ns = scanOf[ny * w + nx];
+            if (ns >> log2Sb == s >> log2Sb)
+              l.in[l.nIn++] = uint8_t(ns & ((1 << log2Sb) - 1));
+            else
+              l.out[l.nOut++] = int16_t(ns);
           }
         }
       }
@@ -122,6 +136,15 @@ struct St {
   bool anyNz;     // a nonzero level in this sub-block
   const uint8_t* ext;  // |levels| in scan order beyond this sub-block (the origin's lineage)
   uint8_t lv[16];      // |levels| (clamped) of this sub-block by position n
+};
+
+// A candidate transition: cost, level, remBinsPass1 after it.
+struct Opt {
+  double cost = kNoPath;
+  int k = 0, rem = 0;
+  void take(double c, int level, int remBins) {
+    if (c < cost) cost = c, k = level, rem = remBins;
+  }
 };
 
 struct Dec {
@@ -220,7 +243,7 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
   const int log2ZoW = std::min(log2W, 5), log2ZoH = std::min(log2H, 5);
   const int w = 1 << log2ZoW, h = 1 << log2ZoH;
   const CoeffScan& scan = coeff_scan(log2ZoW, log2ZoH);
-  const int16_t* nb = neighbour_table().nb[log2ZoW * 6 + log2ZoH].data();
+  const NbList* nb = neighbour_table().nb[log2ZoW * 6 + log2ZoH].data();
   const int log2SbSize = scan.log2SbW + scan.log2SbH;
   const int numSbCoeff = 1 << log2SbSize;
   const int wInSb = 1 << scan.log2WInSb, hInSb = 1 << scan.log2HInSb;
@@ -229,13 +252,14 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
   const double lf = lambda / kFracBitsOne;
 
   // Distortion of the all-zero TB, and the first position worth a level (|c| > delta).
-  double d0Sum = 0;
+  // (integer sum: the same value as summing the squares in doubles, all terms are exact)
+  int64_t sumSq = 0;
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
-      const double a = double(coeff[y * stride + x]);
-      d0Sum += a * a;
+      const int64_t a = coeff[y * stride + x];
+      sumSq += a * a;
     }
-  d0Sum *= double(m.scale) * double(m.scale) * m.errScale;
+  const double d0Sum = double(sumSq) * double(m.scale) * double(m.scale) * m.errScale;
   int firstTest = w * h - 1;
   const int64_t one = int64_t(1) << m.qShift;
   while (firstTest >= 0 &&
@@ -280,6 +304,8 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
   static thread_local uint8_t sbFlags[8][64];
   const int span = firstTest + 1;
   static const uint8_t kZeros[1024] = {};
+  // Levels beyond the span read as zero (template neighbours past the first tested position).
+  for (auto& b : tbLv) std::memset(b + span, 0, size_t(w * h - span));
   int buf[4] = {0, 1, 2, 3};  // read only for active states, written at each sub-block end
   int bank = 0;
 
@@ -300,26 +326,22 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
       const int x = pos[2 * s], y = pos[2 * s + 1], d = x + y;
       const int32_t c = coeff[y * stride + x];
       const Cands cd = candidates(m, c);
-      // Best transition into each state: cost, remBins after it; the decision in dv.
-      double nCost[4] = {kNoPath, kNoPath, kNoPath, kNoPath};
-      int nRem[4];
-      Dec* dv = dec[s];
-      auto offer = [&](int T, double cost, int from, int k, int remBins) {
-        if (cost >= nCost[T]) return;
-        nCost[T] = cost;
-        nRem[T] = remBins;
-        dv[T].k = int16_t(k);
-        dv[T].prev = int8_t(from);
-      };
-      const int16_t* nbs = nb + size_t(s) * 5;
+      // Each active state's best continuation with an even and with an odd level (the
+      // parity decides the next state), first-min in the order zero, candidates.
+      Opt ev[5], od[5];  // [4]: a path that starts here (the last position, QState 0)
+      const NbList& nl = nb[s];
       for (int S = 0; S < 4; ++S) {
         const St& st = cur[S];
         if (st.cost == kNoPath) continue;
         int sumAbs = 0, sumPass1 = 0, numSig = 0;
-        for (int i = 0; i < 5; ++i) {
-          const int t = nbs[i];
-          if (t < 0 || t > firstTest) continue;  // outside the TB or beyond: zero
-          const int a = t < sbEnd ? st.lv[t - sbStart] : st.ext[t];
+        for (int i = 0; i < nl.nIn; ++i) {
+          const int a = st.lv[nl.in[i]];
+          sumAbs += a;
+          sumPass1 += std::min(a, 4 + (a & 1));
+          numSig += a != 0;
+        }
+        for (int i = 0; i < nl.nOut; ++i) {
+          const int a = st.ext[nl.out[i]];
           sumAbs += a;
           sumPass1 += std::min(a, 4 + (a & 1));
           numSig += a != 0;
@@ -327,53 +349,72 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
         const int q = S >> 1;
         if (st.remBins < 4) {  // dec_abs_level for the rest of the TB
           const int rice0 = rice_param(sumAbs, 0);
-          offer(next_qstate(S, 0), st.cost + lf * mode2_rate(0, rice0, S), S, 0, st.remBins);
+          ev[S].take(st.cost + lf * mode2_rate(0, rice0, S), 0, st.remBins);
           for (int i = 0; i < cd.n[q]; ++i) {
             const int k = cd.k[q][i];
-            offer(next_qstate(S, k), st.cost + cd.dd[q][i] + lf * mode2_rate(k, rice0, S), S, k,
-                  st.remBins);
+            ((k & 1) ? od[S] : ev[S])
+                .take(st.cost + cd.dd[q][i] + lf * mode2_rate(k, rice0, S), k, st.remBins);
           }
           continue;
         }
         // sig_coeff_flag of a coded sub-block's DC is inferred 1 when it alone is nonzero
         const bool inferDc = n == 0 && sb > 0 && st.origin != kFresh && !st.anyNz;
         const uint32_t* sig = sigBits[sig_ctx_inc(sumPass1, d, cIdx, S)];
-        if (!inferDc) offer(next_qstate(S, 0), st.cost + lf * sig[0], S, 0, st.remBins - 1);
-        if (!cd.n[q]) continue;
+        if (!inferDc) ev[S].take(st.cost + lf * sig[0], 0, st.remBins - 1);
         const LevelCtx& lc = gtxBits[gtx_ctx_inc(sumPass1, numSig, d, cIdx)];
         const uint32_t sig1 = inferDc ? 0 : sig[1];
         const int rice4 = rice_param(sumAbs, 4);
         for (int i = 0; i < cd.n[q]; ++i) {
           const int k = cd.k[q][i];
           const double cost = st.cost + cd.dd[q][i] + lf * (sig1 + regular_rate(lc, k, rice4));
-          offer(next_qstate(S, k), cost, S, k, st.remBins - (inferDc ? 0 : 1) - (k > 1 ? 3 : 1));
+          ((k & 1) ? od[S] : ev[S]).take(cost, k, st.remBins - (inferDc ? 0 : 1) - (k > 1 ? 3 : 1));
         }
       }
-      // A path may start here (last significant position, QState 0: quantizer Q0).
       {
         const uint32_t lastBits = lastBitsX[last_prefix(x)] + lastBitsY[last_prefix(y)];
         for (int i = 0; i < cd.n[0]; ++i) {
           const int k = cd.k[0][i];
           const double cost = cd.dd[0][i] + lf * (lastBits + regular_rate(lastCtx, k, 0));
-          offer(next_qstate(0, k), cost, -1, k, remBinsInit - (k > 1 ? 3 : 1));
+          ((k & 1) ? od[4] : ev[4]).take(cost, k, remBinsInit - (k > 1 ? 3 : 1));
         }
       }
+      // Into each state (QStateTransTable): 0 <- 0 even, 1 odd, start even; 2 <- 0 odd,
+      // 1 even, start odd; 1 <- 2 even, 3 odd; 3 <- 2 odd, 3 even. On equal costs the
+      // earlier source wins.
+      const Opt* nOpt[4];
+      int nPrev[4];
+      auto pick = [&](int T, const Opt& a, int sa, const Opt& b, int sb2, const Opt* c) {
+        const Opt* o = &a;
+        int from = sa;
+        if (b.cost < o->cost) o = &b, from = sb2;
+        if (c && c->cost < o->cost) o = c, from = -1;
+        nOpt[T] = o;
+        nPrev[T] = from;
+      };
+      pick(0, ev[0], 0, od[1], 1, &ev[4]);
+      pick(2, od[0], 0, ev[1], 1, &od[4]);
+      pick(1, ev[2], 2, od[3], 3, nullptr);
+      pick(3, od[2], 2, ev[3], 3, nullptr);
+      Dec* dv = dec[s];
       St nxt[4];
       for (int T = 0; T < 4; ++T) {
-        nxt[T].cost = nCost[T];
-        if (nCost[T] == kNoPath) continue;
-        const int from = dv[T].prev;
+        const Opt& o = *nOpt[T];
+        dv[T].k = int16_t(o.k);
+        dv[T].prev = int8_t(nPrev[T]);
+        nxt[T].cost = o.cost;
+        if (o.cost == kNoPath) continue;
+        const int from = nPrev[T];
         if (from >= 0) {
           nxt[T] = cur[from];
-          nxt[T].cost = nCost[T];
+          nxt[T].cost = o.cost;
         } else {
           nxt[T].origin = kFresh;
           nxt[T].ext = kZeros;
           nxt[T].anyNz = false;
           std::memset(nxt[T].lv, 0, sizeof(nxt[T].lv));
         }
-        nxt[T].remBins = nRem[T];
-        const int k = dv[T].k;
+        nxt[T].remBins = o.rem;
+        const int k = o.k;
         nxt[T].lv[n] = clamp_level(k);
         nxt[T].anyNz |= k != 0;
       }
