@@ -33,12 +33,22 @@ void dmvr_bilinear(const RefView& ref, const Mv& mv, int x, int y, int w, int h,
   const int fx = mv.x & 15, fy = mv.y & 15;
   const int x0 = x + (mv.x >> 4) - kDmvrRange, y0 = y + (mv.y >> 4) - kDmvrRange;
   const int pw = w + 2 * kDmvrRange, ph = h + 2 * kDmvrRange;
-  // Reference rows (clamped into the picture): pw + 1 columns, ph + 1 rows.
-  Pel src[(kDmvrBilStride + 1) * (kDmvrBilStride + 1)];
-  constexpr int ss = kDmvrBilStride + 1;
-  for (int j = 0; j <= ph; ++j)
-    for (int i = 0; i <= pw; ++i)
-      src[j * ss + i] = static_cast<Pel>(sample_at(ref, x0 + i, y0 + j));
+  // Reference rows (clamped into the picture): pw + 1 columns, ph + 1 rows, read in place
+  // when they lie inside the padded picture (its margin holds the clamped samples).
+  Pel local[(kDmvrBilStride + 1) * (kDmvrBilStride + 1)];
+  const Pel* src;
+  ptrdiff_t ss;
+  if (x0 >= -ref.margin && y0 >= -ref.margin && x0 + pw < ref.width + ref.margin &&
+      y0 + ph < ref.height + ref.margin) {
+    src = ref.origin + static_cast<ptrdiff_t>(y0) * ref.stride + x0;
+    ss = ref.stride;
+  } else {
+    ss = kDmvrBilStride + 1;
+    for (int j = 0; j <= ph; ++j)
+      for (int i = 0; i <= pw; ++i)
+        local[j * ss + i] = static_cast<Pel>(sample_at(ref, x0 + i, y0 + j));
+    src = local;
+  }
   for (int j = 0; j < ph; ++j) {
     int16_t* d = dst + j * kDmvrBilStride;
     const Pel* s = src + j * ss;
@@ -130,11 +140,30 @@ DmvrResult dmvr_refine(const RefView& ref0, const RefView& ref1, const Mv& mv0, 
 RefView dmvr_window(const RefView& pic, int winX, int winY, int winW, int winH, Pel* buf) {
   constexpr int m = kDmvrWindowMargin;
   const int stride = winW + 2 * m;
-  for (int j = -m; j < winH + m; ++j) {
-    const int yy = winY + std::clamp(j, 0, winH - 1);
-    Pel* d = buf + static_cast<ptrdiff_t>(j + m) * stride + m;
-    for (int i = -m; i < winW + m; ++i)
-      d[i] = static_cast<Pel>(sample_at(pic, winX + std::clamp(i, 0, winW - 1), yy));
+  if (winX >= -pic.margin && winY >= -pic.margin && winX + winW <= pic.width + pic.margin &&
+      winY + winH <= pic.height + pic.margin) {
+    // The window lies inside the padded picture, whose margin already holds the clamped
+    // samples: copy its rows, replicate the first / last sample of each, then the rows.
+    for (int j = 0; j < winH; ++j) {
+      const Pel* s = pic.origin + static_cast<ptrdiff_t>(winY + j) * pic.stride + winX;
+      Pel* d = buf + static_cast<ptrdiff_t>(j + m) * stride + m;
+      std::fill(d - m, d, s[0]);
+      std::copy(s, s + winW, d);
+      std::fill(d + winW, d + winW + m, s[winW - 1]);
+    }
+    const Pel* first = buf + static_cast<ptrdiff_t>(m) * stride;
+    const Pel* last = buf + static_cast<ptrdiff_t>(winH - 1 + m) * stride;
+    for (int j = 0; j < m; ++j) {
+      std::copy(first, first + stride, buf + static_cast<ptrdiff_t>(j) * stride);
+      std::copy(last, last + stride, buf + static_cast<ptrdiff_t>(winH + m + j) * stride);
+    }
+  } else {
+    for (int j = -m; j < winH + m; ++j) {
+      const int yy = winY + std::clamp(j, 0, winH - 1);
+      Pel* d = buf + static_cast<ptrdiff_t>(j + m) * stride + m;
+      for (int i = -m; i < winW + m; ++i)
+        d[i] = static_cast<Pel>(sample_at(pic, winX + std::clamp(i, 0, winW - 1), yy));
+    }
   }
   RefView v;
   v.origin = buf + static_cast<ptrdiff_t>(m) * stride + m;

@@ -12,15 +12,9 @@ double mvd_component_bits(int32_t d) {
   const uint32_t a = static_cast<uint32_t>(d < 0 ? -d : d);
   if (a == 0) return 1;  // abs_mvd_greater0_flag
   if (a == 1) return 3;  // greater0, greater1, sign
-  // abs_mvd_minus2 as EG1: prefix of m ones + terminating zero, then m + 1 suffix bits.
-  uint32_t n = a - 2;
-  int k = 1, len = 0;
-  while (n >= (1u << k)) {
-    n -= 1u << k;
-    ++k;
-    ++len;
-  }
-  return 3 + (len + 1) + k;  // flags + sign, unary prefix, suffix
+  // abs_mvd_minus2 = a - 2 as EG1: m = floor(log2(a)) - 1 prefix ones, the terminating zero,
+  // then m + 1 suffix bits; with the two flags and the sign 2 * floor(log2(a)) + 3 bits.
+  return 2 * (31 - __builtin_clz(a)) + 3;
 }
 
 double mvd_bits(const Mv& mv, const Mv& mvp) {

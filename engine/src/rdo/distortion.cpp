@@ -1,6 +1,7 @@
 // Distortion measures. Loops are written over whole rows of int32 so gcc vectorises them.
 #include "rdo/distortion.h"
 
+#include <cstddef>
 #include <cstdlib>
 
 #include "intra/simd_sse2.h"
@@ -60,7 +61,78 @@ uint64_t sse(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
   return total;
 }
 
+#ifdef VVC_HAVE_SSE2
+namespace {
+
+// |a - b| of 8 int16 lanes as unsigned 16-bit (max - min never wraps past 65535), added to
+// two 32-bit accumulators: exact for any int16 inputs.
+inline void sad_accumulate(__m128i a, __m128i b, __m128i& acc) {
+  const __m128i d = _mm_sub_epi16(_mm_max_epi16(a, b), _mm_min_epi16(a, b));
+  const __m128i zero = _mm_setzero_si128();
+  acc = _mm_add_epi32(acc, _mm_add_epi32(_mm_unpacklo_epi16(d, zero), _mm_unpackhi_epi16(d, zero)));
+}
+
+inline uint64_t hsum_epi32(__m128i v) {
+  v = _mm_add_epi32(v, _mm_shuffle_epi32(v, 0x4E));
+  v = _mm_add_epi32(v, _mm_shuffle_epi32(v, 0xB1));
+  return static_cast<uint32_t>(_mm_cvtsi128_si32(v));
+}
+
+// w a multiple of 8, w <= 128: over 32 rows each 32-bit lane adds at most 32 * 32 values
+// below 2^16, so it cannot overflow; the lanes are summed every 32 rows.
+uint64_t sad_w8_sse2(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
+  uint64_t total = 0;
+  for (int y0 = 0; y0 < h; y0 += 32) {
+    __m128i acc = _mm_setzero_si128();
+    const int y1 = y0 + 32 < h ? y0 + 32 : h;
+    for (int y = y0; y < y1; ++y) {
+      const Pel* ra = a + static_cast<ptrdiff_t>(y) * as;
+      const Pel* rb = b + static_cast<ptrdiff_t>(y) * bs;
+      for (int x = 0; x < w; x += 8)
+        sad_accumulate(_mm_loadu_si128(reinterpret_cast<const __m128i*>(ra + x)),
+                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(rb + x)), acc);
+    }
+    total += hsum_epi32(acc);
+  }
+  return total;
+}
+
+// w == 4: two rows per step.
+uint64_t sad_w4_sse2(const Pel* a, int as, const Pel* b, int bs, int h) {
+  __m128i acc = _mm_setzero_si128();
+  int y = 0;
+  for (; y + 2 <= h; y += 2) {
+    const Pel* ra = a + static_cast<ptrdiff_t>(y) * as;
+    const Pel* rb = b + static_cast<ptrdiff_t>(y) * bs;
+    const __m128i va =
+        _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(ra)),
+                           _mm_loadl_epi64(reinterpret_cast<const __m128i*>(ra + as)));
+    const __m128i vb =
+        _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(rb)),
+                           _mm_loadl_epi64(reinterpret_cast<const __m128i*>(rb + bs)));
+    sad_accumulate(va, vb, acc);
+  }
+  if (y < h) {
+    const Pel* ra = a + static_cast<ptrdiff_t>(y) * as;
+    const Pel* rb = b + static_cast<ptrdiff_t>(y) * bs;
+    sad_accumulate(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(ra)),
+                   _mm_loadl_epi64(reinterpret_cast<const __m128i*>(rb)), acc);
+  }
+  return hsum_epi32(acc);
+}
+
+}  // namespace
+#endif
+
 uint64_t sad(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
+#ifdef VVC_HAVE_SSE2
+  if ((w & 7) == 0 && w <= 128) return sad_w8_sse2(a, as, b, bs, w, h);
+  if (w == 4) return sad_w4_sse2(a, as, b, bs, h);
+#endif
+  return sad_scalar(a, as, b, bs, w, h);
+}
+
+uint64_t sad_scalar(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
   uint64_t total = 0;
   for (int y = 0; y < h; ++y) {
     const Pel* ra = a + y * as;

@@ -9,8 +9,10 @@ namespace vvc {
 // Sum of squared differences of two w x h blocks.
 uint64_t sse(const Pel* a, int as, const Pel* b, int bs, int w, int h);
 
-// Sum of absolute differences.
+// Sum of absolute differences (SSE2 for widths 4 and multiples of 8 up to 128; exact for any
+// int16 samples). sad_scalar: the plain reference loop (tests compare the two).
 uint64_t sad(const Pel* a, int as, const Pel* b, int bs, int w, int h);
+uint64_t sad_scalar(const Pel* a, int as, const Pel* b, int bs, int w, int h);
 
 // Hadamard SATD as VTM uses for intra mode pre-selection: the block is tiled with 8x8
 // transforms when w and h are both multiples of 8, else with 4x4 ones (w, h multiples of 4).
