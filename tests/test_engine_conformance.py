@@ -112,6 +112,17 @@ def test_inter_synthetic_bit_exact(
     encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case, extra)
 
 
+@pytest.mark.slow
+def test_inter_1080p_bit_exact(engine_exe: Path, ffmpeg_exe: str, tmp_path: Path) -> None:
+    """Random access at 1920x1080 (a partial last CTU row, 135 CTUs per picture): the CRA and
+    two B pictures of the first GOP (about a minute of CPU)."""
+    case = Case("astro_1920x1080_10bit_qp37_ra", 1920, 1080, 3, 10, 37)
+    src = tmp_path / "astro1080.yuv"
+    make_clip(src, case.width, case.height, case.frames, bit_depth=10, pan=(4, 2))
+    extra = ["--config", "ra", "--intra-period", "32"]
+    encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case, extra)
+
+
 INTER_REAL = [
     (
         "basketballpass_416x240_50_10bit.266",
