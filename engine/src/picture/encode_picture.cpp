@@ -595,8 +595,44 @@ double PictureEncoder::search_chroma_cu(const TreeNode& n, ContextSet& ctx, int&
   const auto avail = [this](int x, int y) { return maps_.coded_luma_pos(1, 2 * x, 2 * y); };
   for (int c = 1; c < 3; ++c)
     build_intra_refs(recon_.comp[c], xc, yc, wc, hc, c, avail, refs_c_[c - 1]);
+  // SATD pre-selection as in VTM / VVenC (estIntraPredChromaQT): of the modes other than
+  // planar, DM and LM (vertical, horizontal, DC and the two MDLM modes), the two with the
+  // largest min(2 SAD, SATD) of Cb + Cr get no full RD trial (each costs two DQ trellises).
+  const bool cclm = cclm_enabled(n);
+  bool skipMode[kChromaCclmFirst + 3] = {};
+  {
+    const int lumaMode = maps_.mode((n.x + n.w / 2) >> 2, (n.y + n.h / 2) >> 2);
+    int modes[5];
+    uint64_t cost[5];
+    int nm = 0;
+    for (int icpm : {1, 2, 3, kChromaCclmFirst + 1, kChromaCclmFirst + 2}) {
+      if (icpm >= kChromaCclmFirst && !cclm) continue;
+      const int predMode = chroma_pred_mode(icpm, lumaMode);
+      uint64_t sum = 0;
+      for (int c = 1; c < 3; ++c) {
+        if (is_cclm_mode(predMode))
+          cclm_pred(n, c, predMode, pred_);
+        else
+          predict_from_refs(refs_c_[c - 1], predMode, pred_, kMaxCu);
+        const Plane& op = orig_.comp[c];
+        const Pel* org = op.row(yc) + xc;
+        const uint64_t sad2 = 2 * sad(org, op.stride, pred_, kMaxCu, wc, hc);
+        sum += (wc & 3) || (hc & 3) ? sad2
+                                    : std::min(sad2, satd(org, op.stride, pred_, kMaxCu, wc, hc));
+      }
+      int i = nm++;  // insertion sort, ties keep the earlier mode first
+      for (; i > 0 && cost[i - 1] > sum; --i) {
+        cost[i] = cost[i - 1];
+        modes[i] = modes[i - 1];
+      }
+      cost[i] = sum;
+      modes[i] = icpm;
+    }
+    for (int i = std::max(0, nm - 2); i < nm; ++i) skipMode[modes[i]] = true;
+  }
   // CCLM (icpm 7..5) first when allowed; the last trial is icpm 0 (see the best-state logic).
-  for (int icpm = cclm_enabled(n) ? kChromaCclmFirst + 2 : 4; icpm >= 0; --icpm) {
+  for (int icpm = cclm ? kChromaCclmFirst + 2 : 4; icpm >= 0; --icpm) {
+    if (skipMode[icpm]) continue;
     const double bound = std::min(best, budget);
     trial_ctx_ = ctx;
     const uint64_t b0 = est_.frac_bits();
