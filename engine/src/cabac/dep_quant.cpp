@@ -128,6 +128,18 @@ inline uint8_t clamp_level(int k) {
   return uint8_t(k > 250 ? 250 + (k & 1) : k);  // keeps the parity (AbsLevelPass1 rule)
 }
 
+// A stored |level| a (<= 251) as its terms of the template sums, packed so that five of them
+// add without carries: a (sumAbs, bits 0..11), min(a, 4 + (a & 1)) (sumPass1, bits 12..19)
+// and a != 0 (numSig, bits 20..27).
+struct TemplateTerms {
+  uint32_t v[256];
+  constexpr TemplateTerms() : v() {
+    for (uint32_t a = 0; a < 256; ++a)
+      v[a] = a | (std::min(a, 4 + (a & 1)) << 12) | (uint32_t(a != 0) << 20);
+  }
+};
+inline constexpr TemplateTerms kTemplateTerms;
+
 // One trellis state: the best path that ends in this QState.
 struct St {
   double cost;    // J of the path minus the distortion of an all-zero TB
@@ -197,10 +209,10 @@ struct RateTableCache {
   RateTables t;
 };
 
+// (ContextModel is 6 bytes without padding: memcmp compares p0, p1 and the shifts)
+static_assert(sizeof(ContextModel) == 6);
 inline bool same_models(const ContextModel* a, const ContextModel* b, int n) {
-  for (int i = 0; i < n; ++i)
-    if (a[i].p0 != b[i].p0 || a[i].p1 != b[i].p1) return false;
-  return true;
+  return std::memcmp(a, b, sizeof(ContextModel) * size_t(n)) == 0;
 }
 
 const RateTables& rate_tables(const ContextSet& ctx, int cIdx) {
@@ -313,13 +325,14 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
   bool skipSb[64][4];
   const int lastSb = firstTest >> log2SbSize;
   std::memset(skipSb, 0, sizeof(skipSb[0]) * size_t(lastSb + 1));
-  St cur[4];
-  for (St& s : cur) s.cost = kNoPath;
+  St stBuf[2][4];  // the states before and after the current position (swapped per step)
+  St* cur = stBuf[0];
+  for (int T = 0; T < 4; ++T) cur[T].cost = kNoPath;
   for (int sb = lastSb; sb >= 0; --sb) {
     const int sbStart = sb << log2SbSize, sbEnd = sbStart + numSbCoeff;
     const int xS = scan.sbPos[2 * sb], yS = scan.sbPos[2 * sb + 1];
     St atStart[4];
-    std::memcpy(atStart, cur, sizeof(cur));
+    std::memcpy(atStart, cur, sizeof(atStart));
     const int nHi = sb == lastSb ? firstTest - sbStart : numSbCoeff - 1;
     for (int n = nHi; n >= 0; --n) {
       const int s = sbStart + n;
@@ -330,22 +343,23 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
       // parity decides the next state), first-min in the order zero, candidates.
       Opt ev[5], od[5];  // [4]: a path that starts here (the last position, QState 0)
       const NbList& nl = nb[s];
+      // sig_ctx_inc / gtx_ctx_inc (residual_coding.h) split into the parts that depend on
+      // the position only and the state / template parts
+      const int sigBase = cIdx == 0 ? (d < 2 ? 8 : d < 5 ? 4 : 0) : 36 + (d < 2 ? 4 : 0);
+      const int sigSet = cIdx == 0 ? 12 : 8;
+      const int gtxBase = cIdx == 0 ? 1 + (d == 0   ? 15
+                                           : d < 3  ? 10
+                                           : d < 10 ? 5
+                                                    : 0)
+                                    : 22 + (d == 0 ? 5 : 0);
       for (int S = 0; S < 4; ++S) {
         const St& st = cur[S];
         if (st.cost == kNoPath) continue;
-        int sumAbs = 0, sumPass1 = 0, numSig = 0;
-        for (int i = 0; i < nl.nIn; ++i) {
-          const int a = st.lv[nl.in[i]];
-          sumAbs += a;
-          sumPass1 += std::min(a, 4 + (a & 1));
-          numSig += a != 0;
-        }
-        for (int i = 0; i < nl.nOut; ++i) {
-          const int a = st.ext[nl.out[i]];
-          sumAbs += a;
-          sumPass1 += std::min(a, 4 + (a & 1));
-          numSig += a != 0;
-        }
+        uint32_t acc = 0;  // the three template sums, packed (kTemplateTerms)
+        for (int i = 0; i < nl.nIn; ++i) acc += kTemplateTerms.v[st.lv[nl.in[i]]];
+        for (int i = 0; i < nl.nOut; ++i) acc += kTemplateTerms.v[st.ext[nl.out[i]]];
+        const int sumAbs = int(acc & 0xfff), sumPass1 = int((acc >> 12) & 0xff);
+        const int numSig = int(acc >> 20);
         const int q = S >> 1;
         if (st.remBins < 4) {  // dec_abs_level for the rest of the TB
           const int rice0 = rice_param(sumAbs, 0);
@@ -359,11 +373,13 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
         }
         // sig_coeff_flag of a coded sub-block's DC is inferred 1 when it alone is nonzero
         const bool inferDc = n == 0 && sb > 0 && st.origin != kFresh && !st.anyNz;
-        const uint32_t* sig = sigBits[sig_ctx_inc(sumPass1, d, cIdx, S)];
+        const uint32_t* sig =
+            sigBits[sigBase + sigSet * std::max(0, S - 1) + std::min((sumPass1 + 1) >> 1, 3)];
         if (!inferDc) ev[S].take(st.cost + lf * sig[0], 0, st.remBins - 1);
-        const LevelCtx& lc = gtxBits[gtx_ctx_inc(sumPass1, numSig, d, cIdx)];
+        const LevelCtx& lc = gtxBits[gtxBase + std::min(sumPass1 - numSig, 4)];
         const uint32_t sig1 = inferDc ? 0 : sig[1];
-        const int rice4 = rice_param(sumAbs, 4);
+        // (the Rice parameter only matters for levels >= 4; the candidates ascend)
+        const int rice4 = cd.k[q][cd.n[q] - 1] >= 4 ? rice_param(sumAbs, 4) : 0;
         for (int i = 0; i < cd.n[q]; ++i) {
           const int k = cd.k[q][i];
           const double cost = st.cost + cd.dd[q][i] + lf * (sig1 + regular_rate(lc, k, rice4));
@@ -396,7 +412,7 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
       pick(1, ev[2], 2, od[3], 3, nullptr);
       pick(3, od[2], 2, ev[3], 3, nullptr);
       Dec* dv = dec[s];
-      St nxt[4];
+      St* nxt = cur == stBuf[0] ? stBuf[1] : stBuf[0];
       for (int T = 0; T < 4; ++T) {
         const Opt& o = *nOpt[T];
         dv[T].k = int16_t(o.k);
@@ -418,7 +434,7 @@ int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, doub
         nxt[T].lv[n] = clamp_level(k);
         nxt[T].anyNz |= k != 0;
       }
-      std::memcpy(cur, nxt, sizeof(cur));
+      cur = nxt;
     }
 
     // End of the sub-block: sb_coded_flag for paths that entered it coded, the choice of
