@@ -45,6 +45,20 @@ def test_tables_match_engine() -> None:
         assert tuple(float(v) for v in m.group(1).split(",")) == getattr(tree, pyname), cname
     m = re.search(r"kNnNoneSkipMin = (\d+);", src)
     assert m and int(m.group(1)) == tree.NONE_SKIP_MIN
+    m = re.search(r"kNnInterQpRef = (\d+);", src)
+    assert m and int(m.group(1)) == tree.INTER_QP_REF
+    m = re.search(r"kNnInterQpHalving = ([0-9.]+);", src)
+    assert m and float(m.group(1)) == tree.INTER_QP_HALVING
+
+
+def test_inter_qp_scale() -> None:
+    ref, half = tree.INTER_QP_REF, tree.INTER_QP_HALVING
+    assert tree.inter_qp_scale(ref - 5) == 1.0 and tree.inter_qp_scale(ref) == 1.0
+    assert abs(tree.inter_qp_scale(ref + 7) - 2.0 ** (-7 / half)) < 1e-12
+    for lv in range(1, len(tree.LEVEL_THRESHOLDS)):
+        a, b = level_params(lv, True, ref), level_params(lv, True, ref + 7)
+        assert abs(b.t - a.t * tree.inter_qp_scale(ref + 7)) < 1e-12 and b.margin == a.margin
+        assert level_params(lv, False, 45) == level_params(lv, False)  # intra: no scaling
 
 
 def test_tables_monotone() -> None:
@@ -109,12 +123,13 @@ def test_levels_monotone_random() -> None:
         low = 0.85 if r % 3 else 0.2  # some rounds mostly high scores (none-skip)
         p = np.where(rng.random((2, 32, 32)) < low, rng.random((2, 32, 32)) * 0.25, 0.8)
         p = p + np.where(p >= 0.8, rng.random((2, 32, 32)) * 0.2, 0)
+        qp = 22 + (r % 4) * 6  # 22..40: the inter thresholds' QP scaling
         for inter in (False, True):
             lim = INTER if inter else INTRA_LUMA
             for n in nodes:
                 prev = choosable(n, pic, lim)
                 for lv in range(1, len(tree.LEVEL_THRESHOLDS)):
-                    cur = level_rule_modes(p, n, pic, lim, lv, inter, 0, 0)
+                    cur = level_rule_modes(p, n, pic, lim, lv, inter, 0, 0, qp)
                     assert cur <= prev and cur
                     if min(n.w, n.h) < tree.NONE_SKIP_MIN and Split.NONE in prev:
                         assert Split.NONE in cur

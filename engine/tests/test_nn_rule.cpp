@@ -1,5 +1,6 @@
 // The CNN split decision rule (nn/split_rule.h): known scores on hand-made maps, thresholds,
 // map selection per tree, the boundary fallback, and monotonicity over levels on random maps.
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -106,6 +107,21 @@ void test_thresholds() {
     }
 }
 
+// Inter pictures' thresholds shrink with the slice QP above kNnInterQpRef (same factor at every
+// level); intra ones do not depend on the QP.
+void test_inter_qp_scale() {
+  CHECK(nn_inter_qp_scale(kNnInterQpRef) == 1.0);
+  CHECK(nn_inter_qp_scale(kNnInterQpRef - 10) == 1.0);
+  CHECK(near(nn_inter_qp_scale(kNnInterQpRef + 7), std::exp2(-7 / kNnInterQpHalving)));
+  for (int l = 1; l <= kNnMaxLevel; ++l) {
+    const NnThresholds a = nn_level_thresholds(l, true, 20), b = nn_level_thresholds(l, true, 40);
+    CHECK(near(b.split, a.split * nn_inter_qp_scale(40)));
+    CHECK(near(b.tt, a.tt * nn_inter_qp_scale(40)));
+    CHECK(b.margin == a.margin && b.none_skip == a.none_skip);
+    CHECK(nn_level_thresholds(l, false, 40).split == nn_level_thresholds(l, false, 20).split);
+  }
+}
+
 // The relative margin: only splits within m of the best one at the node are tried.
 void test_margin() {
   Maps m;
@@ -184,10 +200,11 @@ void test_monotone_random(bool inter) {
           const int y = static_cast<int>(rng() % (128 / h)) * h;
           const SplitMask allowed = static_cast<SplitMask>(rng() % 64);
           const TreeType t = rng() % 2 ? TreeType::kDualLuma : TreeType::kDualChroma;
+          const int qp = 22 + static_cast<int>(rng() % 24);  // inter: QP-scaled thresholds
           SplitMask prev = nn_splits_to_try(v, x, y, w, h, t, allowed, 0);
           CHECK_EQ(prev, allowed);
           for (int l = 1; l <= kNnMaxLevel; ++l) {
-            const SplitMask cur = nn_splits_to_try(v, x, y, w, h, t, allowed, l, inter);
+            const SplitMask cur = nn_splits_to_try(v, x, y, w, h, t, allowed, l, inter, qp);
             CHECK_EQ(cur & ~prev, 0);     // never more
             CHECK_EQ(cur & ~allowed, 0);  // never outside the allowed set
             CHECK(cur != 0 || allowed == 0);
@@ -209,6 +226,7 @@ int main() {
   test_scores();
   test_thresholds();
   test_tt_threshold();
+  test_inter_qp_scale();
   test_margin();
   test_none_skip();
   test_monotone_random(false);

@@ -47,6 +47,16 @@ INTER_LEVEL_TT_THRESHOLDS: tuple[float, ...] = (0.0, 0.08, 0.15, 0.18, 0.22, 0.3
 INTER_LEVEL_MARGINS: tuple[float, ...] = (1.0, 0.40, 0.40, 0.30, 0.20, 0.20)
 INTER_LEVEL_NONE_SKIP: tuple[float, ...] = (2.0, 2.0, 2.0, 2.0, 2.0, 0.95)
 NONE_SKIP_MIN = 32  # kNnNoneSkipMin: n applies to nodes at least this wide and high
+# Inter pictures' t and t_tt are scaled by min(1, 2^(-(QP - INTER_QP_REF) / INTER_QP_HALVING))
+# (kNnInterQpRef, kNnInterQpHalving): the CNN sees fewer boundaries at high QP than the search
+# picks.
+INTER_QP_REF = 26
+INTER_QP_HALVING = 7.0
+
+
+def inter_qp_scale(qp: int) -> float:
+    """nn_inter_qp_scale: the factor of an inter picture's thresholds at slice QP qp."""
+    return 1.0 if qp <= INTER_QP_REF else 2.0 ** (-(qp - INTER_QP_REF) / INTER_QP_HALVING)
 
 
 @dataclass(frozen=True)
@@ -59,13 +69,14 @@ class RuleParams:
     none_skip: float = 2.0  # "no split" skipped at large nodes when the best split scores >= this
 
 
-def level_params(level: int, inter: bool = False) -> RuleParams:
-    """The engine's tables for a level (nn_level_thresholds)."""
+def level_params(level: int, inter: bool = False, qp: int = 0) -> RuleParams:
+    """The engine's tables for a level (nn_level_thresholds); inter: QP-scaled."""
     lv = min(max(level, 0), len(LEVEL_THRESHOLDS) - 1)
     if inter:
+        f = inter_qp_scale(qp)
         return RuleParams(
-            INTER_LEVEL_THRESHOLDS[lv],
-            INTER_LEVEL_TT_THRESHOLDS[lv],
+            INTER_LEVEL_THRESHOLDS[lv] * f,
+            INTER_LEVEL_TT_THRESHOLDS[lv] * f,
             INTER_LEVEL_MARGINS[lv],
             INTER_LEVEL_NONE_SKIP[lv],
         )
@@ -433,8 +444,9 @@ def level_rule_modes(
     inter: bool,
     ctu_x: int,
     ctu_y: int,
+    qp: int = 0,
 ) -> set[Split]:
-    """The engine's rule at a speed level (``nn_splits_to_try(..., level, inter)``), with the
+    """The engine's rule at a speed level (``nn_splits_to_try(..., level, inter, qp)``), with the
     monotone picture-boundary fallback: when nothing passes, the best split of the highest lower
     level at which something passes."""
     ch = choosable(n, pic, lim)
@@ -443,7 +455,7 @@ def level_rule_modes(
     scores = {s: split_score(prob, n, s, ctu_x, ctu_y) for s in ch if s != Split.NONE}
     best = (lambda among: {max(sorted(among), key=lambda s: scores[s])}) if scores else None
     for lv in range(min(level, len(LEVEL_THRESHOLDS) - 1), 0, -1):
-        keep = passing_modes(scores, Split.NONE in ch, n, level_params(lv, inter))
+        keep = passing_modes(scores, Split.NONE in ch, n, level_params(lv, inter, qp))
         if keep:
             return keep if lv == level or best is None else best(keep)
     return best(set(scores)) if best is not None else ch

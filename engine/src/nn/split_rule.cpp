@@ -105,7 +105,7 @@ static SplitMask best_of(const CtuMaps& maps, int lx, int ly, int w, int h, Tree
 }
 
 SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
-                           SplitMask allowed, int level, bool inter) {
+                           SplitMask allowed, int level, bool inter, int qp) {
   if (level <= 0 || maps.data == nullptr) return allowed;
   level = std::min(level, kNnMaxLevel);
   // Nothing passes (only at picture boundaries, where "no split" is not allowed): the best
@@ -113,7 +113,8 @@ SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, Tr
   // A split chosen so was tried at that lower level and at every level in between, so a higher
   // level still never tries a mode that a lower one does not (also with TT's own thresholds).
   for (int l = level; l >= 1; --l) {
-    const SplitMask s = passing(maps, lx, ly, w, h, tree, allowed, nn_level_thresholds(l, inter));
+    const SplitMask s =
+        passing(maps, lx, ly, w, h, tree, allowed, nn_level_thresholds(l, inter, qp));
     if (s) return l == level ? s : best_of(maps, lx, ly, w, h, tree, s);
   }
   return best_of(maps, lx, ly, w, h, tree, allowed);

@@ -18,6 +18,7 @@
 // set, which would break monotonicity. t and t_tt rise, m and n fall with the level (and an
 // active n is >= t and t_tt), so a higher level never tries more splits at any node.
 #pragma once
+#include <cmath>
 #include <cstdint>
 
 #include "partition/split_oracle.h"
@@ -50,6 +51,12 @@ constexpr double kNnInterLevelTtThreshold[kNnMaxLevel + 1] = {0.0, 0.08, 0.15, 0
 constexpr double kNnInterLevelMargin[kNnMaxLevel + 1] = {1.0, 0.40, 0.40, 0.30, 0.20, 0.20};
 constexpr double kNnInterLevelNoneSkip[kNnMaxLevel + 1] = {2.0, 2.0, 2.0, 2.0, 2.0, 0.95};
 constexpr int kNnNoneSkipMin = 32;  // n(L) applies to nodes at least this wide and high
+// Inter pictures: the CNN sees fewer boundaries at high QP than the exhaustive search chooses
+// (validation replay: at base QP 32 the inter thresholds missed 3-7x more splits than at 22), so
+// t and t_tt of inter pictures are scaled by min(1, 2^(-(QP - kNnInterQpRef) / kNnInterQpHalving))
+// (slice QP; the same factor at every level, so the rule stays monotone).
+constexpr int kNnInterQpRef = 26;
+constexpr double kNnInterQpHalving = 7.0;
 
 // One level's parameters for one kind of picture.
 struct NnThresholds {
@@ -58,11 +65,18 @@ struct NnThresholds {
   double margin = 1.0;   // m: relative to the best split score at the node
   double none_skip = 2;  // n: skip "no split" at large nodes when the best split scores >= n
 };
-inline NnThresholds nn_level_thresholds(int level, bool inter = false) {
+// The QP factor of inter pictures' thresholds (1 for qp <= kNnInterQpRef).
+inline double nn_inter_qp_scale(int qp) {
+  return qp <= kNnInterQpRef ? 1.0 : std::exp2(-(qp - kNnInterQpRef) / kNnInterQpHalving);
+}
+// inter: a P/B picture of slice QP qp (its thresholds scaled by nn_inter_qp_scale(qp)).
+inline NnThresholds nn_level_thresholds(int level, bool inter = false, int qp = 0) {
   level = level < 0 ? 0 : level > kNnMaxLevel ? kNnMaxLevel : level;
-  if (inter)
-    return {kNnInterLevelThreshold[level], kNnInterLevelTtThreshold[level],
+  if (inter) {
+    const double f = nn_inter_qp_scale(qp);
+    return {kNnInterLevelThreshold[level] * f, kNnInterLevelTtThreshold[level] * f,
             kNnInterLevelMargin[level], kNnInterLevelNoneSkip[level]};
+  }
   return {kNnLevelThreshold[level], kNnLevelTtThreshold[level], kNnLevelMargin[level],
           kNnLevelNoneSkip[level]};
 }
@@ -80,9 +94,9 @@ double nn_split_score(const CtuMaps& maps, int lx, int ly, int w, int h, TreeTyp
                       SplitMode mode);
 
 // The rule: the subset of `allowed` to try at the node for `level` (0..kNnMaxLevel); `inter`:
-// a P/B picture (the inter tables).
+// a P/B picture of slice QP `qp` (the inter tables, QP-scaled).
 SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
-                           SplitMask allowed, int level, bool inter = false);
+                           SplitMask allowed, int level, bool inter = false, int qp = 0);
 // The same with explicit thresholds (t and t_tt zero, m >= 1, n > 1: everything allowed).
 SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
                            SplitMask allowed, NnThresholds t);
