@@ -772,8 +772,9 @@ void PictureEncoder::code_tree(const TreeNode& root, int ch, std::vector<uint8_t
 // with the real coder. State a candidate changes and the search restores: reconstruction,
 // CU maps (both channel maps mirror each other), motion field, HMVP table, contexts.
 // Per CU: skip with each merge candidate, merge with residual for the two best skip
-// candidates, AMVP uni-L0 / uni-L1 / bi from the motion search (with and without residual),
-// and intra (luma then chroma mode search). Encoder restrictions (legal streams): no split
+// candidates, AMVP uni-L0 / uni-L1 / bi from the motion search (without residual; with
+// residual for the one of best search cost), and intra (luma then chroma mode search) when
+// the best inter CU codes a residual. Encoder restrictions (legal streams): no split
 // that signals mode_constraint_flag (7.3.9.4 modeTypeCondition), CUs at least 8x8,
 // residuals only in CUs of at most 64x64 (one TU), intra CUs of at most 64x64.
 
@@ -1049,6 +1050,12 @@ double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDec
     mcfg.sqrt_lambda = lambdas_.sqrt_lambda;
     mcfg.bi_iterations = rl_.is_b ? 2 : 0;
     const MeResult res = me_.search(blk, refs, numRefs, w + h > 12, mcfg);
+    // Residual trials only for the direction with the best motion-search cost (VTM codes
+    // the residual of one AMVP choice); the residual-free trials are cheap and stay for all.
+    const double meCost[3] = {res.uni[0].valid ? res.uni[0].cost : kInf,
+                              res.uni[1].valid ? res.uni[1].cost : kInf,
+                              res.bi.valid ? res.bi.cost : kInf};
+    const int meBest = static_cast<int>(std::min_element(meCost, meCost + 3) - meCost);
     for (int cand = 0; cand < 3; ++cand) {
       CuDecision d;
       d.kind = 2;
@@ -1077,15 +1084,18 @@ double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDec
       d.mi.inter_dir = static_cast<uint8_t>(d.pu.inter_dir);
       d.coded = false;
       trial(d);
-      if (w <= kMaxCu && h <= kMaxCu) {
+      if (w <= kMaxCu && h <= kMaxCu && cand == meBest) {
         d.coded = true;
         trial(d);
       }
     }
   }
 
-  // Intra: luma mode search, then chroma mode search with the chosen luma mode (DM).
-  if (w <= kMaxCu && h <= kMaxCu) {
+  // Intra: luma mode search, then chroma mode search with the chosen luma mode (DM). Like
+  // VTM / VVenC (EncModeCtrl: "avoid very complex intra if it is unlikely"), only when the
+  // best inter CU codes a residual (or no inter CU fits the budget).
+  const bool interResidual = bestCost >= kInf || best.kind == 1 || (best.kind == 2 && best.coded);
+  if (w <= kMaxCu && h <= kMaxCu && interResidual) {
     ContextSet c = ctx0;
     const uint64_t b0 = est_.frac_bits();
     code_cu_skip_flag(est_, c, false, skip_at(n.x - 1, n.y), skip_at(n.x, n.y - 1));
