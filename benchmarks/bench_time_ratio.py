@@ -4,7 +4,9 @@ On a shared machine the CPU time of the same encode varies by 2x with the load, 
 timed at different moments cannot be compared. Here both encode the same job AT THE SAME TIME,
 each pinned to its own core (the cores swap every repeat), so whatever else runs on the machine
 weighs on both; each pair gives one ratio (candidate CPU / anchor CPU, user + sys of the process
-tree); the figure is the median over the repeats, per QP and over all pairs.
+tree); the figure is the median over the repeats, per QP and over all pairs. Every bitstream of
+the first repeat is decoded with FFmpeg and its PSNR-YUV (6:1:1, peak 1023) measured, which
+gives the BD-rate (pchip) of the candidate against the anchor on the same run.
 
 Usage: ``python benchmarks/bench_time_ratio.py [--clip basketballpass_240p] [--frames 17]
 [--intra-period 16] [--qps 22,27,32,37] [--repeats 3] [--candidate engine]
@@ -27,8 +29,9 @@ sys.path.insert(0, str(ROOT))  # run from a checkout too
 from bench_engine import CLIPS, decode_clip  # noqa: E402
 
 from vtm_accel.codecs.base import EncodeJob, EncodeResult  # noqa: E402
-from vtm_accel.codecs.registry import make_encoder  # noqa: E402
+from vtm_accel.codecs.registry import make_decoder, make_encoder  # noqa: E402
 from vtm_accel.io import probe_video  # noqa: E402
+from vtm_accel.metrics import bd_rate, bitrate_kbps, video_psnr  # noqa: E402
 from vtm_accel.timing import available_cores  # noqa: E402
 
 TIMEOUT_S = 4 * 3600  # one encode; a hang fails the run instead of blocking it
@@ -88,6 +91,13 @@ def main() -> int:
     raw = decode_clip(src, a.out / f"{a.clip}_{w}x{h}_{a.frames}f_10bit.yuv", a.frames)
     video = probe_video(raw, width=w, height=h, fps=fps, bit_depth=10)
     cand, anch = make_encoder(a.candidate), make_encoder(a.anchor)
+    decoder = make_decoder("ffmpeg")
+
+    def rate_psnr(res: EncodeResult) -> tuple[float, float]:
+        dec = decoder.decode(res.bitstream, res.bitstream.with_suffix(".dec.yuv"), TIMEOUT_S)
+        decoded = probe_video(dec.decoded, width=w, height=h, fps=fps, bit_depth=dec.bit_depth)
+        psnr = video_psnr(video, decoded, frames=a.frames, peak=1023.0)
+        return bitrate_kbps(res.bitstream.stat().st_size, fps, a.frames), psnr.yuv
 
     points = []
     print(f"{a.candidate} vs {a.anchor}: {a.clip}, {a.frames} frames, IP {a.intra_period}")
@@ -108,8 +118,13 @@ def main() -> int:
             )
             rc, ra = _pair(cand, anch, jobs)  # type: ignore[arg-type]
             ratio = rc.stats.cpu_s / ra.stats.cpu_s
+            rd = {}
+            if rep == 0:
+                (rd["candidate_kbps"], rd["candidate_psnr_yuv"]) = rate_psnr(rc)
+                (rd["anchor_kbps"], rd["anchor_psnr_yuv"]) = rate_psnr(ra)
             points.append(
                 {
+                    **rd,
                     "qp": qp,
                     "repeat": rep,
                     "candidate_cpu_s": rc.stats.cpu_s,
@@ -125,6 +140,21 @@ def main() -> int:
     for qp, r in per_qp.items():
         print(f"QP {qp}: median ratio {r:.2f}")
     print(f"median ratio over all {len(points)} pairs: {overall:.2f}")
+    rd_points = [p for p in points if "candidate_kbps" in p]
+    bd = None
+    if len(rd_points) >= 4:
+        bd = bd_rate(
+            [p["anchor_kbps"] for p in rd_points],
+            [p["anchor_psnr_yuv"] for p in rd_points],
+            [p["candidate_kbps"] for p in rd_points],
+            [p["candidate_psnr_yuv"] for p in rd_points],
+        )
+        print(f"BD-rate of the candidate against the anchor (PSNR-YUV 6:1:1, pchip): {bd:+.2f} %")
+    for p in rd_points:
+        print(
+            f"QP {p['qp']}: candidate {p['candidate_kbps']:.1f} kbps {p['candidate_psnr_yuv']:.3f}"
+            f" dB, anchor {p['anchor_kbps']:.1f} kbps {p['anchor_psnr_yuv']:.3f} dB"
+        )
     summary = {
         "candidate": a.candidate,
         "candidate_id": cand.identity(),
@@ -137,6 +167,8 @@ def main() -> int:
         "points": points,
         "median_ratio_per_qp": per_qp,
         "median_ratio": overall,
+        "bd_rate_pct": bd,
+        "psnr": "PSNR-YUV (6Y+U+V)/8 of FFmpeg's decode against the source, peak 1023",
     }
     a.result.parent.mkdir(parents=True, exist_ok=True)
     tmp = a.result.with_suffix(".part")
