@@ -19,14 +19,16 @@ search work counts node visits (the engine's ``nodes``) and CU-evaluation area.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from vtm_accel.predictors.dataset import Examples
 from vtm_accel.predictors.tree import (
     LEVEL_THRESHOLDS,
+    Limits,
     Node,
     Picture,
     RuleParams,
@@ -66,6 +68,31 @@ class RuleMetrics:
     tree_kept: float
     pruned: float
     work: float
+
+
+class _CtuTree(NamedTuple):
+    """One coding tree of one dataset CTU: its picture, slice type, origin, tree limits and the
+    predicted boundary maps of that tree (luma / single tree: maps 0-1, chroma: maps 2-3)."""
+
+    i: int
+    pic: Picture
+    st: int
+    cx: int
+    cy: int
+    chroma: bool
+    lim: Limits
+    pr: np.ndarray
+
+
+def _ctu_trees(prob: np.ndarray, ex: Examples, indices: Iterable[int]) -> Iterator[_CtuTree]:
+    """The coding trees of CTUs ``indices``: luma and chroma in I slices (dual tree), else one."""
+    for i in indices:
+        pic = Picture(int(ex.pic_w[i]), int(ex.pic_h[i]))
+        st = int(ex.slice_type[i])
+        cx, cy = int(ex.ctu_x[i]), int(ex.ctu_y[i])
+        for chroma in (False, True) if st == 2 else (False,):
+            pr = prob[i, 2:4] if chroma else prob[i, 0:2]
+            yield _CtuTree(i, pic, st, cx, cy, chroma, limits_for(st, chroma), pr)
 
 
 def loss_mask(ex: Examples) -> np.ndarray:
@@ -116,56 +143,44 @@ def rule_metrics(
     cand_tt: list[bool] = []
     is_tt: list[bool] = []
     tree_min: list[float] = []  # per coding tree: the lowest chosen-split score (1 if none)
-    for i in range(n):
-        pic = Picture(int(ex.pic_w[i]), int(ex.pic_h[i]))
-        st = int(ex.slice_type[i])
-        cx, cy = int(ex.ctu_x[i]), int(ex.ctu_y[i])
-        for chroma in (False, True) if st == 2 else (False,):
-            lim = limits_for(st, chroma)
-            pr = prob[i, 2:4] if chroma else prob[i, 0:2]
-            tree = replay_tree(ex.split_list(i, chroma), cx, cy, pic, st, chroma, check=False)
-            roots = set(ctu_roots(cx, cy, pic, st == 2, chroma))
-            cur_min = None
-            for node, mode in zip(tree.nodes, tree.modes, strict=True):
-                if node in roots:
-                    if cur_min is not None:
-                        tree_min.append(cur_min)
-                    cur_min = 1.0
-                for s in choosable(node, pic, lim):
-                    if s == Split.NONE:
-                        continue
-                    sc = split_score(pr, node, s, cx, cy)
-                    is_tt.append(s in (Split.TT_H, Split.TT_V))
-                    if s == mode:
-                        chosen_scores.append(sc)
-                        chosen_tt.append(is_tt[-1])
-                        # A boundary-forced split (NONE not choosable) is never pruned away.
-                        if Split.NONE in choosable(node, pic, lim):
-                            cur_min = min(cur_min if cur_min is not None else 1.0, sc)
-                    else:
-                        cand_scores.append(sc)
-                        cand_tt.append(is_tt[-1])
-            if cur_min is not None:
-                tree_min.append(cur_min)
+    for i, pic, st, cx, cy, chroma, lim, pr in _ctu_trees(prob, ex, range(n)):
+        tree = replay_tree(ex.split_list(i, chroma), cx, cy, pic, st, chroma, check=False)
+        roots = set(ctu_roots(cx, cy, pic, st == 2, chroma))
+        cur_min = None
+        for node, mode in zip(tree.nodes, tree.modes, strict=True):
+            if node in roots:
+                if cur_min is not None:
+                    tree_min.append(cur_min)
+                cur_min = 1.0
+            for s in choosable(node, pic, lim):
+                if s == Split.NONE:
+                    continue
+                sc = split_score(pr, node, s, cx, cy)
+                is_tt.append(s in (Split.TT_H, Split.TT_V))
+                if s == mode:
+                    chosen_scores.append(sc)
+                    chosen_tt.append(is_tt[-1])
+                    # A boundary-forced split (NONE not choosable) is never pruned away.
+                    if Split.NONE in choosable(node, pic, lim):
+                        cur_min = min(cur_min if cur_min is not None else 1.0, sc)
+                else:
+                    cand_scores.append(sc)
+                    cand_tt.append(is_tt[-1])
+        if cur_min is not None:
+            tree_min.append(cur_min)
     cs, ks, tm = np.asarray(chosen_scores), np.asarray(cand_scores), np.asarray(tree_min)
     ctt, ktt = np.asarray(chosen_tt, bool), np.asarray(cand_tt, bool)
     # Search work: exhaustive cost per (CTU, tree) once (cached for interior CTUs, whose cost
     # does not depend on the position), pruned cost per threshold (t = 0 is exhaustive).
     den_cache: dict[tuple, float] = {}
     work_jobs = []
-    for i in sorted(work_idx):
-        pic = Picture(int(ex.pic_w[i]), int(ex.pic_h[i]))
-        st = int(ex.slice_type[i])
-        cx, cy = int(ex.ctu_x[i]), int(ex.ctu_y[i])
-        for chroma in (False, True) if st == 2 else (False,):
-            lim = limits_for(st, chroma)
-            roots = ctu_roots(cx, cy, pic, st == 2, chroma)
-            interior = cx + 128 <= pic.width and cy + 128 <= pic.height
-            key = (st, chroma) if interior else (st, chroma, cx, cy, pic)
-            if key not in den_cache:
-                den_cache[key] = search_cost(roots, pic, lim, lambda node, ch: ch)
-            pr = prob[i, 2:4] if chroma else prob[i, 0:2]
-            work_jobs.append((pr, pic, lim, roots, cx, cy, den_cache[key]))
+    for _, pic, st, cx, cy, chroma, lim, pr in _ctu_trees(prob, ex, sorted(work_idx)):
+        roots = ctu_roots(cx, cy, pic, st == 2, chroma)
+        interior = cx + 128 <= pic.width and cy + 128 <= pic.height
+        key = (st, chroma) if interior else (st, chroma, cx, cy, pic)
+        if key not in den_cache:
+            den_cache[key] = search_cost(roots, pic, lim, lambda node, ch: ch)
+        work_jobs.append((pr, pic, lim, roots, cx, cy, den_cache[key]))
     for t, ttt in zip(thresholds, tts, strict=True):
         work_num = work_den = 0.0
         for pr, pic, lim, roots, cx, cy, den in work_jobs:
@@ -247,60 +262,46 @@ class RuleReplay:
         self.decisions: list[tuple[int, int, bool, dict, Split, Node]] = []  # tree id, area, ...
         self.trees = 0
         n = len(ex)
-        for i in range(n):
-            pic = Picture(int(ex.pic_w[i]), int(ex.pic_h[i]))
-            st = int(ex.slice_type[i])
-            cx, cy = int(ex.ctu_x[i]), int(ex.ctu_y[i])
-            for chroma in (False, True) if st == 2 else (False,):
-                lim = limits_for(st, chroma)
-                pr = prob[i, 2:4] if chroma else prob[i, 0:2]
-                tree = replay_tree(ex.split_list(i, chroma), cx, cy, pic, st, chroma, check=False)
-                roots = set(ctu_roots(cx, cy, pic, st == 2, chroma))
-                for node, mode in zip(tree.nodes, tree.modes, strict=True):
-                    if node in roots:
-                        self.trees += 1
-                    ch = choosable(node, pic, lim)
-                    sc = {s: split_score(pr, node, s, cx, cy) for s in ch if s != Split.NONE}
-                    self.decisions.append(
-                        (self.trees - 1, node.w * node.h, Split.NONE in ch, sc, mode, node)
-                    )
+        for i, pic, st, cx, cy, chroma, lim, pr in _ctu_trees(prob, ex, range(n)):
+            tree = replay_tree(ex.split_list(i, chroma), cx, cy, pic, st, chroma, check=False)
+            roots = set(ctu_roots(cx, cy, pic, st == 2, chroma))
+            for node, mode in zip(tree.nodes, tree.modes, strict=True):
+                if node in roots:
+                    self.trees += 1
+                ch = choosable(node, pic, lim)
+                sc = {s: split_score(pr, node, s, cx, cy) for s in ch if s != Split.NONE}
+                self.decisions.append(
+                    (self.trees - 1, node.w * node.h, Split.NONE in ch, sc, mode, node)
+                )
         rng = np.random.default_rng(seed)
         idx = sorted(rng.choice(n, size=min(n, work_ctus), replace=False).tolist())
         # Per sampled CTU tree: every node of the exhaustive search space (by identity), its
         # choosable set, scores, area and children per mode.
         self.spaces: list[tuple[list[Node], dict]] = []
-        for i in idx:
-            pic = Picture(int(ex.pic_w[i]), int(ex.pic_h[i]))
-            st = int(ex.slice_type[i])
-            cx, cy = int(ex.ctu_x[i]), int(ex.ctu_y[i])
-            for chroma in (False, True) if st == 2 else (False,):
-                lim = limits_for(st, chroma)
-                pr = prob[i, 2:4] if chroma else prob[i, 0:2]
-                info: dict[Node, tuple] = {}
+        for _, pic, st, cx, cy, chroma, lim, pr in _ctu_trees(prob, ex, idx):
+            info: dict[Node, tuple] = {}
 
-                def visit(
-                    nd: Node, pr=pr, lim=lim, pic=pic, cx=cx, cy=cy, st=st, info=info
-                ) -> None:  # noqa: E501
-                    if nd in info:
-                        return
-                    ch = choosable(nd, pic, lim)
-                    if nd.chroma:
-                        drop = {Split.BT_H} if nd.h == 8 else {Split.TT_H} if nd.h == 16 else set()
-                        if ch - drop:
-                            ch = ch - drop
-                    elif st != 2:
-                        ch = _inter_usable(nd, ch)
-                    sc = {s: split_score(pr, nd, s, cx, cy) for s in ch if s != Split.NONE}
-                    kids = {s: split_children(nd, s, pic) for s in ch if s != Split.NONE}
-                    info[nd] = (ch, sc, kids)
-                    for ks in kids.values():
-                        for k in ks:
-                            visit(k)
+            def visit(nd: Node, pr=pr, lim=lim, pic=pic, cx=cx, cy=cy, st=st, info=info) -> None:  # noqa: E501
+                if nd in info:
+                    return
+                ch = choosable(nd, pic, lim)
+                if nd.chroma:
+                    drop = {Split.BT_H} if nd.h == 8 else {Split.TT_H} if nd.h == 16 else set()
+                    if ch - drop:
+                        ch = ch - drop
+                elif st != 2:
+                    ch = _inter_usable(nd, ch)
+                sc = {s: split_score(pr, nd, s, cx, cy) for s in ch if s != Split.NONE}
+                kids = {s: split_children(nd, s, pic) for s in ch if s != Split.NONE}
+                info[nd] = (ch, sc, kids)
+                for ks in kids.values():
+                    for k in ks:
+                        visit(k)
 
-                roots = ctu_roots(cx, cy, pic, st == 2, chroma)
-                for r in roots:
-                    visit(r)
-                self.spaces.append((roots, info))
+            roots = ctu_roots(cx, cy, pic, st == 2, chroma)
+            for r in roots:
+                visit(r)
+            self.spaces.append((roots, info))
 
     def run(self, p: RuleParams | None) -> ReplayMetrics:
         """p None: exhaustive."""
