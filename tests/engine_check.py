@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from vtm_accel.io.frames import Frame, frame_from_buffer, frame_samples
+
 TIMEOUT_S = 300  # per engine or FFmpeg run: a hang fails the test instead of blocking CI
 
 
@@ -76,17 +78,10 @@ def decode(ffmpeg: str, stream: Path) -> np.ndarray:
     return np.frombuffer(dec.stdout, dtype="<u2")
 
 
-def planes(buf: np.ndarray, width: int, height: int, frames: int) -> list[list[np.ndarray]]:
-    cw, ch = (width + 1) // 2, (height + 1) // 2
-    fs = width * height + 2 * cw * ch
-    out = []
-    for f in range(frames):
-        fr = buf[f * fs : (f + 1) * fs]
-        y = fr[: width * height].reshape(height, width)
-        u = fr[width * height : width * height + cw * ch].reshape(ch, cw)
-        v = fr[width * height + cw * ch :].reshape(ch, cw)
-        out.append([y, u, v])
-    return out
+def planes(buf: np.ndarray, width: int, height: int, frames: int) -> list[Frame]:
+    """The first ``frames`` pictures of a flat 4:2:0 sample array as (Y, Cb, Cr) views."""
+    fs = frame_samples(width, height)
+    return [frame_from_buffer(buf[f * fs : (f + 1) * fs], width, height, 10) for f in range(frames)]
 
 
 def assert_decodes_to_recon(
@@ -96,8 +91,7 @@ def assert_decodes_to_recon(
     mismatch the message names the first differing frame, plane, sample and CTU."""
     name = name or stream.stem
     got, want = decode(ffmpeg, stream), np.fromfile(recon, dtype="<u2")
-    cw, ch = (width + 1) // 2, (height + 1) // 2
-    fs = width * height + 2 * cw * ch
+    fs = frame_samples(width, height)
     assert want.size == fs * frames, f"{name}: recon has {want.size / fs} frames, want {frames}"
     assert got.size == want.size, f"{name}: FFmpeg decoded {got.size / fs} frames, want {frames}"
     names = ("Y", "Cb", "Cr")

@@ -25,6 +25,7 @@ import numpy as np
 
 from vtm_accel.codecs.base import HarnessError
 from vtm_accel.io import Frame
+from vtm_accel.io.frames import frame_from_buffer, frame_samples
 from vtm_accel.predictors.tree import (
     CTU,
     GRID,
@@ -171,19 +172,12 @@ def load_clip(spec: ClipSpec, frames: int, stride: int = 1, start: int = 0) -> l
     if raw.returncode != 0:
         raise HarnessError(f"ffmpeg could not decode {spec.path}: {raw.stderr.decode()[-400:]}")
     buf = np.frombuffer(raw.stdout, np.uint16)
-    cw, ch = (w + 1) // 2, (h + 1) // 2
-    fs = w * h + 2 * cw * ch
+    fs = frame_samples(w, h)
     n = len(buf) // fs
     if n == 0:
         raise HarnessError(f"ffmpeg returned no frames for {spec.path}")
-    out = []
-    for i in range(n):
-        f = buf[i * fs : (i + 1) * fs]
-        y = f[: w * h].reshape(h, w)
-        u = f[w * h : w * h + cw * ch].reshape(ch, cw)
-        v = f[w * h + cw * ch :].reshape(ch, cw)
-        out.append(Frame(y.copy(), u.copy(), v.copy()))
-    return out
+    views = (frame_from_buffer(buf[i * fs : (i + 1) * fs], w, h, 10) for i in range(n))
+    return [Frame(*(plane.copy() for plane in f)) for f in views]
 
 
 def ctu_luma(y: np.ndarray, width: int, height: int) -> np.ndarray:
