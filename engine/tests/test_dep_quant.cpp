@@ -16,15 +16,14 @@
 #include <vector>
 
 #include "cabac/bit_estimator.h"
-#include "cabac/cabac_encoder.h"
 #include "cabac/dep_quant.h"
 #include "cabac/residual_coding.h"
 #include "check.h"
-#include "residual_test_decoder.h"
+#include "quant_test_setup.h"
 #include "transform/quant.h"
-#include "transform/transform.h"
 
 using namespace vvc;
+using vvc_test::CodedTb;
 
 namespace {
 
@@ -48,40 +47,29 @@ std::vector<int32_t> random_levels(std::mt19937& rng, int log2W, int log2H) {
 // Random levels through code_residual(depQuant) and the spec parser.
 void residual_round_trip(int seed) {
   std::mt19937 rng(seed);
-  struct Tb {
-    int log2W, log2H, cIdx;
-    std::vector<int32_t> lv;
-  };
-  std::vector<Tb> tbs;
+  std::vector<CodedTb> tbs;
   for (int log2W = 1; log2W <= 6; ++log2W)
     for (int log2H = 1; log2H <= 6; ++log2H)
       for (int k = 0; k < 2; ++k)
         tbs.push_back({log2W, log2H, int(rng() % 3), random_levels(rng, log2W, log2H)});
   std::shuffle(tbs.begin(), tbs.end(), rng);
-  ContextSet enc;
-  enc.init(int(rng() % 52), int(rng() % 3));
-  ContextSet dec = enc;
-  CabacEncoder e;
-  e.start();
-  for (Tb& tb : tbs) code_residual(e, enc, tb.lv.data(), tb.log2W, tb.log2H, tb.cIdx, true);
-  e.encode_bin_trm(1);
-  e.finish();
-  vvc_test::CabacTestDecoder d(e.bytes().data(), e.bytes().size());
-  vvc_test::ResidualTestDecoder rd(d, dec);
-  std::vector<int32_t> out, trans, mine;
-  for (const Tb& tb : tbs) {
-    rd.decode(tb.log2W, tb.log2H, tb.cIdx, out, true, &trans);
-    if (out != tb.lv) {
-      std::fprintf(stderr, "seed %d: DQ level mismatch in %dx%d cIdx %d\n", seed, 1 << tb.log2W,
-                   1 << tb.log2H, tb.cIdx);
-      CHECK(false);
-      return;
-    }
-    mine.assign(tb.lv.size(), -1);
-    dep_quant_trans_levels(tb.lv.data(), tb.log2W, tb.log2H, mine.data());
-    CHECK(mine == trans);
+  const ContextSet ctx = vvc_test::slice_contexts(int(rng() % 52), int(rng() % 3));
+  const vvc_test::ParsedTbs p = vvc_test::code_and_parse(ctx, tbs, true);
+  if (p.mismatch >= 0) {
+    const CodedTb& tb = tbs[size_t(p.mismatch)];
+    std::fprintf(stderr, "seed %d: DQ level mismatch in %dx%d cIdx %d\n", seed, 1 << tb.log2W,
+                 1 << tb.log2H, tb.cIdx);
+    CHECK(false);
+    return;
   }
-  CHECK_EQ(d.decode_terminate(), 1u);
+  std::vector<int32_t> mine;
+  for (size_t i = 0; i < tbs.size(); ++i) {
+    const CodedTb& tb = tbs[i];
+    mine.assign(tb.levels.size(), -1);
+    dep_quant_trans_levels(tb.levels.data(), tb.log2W, tb.log2H, mine.data());
+    CHECK(mine == p.trans[i]);
+  }
+  CHECK(p.terminated);
 }
 
 // The DQ residual syntax differs from the plain one (sig contexts and ZeroPos follow QState):
@@ -159,19 +147,6 @@ void dequantize_random() {
   }
 }
 
-std::vector<int16_t> random_residual(std::mt19937& rng, int w, int h, double amp) {
-  std::normal_distribution<double> g(0.0, 1.0);
-  std::vector<int16_t> r(size_t(w) * h);
-  const double gx = g(rng) * amp / w, gy = g(rng) * amp / h, fx = 0.2 + std::fabs(g(rng)),
-               tex = std::fabs(g(rng)) * amp * 0.5;
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      const double v = gx * x + gy * y + tex * std::sin(fx * x + 0.7 * y) + g(rng) * amp * 0.3;
-      r[size_t(y) * w + x] = int16_t(std::clamp(v, -1023.0, 1023.0));
-    }
-  return r;
-}
-
 void trellis_properties() {
   std::mt19937 rng(2024);
   int blocks = 0, worse = 0, coded = 0;
@@ -181,11 +156,11 @@ void trellis_properties() {
     const int w = 1 << log2W, h = 1 << log2H;
     const int qp = 22 + int(rng() % 16), cIdx = int(rng() % 3);
     const double lambda = 0.57 * std::pow(2.0, (qp - 12) / 3.0) * 1.06;
-    const auto res = random_residual(rng, w, h, 2.0 + 60.0 * std::pow(rng() / 4294967296.0, 2));
-    std::vector<int32_t> coeff(size_t(w) * h), lv(coeff.size()), sl(coeff.size());
-    forward_transform(res.data(), w, log2W, log2H, coeff.data());
-    ContextSet ctx;
-    ctx.init(qp, int(rng() % 3));
+    const auto res =
+        vvc_test::random_residual(rng, w, h, 2.0 + 60.0 * std::pow(rng() / 4294967296.0, 2));
+    const std::vector<int32_t> coeff = vvc_test::transform_block(res, log2W, log2H);
+    std::vector<int32_t> lv(coeff.size()), sl(coeff.size());
+    const ContextSet ctx = vvc_test::slice_contexts(qp, int(rng() % 3));
     const int cbfCtx = cIdx == 0 ? kCtxTuYCodedFlag : kCtxTuCbCodedFlag;
     RdoqResult r;
     const int nz =
@@ -209,26 +184,10 @@ void trellis_properties() {
     if (!nz) continue;
     ++coded;
     // the levels code and parse back
-    {
-      ContextSet e = ctx, dctx = ctx;
-      CabacEncoder enc;
-      enc.start();
-      code_residual(enc, e, lv.data(), log2W, log2H, cIdx, true);
-      enc.encode_bin_trm(1);
-      enc.finish();
-      vvc_test::CabacTestDecoder d(enc.bytes().data(), enc.bytes().size());
-      vvc_test::ResidualTestDecoder rd(d, dctx);
-      std::vector<int32_t> out;
-      rd.decode(log2W, log2H, cIdx, out, true);
-      CHECK(out == lv);
-    }
+    const vvc_test::ParsedTbs p = vvc_test::code_and_parse(ctx, {{log2W, log2H, cIdx, lv}}, true);
+    CHECK(p.mismatch < 0 && p.terminated);
     // model distortion vs the decoder's reconstruction error (10-bit samples)
-    std::vector<int32_t> dq(coeff.size());
-    std::vector<int16_t> rec(coeff.size());
-    dequantize(lv.data(), log2W, log2H, qp, dq.data(), true);
-    inverse_transform(dq.data(), log2W, log2H, rec.data(), w);
-    double realD = 0;
-    for (size_t i = 0; i < rec.size(); ++i) realD += double(res[i] - rec[i]) * (res[i] - rec[i]);
+    const double realD = vvc_test::recon_sse(res, lv, log2W, log2H, qp, true);
     const double modelD =
         dep_quant_cost(coeff.data(), lv.data(), log2W, log2H, cIdx, qp, 0.0, ctx, -1);
     sumModelD += modelD;
