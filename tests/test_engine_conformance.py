@@ -83,19 +83,27 @@ def test_split_log_with_bit_exact_stream(engine_exe: Path, ffmpeg_exe: str, tmp_
         assert all(0 <= s <= 5 for s in splits)
 
 
-# Random access (GOP 32, CRA every 32 pictures: 33 frames give a second CRA with leading
-# pictures) and low-delay B: B slices with skip / merge / AMVP / intra CUs, TMVP, HMVP, inter
-# deblocking. The recon is in output order, like FFmpeg's output. Tiny sizes keep it fast.
+# Random access and low-delay B: B slices with skip / merge / AMVP / intra CUs, TMVP, HMVP,
+# inter deblocking. Random access in both first-IRAP structures: VTM's (--poc0-irap 1: CRA at
+# POC 0; 33 frames at intra period 32 give a second CRA with RASL leading pictures) and the
+# default (an IDR_W_RADL closing the first intra period, RADL pictures before it; at intra
+# period 16, 33 frames also give a CRA with RASL pictures and a trailing picture). The recon
+# is in output order, like FFmpeg's output. Tiny sizes keep it fast.
 @dataclass(frozen=True)
 class InterCase:
     case: Case
     config: str
     intra_period: int = 32
+    poc0_irap: bool = False
+
+    def args(self) -> list[str]:
+        extra = ["--config", self.config, "--intra-period", str(self.intra_period)]
+        return extra + (["--poc0-irap", "1"] if self.poc0_irap else [])
 
 
 INTER_SYNTHETIC = [
-    InterCase(Case("astro_64x64_8bit_qp32_ra", 64, 64, 33, 8, 32), "ra"),
-    InterCase(Case("astro_66x50_10bit_qp22_ra", 66, 50, 33, 10, 22), "ra"),
+    InterCase(Case("astro_64x64_8bit_qp32_ra", 64, 64, 33, 8, 32), "ra", poc0_irap=True),
+    InterCase(Case("astro_66x50_10bit_qp22_ra_lead", 66, 50, 33, 10, 22), "ra", 16),
     InterCase(Case("astro_72x56_8bit_qp37_ldb", 72, 56, 9, 8, 37), "ldb"),
     InterCase(Case("astro_64x48_10bit_qp27_ldb_nodb", 64, 48, 6, 10, 27, False), "ldb"),
 ]
@@ -108,14 +116,20 @@ def test_inter_synthetic_bit_exact(
     case = ic.case
     src = tmp_path / f"{case.name}.yuv"
     make_clip(src, case.width, case.height, case.frames, bit_depth=case.bit_depth)
-    extra = ["--config", ic.config, "--intra-period", str(ic.intra_period)]
-    encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case, extra)
+    enc = encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case, ic.args())
+    if ic.config == "ra":
+        nal = {int(p["poc"]): p["nal"] for p in enc.log}
+        first = 0 if ic.poc0_irap else ic.intra_period - 1
+        assert [int(p["poc"]) for p in enc.log][0] == first, "the first IRAP is coded first"
+        assert nal[first] == ("CRA" if ic.poc0_irap else "IDR_W_RADL")
+        assert all(nal[poc] == "RADL" for poc in range(first))
+        assert nal[first + ic.intra_period] == "CRA" and nal[first + ic.intra_period - 1] == "RASL"
 
 
 @pytest.mark.slow
 def test_inter_1080p_bit_exact(engine_exe: Path, ffmpeg_exe: str, tmp_path: Path) -> None:
-    """Random access at 1920x1080 (a partial last CTU row, 135 CTUs per picture): the CRA and
-    two B pictures of the first GOP (about a minute of CPU)."""
+    """Random access at 1920x1080 (a partial last CTU row, 135 CTUs per picture): the IDR
+    (POC 2) and its two RADL B pictures (about a minute of CPU)."""
     case = Case("astro_1920x1080_10bit_qp37_ra", 1920, 1080, 3, 10, 37)
     src = tmp_path / "astro1080.yuv"
     make_clip(src, case.width, case.height, case.frames, bit_depth=10, pan=(4, 2))
@@ -126,7 +140,7 @@ def test_inter_1080p_bit_exact(engine_exe: Path, ffmpeg_exe: str, tmp_path: Path
 INTER_REAL = [
     (
         "basketballpass_416x240_50_10bit.266",
-        InterCase(Case("bbpass_crop_ra_qp27", 64, 64, 33, 10, 27), "ra"),
+        InterCase(Case("bbpass_crop_ra_qp27", 64, 64, 33, 10, 27), "ra", poc0_irap=True),
     ),
     (
         "foreman_qcif_176x144_30_dec_30f.y4m",
@@ -144,5 +158,4 @@ def test_inter_real_clip_bit_exact(
     crop = (case.width, case.height, 96, 64)
     src = tmp_path / f"{case.name}.yuv"
     decode_clip(ffmpeg_exe, path, src, case.frames, case.bit_depth, crop)
-    extra = ["--config", ic.config, "--intra-period", str(ic.intra_period)]
-    encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case, extra)
+    encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case, ic.args())

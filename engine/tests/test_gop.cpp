@@ -37,15 +37,17 @@ const PicturePlan& at_poc(const SequencePlan& plan, int poc) {
   return none;
 }
 
-SequencePlan ra(int frames, int ip, int qp = 32) {
+SequencePlan ra(int frames, int ip, int qp = 32, bool poc0Irap = true) {
   GopParams gp;
   gp.config = GopConfig::RandomAccess;
   gp.num_frames = frames;
   gp.intra_period = ip;
   gp.base_qp = qp;
+  gp.poc0_irap = poc0Irap;
   SequencePlan plan = plan_sequence(gp);
   const std::string err = check_plan(plan);
-  if (!err.empty()) std::fprintf(stderr, "check_plan(%d, %d): %s\n", frames, ip, err.c_str());
+  if (!err.empty())
+    std::fprintf(stderr, "check_plan(%d, %d, poc0 %d): %s\n", frames, ip, poc0Irap, err.c_str());
   CHECK(err.empty());
   CHECK_EQ(static_cast<int>(plan.pictures.size()), frames);
   return plan;
@@ -175,6 +177,58 @@ void test_partial_and_periods() {
               big.max_dec_pic_buffering_minus1, big.max_num_reorder_pics);
   CHECK(big.max_dec_pic_buffering_minus1 <= 15);
   CHECK(big.max_num_reorder_pics >= 5);
+}
+
+// The first IRAP closing the first intra period (VVenC's POC0IDR=0): coded first as an
+// IDR_W_RADL, POCs before it RADL pictures (the GOP pattern of POC 0 shifted to start at the
+// virtual POC -1), later IRAPs every intra period after it.
+void test_leading_first_gop() {
+  const SequencePlan p17 = ra(17, 16, 32, false);
+  const std::vector<int> expect = {15, 7, 3, 1, 0, 2, 5, 4, 6, 11, 9, 8, 10, 13, 12, 14, 16};
+  CHECK(coding_pocs(p17) == expect);
+  CHECK(at_poc(p17, 15).nal_type == NalType::IDR_W_RADL);
+  CHECK(at_poc(p17, 15).slice_type == SliceType::I);
+  for (int poc = 0; poc < 15; ++poc) {
+    CHECK(at_poc(p17, poc).nal_type == NalType::RADL);
+    CHECK(at_poc(p17, poc).slice_type == SliceType::B);
+  }
+  CHECK(at_poc(p17, 16).nal_type == NalType::TRAIL);
+  // POC 7 (TL2) has no picture on its left: both lists hold POC 15 only.
+  CHECK_EQ(at_poc(p17, 7).temporal_id, 2);
+  CHECK_EQ(at_poc(p17, 7).rpl[0][0], 15);
+  CHECK_EQ(at_poc(p17, 7).rpl[1][0], 15);
+  // Intra period 32, 65 frames: IRAPs at 31 (IDR) and 63 (CRA, RASL 32..62), trailing 64.
+  const SequencePlan p65 = ra(65, 32, 32, false);
+  int intra = 0;
+  for (const PicturePlan& p : p65.pictures) intra += p.slice_type == SliceType::I;
+  CHECK_EQ(intra, 2);  // VTM's structure codes 3 (POC 0, 32, 64)
+  CHECK(at_poc(p65, 63).nal_type == NalType::CRA);
+  CHECK(at_poc(p65, 40).nal_type == NalType::RASL);
+  CHECK(at_poc(p65, 64).nal_type == NalType::TRAIL);
+  // QPs follow the GOP position: POC 15 is the TL1 picture of the first GOP.
+  CHECK_EQ(at_poc(p65, 15).temporal_id, 1);
+  CHECK_EQ(at_poc(p65, 15).qp, at_poc(ra(33, 32), 16).qp);
+  // Intra period 64: the first GOP's TL0 picture (POC 31) predicts from the IDR 63 only.
+  const SequencePlan p64 = ra(130, 64, 32, false);
+  CHECK_EQ(p64.pictures[0].poc, 63);
+  CHECK_EQ(p64.pictures[1].poc, 31);
+  CHECK(at_poc(p64, 31).nal_type == NalType::RADL);
+  CHECK(at_poc(p64, 31).slice_type == SliceType::B);
+  CHECK_EQ(at_poc(p64, 31).rpl[0][0], 63);
+  CHECK(at_poc(p64, 127).nal_type == NalType::CRA);
+  // Many lengths and periods pass the decoder-model check (ra() checks every plan); a
+  // sequence shorter than the period gets its IDR at the last picture.
+  for (int ip : {-1, 8, 16, 32, 48, 64, 200})
+    for (int frames : {1, 2, 3, 9, 17, 33, 40, 49, 65, 100, 130}) ra(frames, ip, 32, false);
+  CHECK(ra(9, 32, 32, false).pictures[0].nal_type == NalType::IDR_W_RADL);
+  CHECK_EQ(ra(9, 32, 32, false).pictures[0].poc, 8);
+  CHECK_EQ(ra(300, 200, 32, false).pictures[0].poc, 127);  // the IDR's POC fits 8 LSBs
+  // Only random access has this structure.
+  GopParams ldb;
+  ldb.config = GopConfig::LowDelayB;
+  ldb.num_frames = 9;
+  ldb.poc0_irap = false;
+  CHECK_EQ(first_irap_poc(ldb), 0);
 }
 
 // check_plan must catch broken plans (the tests above rely on it).
@@ -345,7 +399,9 @@ void test_app_end_to_end() {
     const char* args;
     int frames;
   };
-  const Run runs[] = {{"ra", "--config ra --intra-period 32", 33}, {"ldb", "--config ldb", 10}};
+  const Run runs[] = {{"ra", "--config ra --intra-period 32 --poc0-irap 1", 33},
+                      {"ra_lead", "--config ra --intra-period 16", 33},
+                      {"ldb", "--config ldb", 10}};
   for (const Run& r : runs) {
     const std::string base = dir + "/" + r.name;
     const int rc =
@@ -364,6 +420,12 @@ void test_app_end_to_end() {
       CHECK(nal[0] == "CRA" && nal[1] == "CRA" && nal[2] == "RASL" && nal[32] == "RASL");
       CHECK(tid[1] == "0" && tid[2] == "1" && tid[6] == "5");
     }
+    if (std::string(r.name) == "ra_lead" && pocs.size() == 33) {
+      // IDR 15 first, its RADL pictures, CRA 31 with RASL pictures, trailing 32.
+      CHECK(pocs[0] == "15" && pocs[1] == "7" && pocs[16] == "31" && pocs[32] == "32");
+      CHECK(nal[0] == "IDR_W_RADL" && nal[1] == "RADL" && nal[15] == "RADL");
+      CHECK(nal[16] == "CRA" && nal[17] == "RASL" && nal[32] == "TRAIL");
+    }
     if (ffmpeg.empty()) {
       std::printf("skipping FFmpeg decode: no FFmpeg (set FFMPEG)\n");
       continue;
@@ -378,8 +440,9 @@ void test_app_end_to_end() {
 }
 
 // A real clip (skipped when the project's data folder is absent): 33 frames of
-// BasketballPass (cropped to 64x64 to keep the run short) at intra period 32, so the second
-// CRA and its RASL pictures are decoded; FFmpeg's output must equal the recon.
+// BasketballPass (cropped to 64x64 to keep the run short) at intra period 16 in the default
+// structure, so the IDR with its RADL pictures, the CRA with its RASL pictures and a
+// trailing picture are decoded; FFmpeg's output must equal the recon.
 void test_real_clip() {
   const std::string ffmpeg = find_ffmpeg();
   std::string data;
@@ -407,7 +470,7 @@ void test_real_clip() {
   const std::string base = dir + "/bp64_ra";
   const int rc = sh("./vtm-accel-engine --input " + src +
                     " --width 64 --height 64 --input-bit-depth 10 --fps 50 --frames 33 --qp 32 "
-                    "--config ra --intra-period 32 --md5-sei --bitstream " +
+                    "--config ra --intra-period 16 --md5-sei --bitstream " +
                     base + ".266 --recon " + base + ".yuv >/dev/null");
   CHECK_EQ(rc, 0);
   if (rc != 0) return;
@@ -427,6 +490,7 @@ int main() {
   test_nal_types();
   test_lists_first_gop();
   test_partial_and_periods();
+  test_leading_first_gop();
   test_check_plan_fails();
   test_low_delay();
   test_lambda();

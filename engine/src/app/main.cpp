@@ -46,7 +46,7 @@ constexpr const char* kUsage =
     "         [--no-dmvr] [--no-bdof]\n"
     "         [--no-alf]\n"
     "         [--no-dep-quant]\n"
-    "         [--mctf 0|1]\n"
+    "         [--mctf 0|1] [--poc0-irap 0|1]\n"
     "         [--split-log FILE] [--speed exhaustive] [--config ai|ra|ldb]\n"
     "         [--nn MODEL | --nn-attach NAME] [--nn-level L] [--nn-python PATH]\n"
     "         [--nn-device cpu|cuda] [--nn-timeout-ms T] [--nn-first-timeout-ms T]\n"
@@ -86,6 +86,10 @@ constexpr const char* kUsage =
     "  --intra-period N      ra/ldb: a CRA picture every N pictures; 0 or -1: only the\n"
     "                        first picture. Default for ra: 32 (<= 30 fps), 48 (50 fps),\n"
     "                        64 (60 fps); for ldb: -1. Ignored by ai (every picture IDR)\n"
+    "  --poc0-irap 0|1       ra: 1 codes POC 0 as the first IRAP (VTM's CTC structure); 0\n"
+    "                        (default) makes the first IRAP close the first intra period\n"
+    "                        (an IDR at POC N-1, VVenC's default) with POCs 0..N-2 as its\n"
+    "                        RADL leading pictures: one intra picture fewer per sequence\n"
     "  --inter-as-intra      ra/ldb: code the B pictures with I slices (same structure,\n"
     "                        lists and QPs; automatic while the engine has no inter coding)\n"
     "  --plan-only           print the coding structure (coding order, POC, TemporalId, NAL\n"
@@ -145,7 +149,8 @@ struct Options {
   bool dmvr = true, bdof = true;
   bool alf = true;
   bool dep_quant = true;
-  int mctf = -1;  // --mctf 0|1; -1: the config's default (on for ra/ldb)
+  int mctf = -1;       // --mctf 0|1; -1: the config's default (on for ra/ldb)
+  int poc0_irap = -1;  // --poc0-irap 0|1; -1: default (0)
   bool intra_period_given = false, inter_as_intra = false, plan_only = false;
   GopConfig config = GopConfig::AllIntra;
   NnConfig nn;
@@ -253,6 +258,8 @@ Options parse_args(int argc, char** argv) {
       o.dep_quant = false;
     } else if (flag == "--mctf") {
       o.mctf = parse_int(flag, next(), 0, 1);
+    } else if (flag == "--poc0-irap") {
+      o.poc0_irap = parse_int(flag, next(), 0, 1);
     } else if (flag == "--intra-period") {
       o.intra_period = parse_int(flag, next(), -1, 100000);  // <= 0: first picture only
       o.intra_period_given = true;
@@ -305,6 +312,8 @@ Options parse_args(int argc, char** argv) {
     throw UsageError{"--qp-offsets is for --config ai; ra and ldb use the cfg's QP cascade"};
   if (o.config == GopConfig::AllIntra && o.mctf == 1)
     throw UsageError{"--mctf 1 needs --config ra or ldb (all-intra has no key pictures)"};
+  if (o.config != GopConfig::RandomAccess && o.poc0_irap == 0)
+    throw UsageError{"--poc0-irap 0 needs --config ra (ldb and ai start with an intra picture)"};
   return o;
 }
 
@@ -381,6 +390,7 @@ int run(const Options& opt) {
   gp.config = opt.config;
   gp.num_frames = opt.frames;
   gp.base_qp = cfg.qp;
+  gp.poc0_irap = opt.poc0_irap == 1;
   if (opt.config == GopConfig::RandomAccess)
     gp.intra_period = opt.intra_period_given ? opt.intra_period : default_intra_period(cfg.fps());
   else
@@ -447,6 +457,7 @@ int run(const Options& opt) {
   mctf.gop_size = gop_size(opt.config);
   if (gp.intra_period > 0) mctf.gop_size = std::min(mctf.gop_size, gp.intra_period);
   mctf.future_refs = opt.config == GopConfig::RandomAccess;
+  mctf.poc_offset = first_irap_poc(gp) > 0 ? 1 : 0;  // GOPs start at POC -1 then
   mctf.num_frames = opt.frames;
   mctf.width = cfg.src_width;
   mctf.height = cfg.src_height;

@@ -196,6 +196,14 @@ double picture_lambda(int qp, SliceType st, int temporalId, int bitDepth) {
   return 0.57 * std::pow(2.0, qpTemp / 3.0);
 }
 
+int first_irap_poc(const GopParams& p) {
+  if (p.config != GopConfig::RandomAccess || p.poc0_irap || p.num_frames <= 1) return 0;
+  // One intra period (one GOP when only the first picture is intra), at most 128 pictures so
+  // that the IDR's POC fits in the slice's POC LSBs (8 bits) with room for the RADL pictures.
+  const int period = p.intra_period > 0 ? p.intra_period : gop_size(p.config);
+  return std::min({period, p.num_frames, 128}) - 1;
+}
+
 SequencePlan plan_sequence(const GopParams& p) {
   SequencePlan plan;
   plan.config = p.config;
@@ -219,20 +227,30 @@ SequencePlan plan_sequence(const GopParams& p) {
   const std::vector<GopEntry>& entries = gop_entries(p.config);
   const int gop = static_cast<int>(entries.size());
   const int ip = p.intra_period;
-  auto is_irap_poc = [&](int poc) { return poc == 0 || (ip > 0 && poc % ip == 0); };
+  const int first = first_irap_poc(p);  // POC of the first IRAP (coded first)
+  auto is_irap_poc = [&](int poc) {
+    return poc == first || (ip > 0 && poc > first && (poc - first) % ip == 0);
+  };
+  // The IRAP after POC `start` (or n - 1 when none follows before the end).
+  auto next_irap = [&](int start) {
+    if (start < first) return first;
+    if (ip <= 0) return n - 1;
+    return first + ((start - first) / ip + 1) * ip;
+  };
 
-  // 1. Coding order. POC 0 first, then GOPs of `gop` pictures; a GOP ends early at an intra
-  // period boundary (the IRAP is the GOP's last picture in output order) and at the end of
-  // the sequence (entries beyond it are skipped, as VTM does for the last GOP).
+  // 1. Coding order. The first IRAP first, then GOPs of `gop` pictures from POC first - ...:
+  // with the first IRAP at POC 0 the GOPs start there; otherwise from the virtual POC -1, so
+  // that the first IRAP closes an intra period like every later one. A GOP ends early at an
+  // IRAP (the IRAP is the GOP's last picture in output order) and at the end of the
+  // sequence (entries beyond it are skipped, as VTM does for the last GOP).
   std::vector<Slot> slots;
-  slots.push_back({0, -1, true, 0, -1});
-  for (int start = 0; start < n - 1;) {
-    int end = std::min(start + gop, n - 1);
-    if (ip > 0) end = std::min(end, (start / ip + 1) * ip);
+  slots.push_back({first, -1, true, first, -1});
+  for (int start = first == 0 ? 0 : -1; start < n - 1;) {
+    const int end = std::min({start + gop, n - 1, next_irap(start)});
     const int len = end - start;
     for (int e = 0; e < gop; ++e) {
       const int poc = start + entries[static_cast<size_t>(e)].poc;
-      if (entries[static_cast<size_t>(e)].poc > len) continue;
+      if (entries[static_cast<size_t>(e)].poc > len || poc == first) continue;
       slots.push_back({poc, is_irap_poc(poc) ? -1 : e, is_irap_poc(poc)});
     }
     start = end;
@@ -259,10 +277,13 @@ SequencePlan plan_sequence(const GopParams& p) {
     pic.gop_entry = s.entry;
     const GopEntry* ge = s.entry >= 0 ? &entries[static_cast<size_t>(s.entry)] : nullptr;
     pic.temporal_id = ge ? ge->temporal_id : 0;
+    // The first IRAP is an IDR when it has leading pictures: those of a CRA that starts the
+    // bitstream would be RASL pictures, which a decoder starting there does not output.
+    const bool idr = s.poc == first && first > 0;
     if (s.irap)
-      pic.nal_type = NalType::CRA;
+      pic.nal_type = idr ? NalType::IDR_W_RADL : NalType::CRA;
     else if (s.poc < s.assoc_irap)
-      pic.nal_type = NalType::RASL;
+      pic.nal_type = s.assoc_irap == first && first > 0 ? NalType::RADL : NalType::RASL;
     else
       pic.nal_type = NalType::TRAIL;
     pic.slice_type = s.irap ? SliceType::I : SliceType::B;
@@ -302,6 +323,23 @@ SequencePlan plan_sequence(const GopParams& p) {
     for (int l = 0; l < 2; ++l) {
       pic.num_active[l] = std::min(ge.num_active[l], static_cast<int>(filled[l].size()));
       pic.rpl[l].assign(filled[l].begin(), filled[l].begin() + pic.num_active[l]);
+    }
+    if (pic.num_active[0] == 0 && pic.num_active[1] == 0) {
+      // None of the cfg's references exists (the leading pictures of a first IRAP that is
+      // not POC 0 miss the GOP's left end): the nearest available pictures, both lists.
+      std::vector<int> near;
+      for (const auto& [r, at] : codedAt)
+        if (available(i, r) &&
+            plan.pictures[static_cast<size_t>(at)].temporal_id <= pic.temporal_id)
+          near.push_back(r);
+      std::sort(near.begin(), near.end(), [&](int a, int b) {
+        const int da = std::abs(a - pic.poc), db = std::abs(b - pic.poc);
+        return da != db ? da < db : a < b;
+      });
+      for (int l = 0; l < 2; ++l) {
+        pic.num_active[l] = std::min(ge.num_active[l], static_cast<int>(near.size()));
+        pic.rpl[l].assign(near.begin(), near.begin() + pic.num_active[l]);
+      }
     }
     if (pic.num_active[0] == 0 && pic.num_active[1] == 0) {
       pic.slice_type = SliceType::I;  // nothing to predict from: intra in a non-IRAP picture
@@ -467,6 +505,9 @@ std::string check_plan(const SequencePlan& plan) {
           return where + "active reference with a higher TemporalId";
         if (pic.nal_type == NalType::TRAIL && byPoc[r]->nal_type == NalType::RASL)
           return where + "trailing picture lists a RASL picture";
+        if (pic.nal_type == NalType::RADL && static_cast<int>(k) < pic.num_active[l] &&
+            (byPoc[r]->nal_type == NalType::RASL || r > lastIrap))
+          return where + "RADL picture references a RASL picture or one after its IRAP";
         listed.insert(r);
       }
     }

@@ -4,7 +4,9 @@
 //
 // Configurations (VTM's CTC cfg files, values also in VVenC's vvencCfg.cpp GOP tables):
 //  - random access (encoder_randomaccess_vtm.cfg): GOP 32, hierarchical B over temporal
-//    layers 0..5, a CRA picture every intra period, leading pictures coded as RASL;
+//    layers 0..5, a CRA picture every intra period, leading pictures coded as RASL; the first
+//    IRAP either at POC 0 (VTM) or closing the first intra period with RADL leading pictures
+//    (VVenC's default; GopParams::poc0_irap);
 //  - low-delay B (encoder_lowdelay_vtm.cfg): GOP 8 in output order, all temporal ID 0, each
 //    picture references previous ones in both lists;
 //  - all intra: every picture an IDR_N_LP picture with one I slice (stage 1).
@@ -91,7 +93,16 @@ struct GopParams {
   int intra_period = 32;  // CRA every intra_period pictures (POC multiple); <= 0: first only
   int base_qp = 32;
   bool temporal_mvp = true;  // ph_temporal_mvp_enabled_flag for inter pictures
+  // Random access only. true: the first picture (POC 0) is the first IRAP, as VTM's CTC cfg.
+  // false (VVenC's default, POC0IDR=0): the first IRAP closes the first intra period
+  // (POC first_irap_poc()), coded first as an IDR_W_RADL picture whose leading pictures
+  // POC 0 .. first-1 are RADL pictures predicted from it: one intra picture fewer per
+  // sequence; later IRAPs follow every intra period after it.
+  bool poc0_irap = true;
 };
+
+// POC of the first IRAP picture of a random-access plan (0 when poc0_irap or not RA).
+int first_irap_poc(const GopParams& p);
 
 // One picture of the plan, in coding order.
 struct PicturePlan {

@@ -397,7 +397,7 @@ int schedule_level(const MctfParams& p, int poc, int& levels) {
   log2Gop = std::min(6, log2Gop);
   levels = std::max(1, log2Gop - (p.base_qp >> 4));
   for (int k = 0; k < levels; ++k)
-    if (poc % (p.gop_size >> k) == 0) return k;
+    if ((poc + p.poc_offset) % (p.gop_size >> k) == 0) return k;
   return -1;
 }
 

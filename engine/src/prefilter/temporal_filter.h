@@ -40,11 +40,13 @@ namespace vvc {
 // ---- schedule ----
 
 struct MctfParams {
-  int base_qp = 32;           // the sequence's base QP (not the picture's cascaded QP)
-  int gop_size = 32;          // 32 random access, 8 low delay
-  bool future_refs = true;    // random access: neighbours on both sides; low delay: past only
-  int num_frames = 0;         // frames in the sequence (neighbours are clamped to it)
-  int range = 4;              // neighbours on each side
+  int base_qp = 32;         // the sequence's base QP (not the picture's cascaded QP)
+  int gop_size = 32;        // 32 random access, 8 low delay
+  bool future_refs = true;  // random access: neighbours on both sides; low delay: past only
+  int num_frames = 0;       // frames in the sequence (neighbours are clamped to it)
+  int range = 4;            // neighbours on each side
+  int poc_offset = 0;  // key pictures are those with (poc + poc_offset) % gop_size == 0 (1 when
+                       // the GOPs start at POC -1: a first IRAP that is not POC 0)
   int width = 0, height = 0;  // source size (block size choice)
 };
 
