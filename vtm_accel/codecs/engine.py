@@ -18,8 +18,9 @@ each bare word -> ``--word``; ``_`` in keys becomes ``-``; ``bin=PATH`` picks th
 Coding structure: ``engine:config=ai|ra|ldb`` gives ``--config ...``; without it, ``--config
 ai`` when the job's intra period is 1 and ``--config ra`` (random access, GOP 32, an IRAP every
 intra period; the first one closes the first intra period, with RADL leading pictures, as
-VVenC does; ``engine:poc0_irap=1`` puts it at POC 0 as VTM's CTC cfg does) otherwise. The JSON-lines log (one object per picture: poc, slice_type, qp,
-bits, psnr_y/u/v, time_s, nodes) is read into ``extra["pictures"]`` with ``extra["bits"]`` (sum).
+VVenC does; ``engine:poc0_irap=1`` puts it at POC 0 as VTM's CTC cfg does) otherwise. The
+JSON-lines log (one object per picture: poc, slice_type, qp, bits, psnr_y/u/v, time_s, nodes)
+is read into ``extra["pictures"]`` with ``extra["bits"]`` (sum).
 
 CNN acceleration: ``engine:nn=MODEL,nn-level=2`` gives ``--nn MODEL --nn-level 2``; the engine
 starts the predictor service (``python -m vtm_accel.predictors.service``) as its own child and
