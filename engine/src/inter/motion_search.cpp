@@ -29,13 +29,10 @@ double MotionSearcher::mv_bits(const MeRef& ref, const Mv& mv, int& mvpIdx) cons
 }
 
 uint64_t MotionSearcher::sad_int(const MeBlock& blk, const RefView& v, int ix, int iy,
-                                 bool sub) const {
+                                 int rowShift) const {
   const Pel* r = v.origin + static_cast<ptrdiff_t>(blk.y + iy) * v.stride + blk.x + ix;
-  if (sub)
-    return sad(blk.org, static_cast<int>(2 * blk.stride), r, static_cast<int>(2 * v.stride), blk.w,
-               blk.h / 2)
-           << 1;
-  return sad(blk.org, static_cast<int>(blk.stride), r, static_cast<int>(v.stride), blk.w, blk.h);
+  return sad_rows(blk.org, static_cast<int>(blk.stride), r, static_cast<int>(v.stride), blk.w,
+                  blk.h, rowShift);
 }
 
 uint64_t MotionSearcher::satd_sub(const MeBlock& blk, const MeRef& ref, const Mv& mv) {
@@ -118,9 +115,9 @@ UniResult MotionSearcher::search_uni(const MeBlock& blk, const MeRef& ref, const
   reference_bounds(blk, v, rMinX, rMaxX, rMinY, rMaxY);
   IntSearch s{blk, v, cfg.sqrt_lambda, rMinX, rMaxX, rMinY, rMaxY};
   int mvpIdx = 0;
-  const bool sub = cfg.subsample_rows && blk.h > 8;
+  const int rowShift = cfg.sad_row_shift(blk.h);
   auto eval = [&](int ix, int iy) {
-    return static_cast<double>(sad_int(blk, v, ix, iy, sub)) +
+    return static_cast<double>(sad_int(blk, v, ix, iy, rowShift)) +
            cfg.sqrt_lambda * mv_bits(ref, Mv{ix * 16, iy * 16}, mvpIdx);
   };
 
@@ -179,7 +176,7 @@ UniResult MotionSearcher::search_uni(const MeBlock& blk, const MeRef& ref, const
   r.valid = true;
   r.mv = Mv{s.bestX * 16, s.bestY * 16};
   if (!cfg.subpel) {
-    r.dist = sad_int(blk, v, s.bestX, s.bestY, false);
+    r.dist = sad_int(blk, v, s.bestX, s.bestY, 0);
     r.bits = mv_bits(ref, r.mv, r.mvp_idx);
     r.cost = static_cast<double>(r.dist) + cfg.sqrt_lambda * r.bits;
     return r;
@@ -248,13 +245,11 @@ BiResult MotionSearcher::search_bi(const MeBlock& blk, const MeRef& ref0, const 
     int bx = cx, by = cy, mvpTmp;
     double bestInt = std::numeric_limits<double>::max();
     const int br = cfg.bi_search_range;
-    const int rowStep = cfg.subsample_rows && h > 8 ? 1 : 0;  // row step log2
+    const int rowShift = cfg.sad_row_shift(h);
     for (int iy = std::max(rMinY, cy - br); iy <= std::min(rMaxY, cy + br); ++iy)
       for (int ix = std::max(rMinX, cx - br); ix <= std::min(rMaxX, cx + br); ++ix) {
         const Pel* r = vs.origin + static_cast<ptrdiff_t>(blk.y + iy) * vs.stride + blk.x + ix;
-        const uint64_t sd =
-            sad(target_, w << rowStep, r, static_cast<int>(vs.stride << rowStep), w, h >> rowStep)
-            << rowStep;
+        const uint64_t sd = sad_rows(target_, w, r, static_cast<int>(vs.stride), w, h, rowShift);
         const double c = static_cast<double>(sd) / 2 +
                          cfg.sqrt_lambda * mv_bits(rs, Mv{ix * 16, iy * 16}, mvpTmp);
         if (c < bestInt) {

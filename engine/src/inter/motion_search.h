@@ -30,6 +30,8 @@ struct MeConfig {
   // Integer-sample SADs of blocks taller than 8 over every second row, doubled (VTM / VVenC
   // subShift of the fast inter search modes): half the work, nearly the same decisions.
   bool subsample_rows = true;
+  // log2 of the row step of the integer-sample SADs of a block of height h (see sad_rows).
+  int sad_row_shift(int h) const { return subsample_rows && h > 8 ? 1 : 0; }
 };
 
 // The original luma block.
@@ -104,7 +106,9 @@ class MotionSearcher {
 
  private:
   double mv_bits(const MeRef& ref, const Mv& mv, int& mvpIdx) const;
-  uint64_t sad_int(const MeBlock& blk, const RefView& v, int ix, int iy, bool sub) const;
+  // Integer-MV SAD of the block against the reference at (ix, iy), rows subsampled by
+  // rowShift (sad_rows).
+  uint64_t sad_int(const MeBlock& blk, const RefView& v, int ix, int iy, int rowShift) const;
   uint64_t satd_sub(const MeBlock& blk, const MeRef& ref, const Mv& mv);
   uint64_t satd_bi(const MeBlock& blk, const MeRef& r0, const Mv& m0, const MeRef& r1,
                    const Mv& m1);

@@ -14,6 +14,13 @@ uint64_t sse(const Pel* a, int as, const Pel* b, int bs, int w, int h);
 uint64_t sad(const Pel* a, int as, const Pel* b, int bs, int w, int h);
 uint64_t sad_scalar(const Pel* a, int as, const Pel* b, int bs, int w, int h);
 
+// SAD over every (1 << rowShift)-th row, scaled back by 1 << rowShift (the row-subsampled
+// SAD of the integer motion search; rowShift 0 is plain sad). Inline: it only changes the
+// strides and the row count of the SSE2 sad().
+inline uint64_t sad_rows(const Pel* a, int as, const Pel* b, int bs, int w, int h, int rowShift) {
+  return sad(a, as << rowShift, b, bs << rowShift, w, h >> rowShift) << rowShift;
+}
+
 // Hadamard SATD as VTM uses for intra mode pre-selection: the block is tiled with 8x8
 // transforms when w and h are both multiples of 8, else with 4x4 ones (w, h multiples of 4).
 // Per tile (VTM RdCost xCalcHADs8x8 / xCalcHADs4x4 conventions): S = sum |H(i,j)| with the DC
