@@ -260,44 +260,59 @@ LumaResult derive_luma_filters(const LumaStats cls[kAlfNumClasses], double lambd
   return best;
 }
 
-// Per-CTB, per-class luma statistics of the deblocked picture.
-void luma_statistics(const Plane& org, const Plane& rec, const AlfClasses& cls, int ctbLog2,
-                     int ctbsX, std::vector<LumaStats>& out) {
+// What the statistics loop needs of a component's filter: its taps (tap differences of a
+// sample and the virtual-boundary rows), its classes and each tap's coefficient index.
+// Luma: 7x7 diamond, 25 classes, taps permuted by the block's transpose index (8.8.5.3).
+struct LumaShape {
+  static constexpr int kCoeffs = kAlfLumaCoeffs;
+  static constexpr int kClasses = kAlfNumClasses;
+  const AlfClasses& cls;
+  static AlfRowVb taps(const Plane& p, int x, int y, int ctbLog2, int diff[kCoeffs][2]) {
+    return alf_luma_taps(p, x, y, ctbLog2, diff);
+  }
+  // Class of sample (x, y); order[j]: coefficient index of tap j.
+  int classify(int x, int y, const int*& order) const {
+    order = kAlfTransposeIdx[cls.tr(x >> 2, y >> 2)];
+    return cls.at(x >> 2, y >> 2);
+  }
+};
+
+// Chroma: 5x5 diamond, one class, taps in coefficient order.
+struct ChromaShape {
+  static constexpr int kCoeffs = kAlfChromaCoeffs;
+  static constexpr int kClasses = 1;
+  static constexpr int kOrder[kCoeffs] = {0, 1, 2, 3, 4, 5};
+  static AlfRowVb taps(const Plane& p, int x, int y, int ctbLog2, int diff[kCoeffs][2]) {
+    return alf_chroma_taps(p, x, y, ctbLog2, diff);
+  }
+  static int classify(int, int, const int*& order) {
+    order = kOrder;
+    return 0;
+  }
+};
+
+// Per-CTB, per-class statistics of one component of the deblocked picture (ctbLog2 in the
+// component's samples): out[ctb * Shape::kClasses + class]. Rows next to the virtual
+// boundary enter with their 1/8 weight.
+template <class Shape>
+void ctb_statistics(const Plane& org, const Plane& rec, const Shape& shape, int ctbLog2, int ctbsX,
+                    std::vector<Stats<Shape::kCoeffs>>& out) {
+  constexpr int N = Shape::kCoeffs;
   const int ctb = 1 << ctbLog2;
   const int ctbsY = (rec.height + ctb - 1) / ctb;
-  out.assign(static_cast<size_t>(ctbsX) * ctbsY * kAlfNumClasses, LumaStats{});
+  out.assign(static_cast<size_t>(ctbsX) * ctbsY * Shape::kClasses, Stats<N>{});
   for (auto& s : out) s.clear();
-  int diff[kAlfLumaCoeffs][2];
-  double X[kAlfLumaCoeffs];
+  int diff[N][2];
+  double X[N];
   for (int y = 0; y < rec.height; ++y) {
     for (int x = 0; x < rec.width; ++x) {
-      const AlfRowVb vb = alf_luma_taps(rec, x, y, ctbLog2, diff);
-      const int c = cls.at(x >> 2, y >> 2), t = cls.tr(x >> 2, y >> 2);
+      const AlfRowVb vb = shape.taps(rec, x, y, ctbLog2, diff);
+      const int* order;
+      const int c = shape.classify(x, y, order);
       const double w = vb.near ? 0.125 : 1.0;
-      for (int j = 0; j < kAlfLumaCoeffs; ++j)
-        X[kAlfTransposeIdx[t][j]] = w * (diff[j][0] + diff[j][1]);
+      for (int j = 0; j < N; ++j) X[order[j]] = w * (diff[j][0] + diff[j][1]);
       const size_t ctbIdx = static_cast<size_t>(y >> ctbLog2) * ctbsX + (x >> ctbLog2);
-      out[ctbIdx * kAlfNumClasses + c].accumulate(X, org.at(x, y) - rec.at(x, y));
-    }
-  }
-  for (auto& s : out) s.symmetrize();
-}
-
-void chroma_statistics(const Plane& org, const Plane& rec, int ctbLog2C, int ctbsX,
-                       std::vector<ChromaStats>& out) {
-  const int ctb = 1 << ctbLog2C;
-  const int ctbsY = (rec.height + ctb - 1) / ctb;
-  out.assign(static_cast<size_t>(ctbsX) * ctbsY, ChromaStats{});
-  for (auto& s : out) s.clear();
-  int diff[kAlfChromaCoeffs][2];
-  double X[kAlfChromaCoeffs];
-  for (int y = 0; y < rec.height; ++y) {
-    for (int x = 0; x < rec.width; ++x) {
-      const AlfRowVb vb = alf_chroma_taps(rec, x, y, ctbLog2C, diff);
-      const double w = vb.near ? 0.125 : 1.0;
-      for (int j = 0; j < kAlfChromaCoeffs; ++j) X[j] = w * (diff[j][0] + diff[j][1]);
-      out[static_cast<size_t>(y >> ctbLog2C) * ctbsX + (x >> ctbLog2C)].accumulate(
-          X, org.at(x, y) - rec.at(x, y));
+      out[ctbIdx * Shape::kClasses + c].accumulate(X, org.at(x, y) - rec.at(x, y));
     }
   }
   for (auto& s : out) s.symmetrize();
@@ -461,7 +476,7 @@ AlfPictureDecision alf_encode_picture(const Picture& orig, Picture& recon, int c
   AlfClasses cls;
   alf_classify(src.comp[kY], ctbLog2, cls);
   std::vector<LumaStats> lstats;
-  luma_statistics(orig.comp[kY], src.comp[kY], cls, ctbLog2, d.ctbs_x, lstats);
+  ctb_statistics(orig.comp[kY], src.comp[kY], LumaShape{cls}, ctbLog2, d.ctbs_x, lstats);
   std::vector<uint64_t> sseOff(nCtb);
   for (size_t i = 0; i < nCtb; ++i)
     sseOff[i] = sse_region(orig.comp[kY], src.comp[kY], static_cast<int>(i % d.ctbs_x) * ctb,
@@ -511,7 +526,7 @@ AlfPictureDecision alf_encode_picture(const Picture& orig, Picture& recon, int c
   std::vector<ChromaStats> cstats[2];
   std::vector<uint64_t> cOff[2];
   for (int c = 1; c < 3; ++c) {
-    chroma_statistics(orig.comp[c], src.comp[c], ctbLog2 - 1, d.ctbs_x, cstats[c - 1]);
+    ctb_statistics(orig.comp[c], src.comp[c], ChromaShape{}, ctbLog2 - 1, d.ctbs_x, cstats[c - 1]);
     cOff[c - 1].resize(nCtb);
     for (size_t i = 0; i < nCtb; ++i)
       cOff[c - 1][i] = sse_region(orig.comp[c], src.comp[c], static_cast<int>(i % d.ctbs_x) * ctbC,
