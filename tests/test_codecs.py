@@ -298,6 +298,7 @@ def test_registry_parsing_and_errors() -> None:
     for bad, msg in [
         ("vvenc:ultrafast", "preset"),
         ("x265", "unknown encoder"),
+        ("/opt/build/vtm-accel-engine", "engine:bin=/opt/build/vtm-accel-engine"),
         ("vvenc:IntraPeriod=8", "set by the harness"),
         ("template:", "needs an argv"),
     ]:

@@ -118,6 +118,13 @@ def make_encoder(spec: str, repo_root: Path | None = None) -> Encoder:
             raise HarnessError("template encoder needs an argv: template:FILE.json|ARGV")
         argv, name = load_template(pos[0])
         return TemplateEncoder(argv, name)
+    if "/" in spec or Path(spec).exists():
+        # A bare path: say how to name a binary instead of listing the kinds only.
+        raise HarnessError(
+            f"{spec!r} looks like a path, not an encoder spec: use engine:bin={spec} for an "
+            f"engine build, vtm:encoder={spec},cfg=CFG for VTM's EncoderApp, or "
+            f"template:FILE.json for another encoder"
+        )
     raise HarnessError(
         f"unknown encoder {kind!r} in {spec!r}: use one of {', '.join(ENCODER_KINDS)} "
         f"(e.g. vvenc:medium, engine, vtm:encoder=PATH,cfg=PATH)"
