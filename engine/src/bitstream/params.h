@@ -140,6 +140,8 @@ struct EncoderConfig {
   std::string speed = "exhaustive";
   // ---- encoder-only source processing (no syntax) ----
   bool mctf = false;  // temporal pre-filter of key pictures (prefilter/temporal_filter.h)
+  // VVenC-like early terminations of the inter split search (partition/early_term.h)
+  bool fast_inter_split = true;
 
   int ctu_size() const { return 1 << log2_ctu; }
   int qp_bd_offset() const { return 6 * (bit_depth - 8); }

@@ -48,6 +48,7 @@
 #include "intra/intra_pred.h"
 #include "intra/mpm.h"
 #include "partition/allowed_splits.h"
+#include "partition/early_term.h"
 #include "picture/cu_maps.h"
 #include "rdo/distortion.h"
 #include "rdo/lambda.h"
@@ -133,6 +134,7 @@ class PictureEncoder {
     std::vector<uint8_t> save_modes;
     std::vector<MotionInfo> save_motion;
     HmvpTable hmvp_start, hmvp_best;
+    EtNodeState et;  // early terminations of the split search (partition/early_term.h)
   };
   struct CodedAvail {  // z-scan availability of a luma position (6.4.1) in the single tree
     const CuMaps* maps;
@@ -174,9 +176,12 @@ class PictureEncoder {
   void replay_inter(const TreeNode& n, const NodeDecision*& p);
   SplitQuery split_query(const TreeNode& n, SplitMask choosable) const;
   SplitMask inter_try_mask(const TreeNode& n, SplitMask choosable);
+  void et_after_trial(const TreeNode& n, int level, SplitMode mode, double cost, double bound);
 
   CodedAvail avail0_{&maps_};
   SplitLimits lim_single_;
+  EtParams etp_;
+  EtBlockCache etcache_;  // per CTU: blocks whose no-split CU was skip / intra
   RefLists rl_;
   RefPicSet rps_;
   const MotionField* col_ = nullptr;
@@ -386,6 +391,7 @@ class PictureEncoder {
   double search_luma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode, double budget);
   const uint32_t* luma_satds(const TreeNode& n, const IntraRefs& refs);
   double search_chroma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode, double budget);
+  void chroma_satd_preselect(const TreeNode& n, bool cclm, bool skipMode[kChromaCclmFirst + 3]);
   void save_region(Level& L, const TreeNode& n, int ch);
   void restore_region(const Level& L, const TreeNode& n, int ch);
 
@@ -586,6 +592,43 @@ double PictureEncoder::search_luma_cu(const TreeNode& n, ContextSet& ctx, int& b
   return best;
 }
 
+// SATD pre-selection of the chroma modes as in VTM / VVenC (estIntraPredChromaQT): of the
+// modes other than planar, DM and LM (vertical, horizontal, DC and, with cclm, the two MDLM
+// modes), the two with the largest min(2 SAD, SATD) of Cb + Cr are marked in skipMode (no full
+// RD trial: each costs two DQ trellises). Reads the reference lines in refs_c_.
+void PictureEncoder::chroma_satd_preselect(const TreeNode& n, bool cclm,
+                                           bool skipMode[kChromaCclmFirst + 3]) {
+  const int xc = n.x >> 1, yc = n.y >> 1, wc = n.w >> 1, hc = n.h >> 1;
+  const int lumaMode = maps_.mode((n.x + n.w / 2) >> 2, (n.y + n.h / 2) >> 2);
+  int modes[5];
+  uint64_t cost[5];
+  int nm = 0;
+  for (int icpm : {1, 2, 3, kChromaCclmFirst + 1, kChromaCclmFirst + 2}) {
+    if (icpm >= kChromaCclmFirst && !cclm) continue;
+    const int predMode = chroma_pred_mode(icpm, lumaMode);
+    uint64_t sum = 0;
+    for (int c = 1; c < 3; ++c) {
+      if (is_cclm_mode(predMode))
+        cclm_pred(n, c, predMode, pred_);
+      else
+        predict_from_refs(refs_c_[c - 1], predMode, pred_, kMaxCu);
+      const Plane& op = orig_.comp[c];
+      const Pel* org = op.row(yc) + xc;
+      const uint64_t sad2 = 2 * sad(org, op.stride, pred_, kMaxCu, wc, hc);
+      sum +=
+          (wc & 3) || (hc & 3) ? sad2 : std::min(sad2, satd(org, op.stride, pred_, kMaxCu, wc, hc));
+    }
+    int i = nm++;  // insertion sort, ties keep the earlier mode first
+    for (; i > 0 && cost[i - 1] > sum; --i) {
+      cost[i] = cost[i - 1];
+      modes[i] = modes[i - 1];
+    }
+    cost[i] = sum;
+    modes[i] = icpm;
+  }
+  for (int i = std::max(0, nm - 2); i < nm; ++i) skipMode[modes[i]] = true;
+}
+
 double PictureEncoder::search_chroma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode,
                                         double budget) {
   double best = kInf;
@@ -595,41 +638,9 @@ double PictureEncoder::search_chroma_cu(const TreeNode& n, ContextSet& ctx, int&
   const auto avail = [this](int x, int y) { return maps_.coded_luma_pos(1, 2 * x, 2 * y); };
   for (int c = 1; c < 3; ++c)
     build_intra_refs(recon_.comp[c], xc, yc, wc, hc, c, avail, refs_c_[c - 1]);
-  // SATD pre-selection as in VTM / VVenC (estIntraPredChromaQT): of the modes other than
-  // planar, DM and LM (vertical, horizontal, DC and the two MDLM modes), the two with the
-  // largest min(2 SAD, SATD) of Cb + Cr get no full RD trial (each costs two DQ trellises).
   const bool cclm = cclm_enabled(n);
   bool skipMode[kChromaCclmFirst + 3] = {};
-  {
-    const int lumaMode = maps_.mode((n.x + n.w / 2) >> 2, (n.y + n.h / 2) >> 2);
-    int modes[5];
-    uint64_t cost[5];
-    int nm = 0;
-    for (int icpm : {1, 2, 3, kChromaCclmFirst + 1, kChromaCclmFirst + 2}) {
-      if (icpm >= kChromaCclmFirst && !cclm) continue;
-      const int predMode = chroma_pred_mode(icpm, lumaMode);
-      uint64_t sum = 0;
-      for (int c = 1; c < 3; ++c) {
-        if (is_cclm_mode(predMode))
-          cclm_pred(n, c, predMode, pred_);
-        else
-          predict_from_refs(refs_c_[c - 1], predMode, pred_, kMaxCu);
-        const Plane& op = orig_.comp[c];
-        const Pel* org = op.row(yc) + xc;
-        const uint64_t sad2 = 2 * sad(org, op.stride, pred_, kMaxCu, wc, hc);
-        sum += (wc & 3) || (hc & 3) ? sad2
-                                    : std::min(sad2, satd(org, op.stride, pred_, kMaxCu, wc, hc));
-      }
-      int i = nm++;  // insertion sort, ties keep the earlier mode first
-      for (; i > 0 && cost[i - 1] > sum; --i) {
-        cost[i] = cost[i - 1];
-        modes[i] = modes[i - 1];
-      }
-      cost[i] = sum;
-      modes[i] = icpm;
-    }
-    for (int i = std::max(0, nm - 2); i < nm; ++i) skipMode[modes[i]] = true;
-  }
+  chroma_satd_preselect(n, cclm, skipMode);
   // CCLM (icpm 7..5) first when allowed; the last trial is icpm 0 (see the best-state logic).
   for (int icpm = cclm ? kChromaCclmFirst + 2 : 4; icpm >= 0; --icpm) {
     if (skipMode[icpm]) continue;
@@ -1027,8 +1038,10 @@ double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDec
     }
   }
 
-  // AMVP: motion search over the active reference pictures of both lists.
-  {
+  // AMVP: motion search over the active reference pictures of both lists; not where the
+  // same block was coded as a skip or intra CU through another split path (VVenC).
+  if (!(cfg_.fast_inter_split && (etp_.rules & kEtRelatedNoMe) &&
+        etcache_.skip_or_intra(n.x, n.y, w, h))) {
     MeRef mer[2][kMaxRefPics];
     const MeRef* refs[2] = {mer[0], mer[1]};
     int numRefs[2] = {rl_.num_ref[0], rl_.is_b ? rl_.num_ref[1] : 0};
@@ -1169,6 +1182,53 @@ void PictureEncoder::restore_region_inter(const InterLevel& L, const TreeNode& n
     }
 }
 
+// Early-termination bookkeeping after a trial of split mode `mode` at node n (cost >= bound:
+// the trial was cut off; the best-so-far flags are updated by the caller's comparison).
+void PictureEncoder::et_after_trial(const TreeNode& n, int level, SplitMode mode, double cost,
+                                    double bound) {
+  InterLevel& L = ilevel_[static_cast<size_t>(level)];
+  EtNodeState& es = L.et;
+  const bool done = cost < bound;
+  if (mode == SplitMode::kNone) {
+    const CuDecision& d = L.cur.back().cu;
+    es.cost_none = done ? cost : EtNodeState::kInf;
+    es.nosplit_skip = done && d.kind == 0;
+    es.nosplit_residual = done && (d.kind != 0 && !(d.kind == 2 && !d.coded));
+    es.skip_score = 0;
+    if (es.nosplit_skip)
+      for (int a = level - 1; a >= 0; --a) {
+        const EtNodeState& as = ilevel_[static_cast<size_t>(a)].et;
+        if (!as.residual_capable || !as.nosplit_skip) break;
+        ++es.skip_score;
+      }
+    if (done) etcache_.note(n.x, n.y, n.w, n.h, d.kind == 0, d.kind == 3);
+    return;
+  }
+  es.split_tried = true;
+  if (mode == SplitMode::kQt) {
+    if (!done) return;
+    int maxQt = 0;
+    for (int y = n.y; y < n.y + n.h; y += 4)
+      for (int x = n.x; x < n.x + n.w; x += 4)
+        maxQt = std::max(maxQt, static_cast<int>(maps_.at(0, x >> 2, y >> 2).qt_depth));
+    es.max_qt_sub_depth = maxQt;
+    return;
+  }
+  if (mode != SplitMode::kBtH && mode != SplitMode::kBtV) return;
+  const int d = mode == SplitMode::kBtH ? 0 : 1;
+  es.did_bt[d] = true;
+  es.cost_bt[d] = done ? cost : EtNodeState::kInf;
+  if (!done) return;
+  int numCus = 0;
+  for (const NodeDecision& nd : L.cur) numCus += nd.split == 0;
+  const CuUnit& first = maps_.at(0, n.x >> 2, n.y >> 2);
+  const CuUnit& last = maps_.at(0, (n.x + n.w - 1) >> 2, (n.y + n.h - 1) >> 2);
+  const int half = (d == 0 ? n.h : n.w) / 2;
+  es.do_tt[d] = et_do_tt_after_bt(numCus, 1 << (d == 0 ? first.log2h : first.log2w),
+                                  1 << (d == 0 ? last.log2h : last.log2w), half,
+                                  n.mtt_depth + 1 >= lim_single_.lim.max_mtt_depth);
+}
+
 double PictureEncoder::search_node_inter(const TreeNode& n, int level, ContextSet& ctx,
                                          std::vector<NodeDecision>& out, double budget) {
   const SplitLimits& lim = lim_single_;
@@ -1184,14 +1244,37 @@ double PictureEncoder::search_node_inter(const TreeNode& n, int level, ContextSe
     L.start = ctx;
     L.hmvp_start = hmvp_;
   }
+  // Early terminations (partition/early_term.h) at nodes inside the picture; the no-split CU
+  // is tried first, QT before or after the multi-type splits.
+  const bool fast = cfg_.fast_inter_split && inside;
+  EtNodeState& es = L.et;
+  es = EtNodeState{};
+  EtNode en;
+  en.w = n.w;
+  en.h = n.h;
+  en.qt_depth = n.qt_depth;
+  en.mtt_depth = n.mtt_depth;
+  es.residual_capable = n.w <= kMaxCu && n.h <= kMaxCu;
+  for (int a = 0; a < level; ++a) en.level += ilevel_[static_cast<size_t>(a)].et.residual_capable;
+  if (fast) {
+    const SplitNeighbours nb = split_neighbours(n, 0);
+    es.qt_before_bt = !(etp_.rules & kEtQtLate) ||
+                      et_qt_before_bt(en, nb.availL ? nb.qtL : -1, nb.availA ? nb.qtA : -1,
+                                      pc_.temporal_id, lim.lim.min_qt);
+  }
+  SplitMode order[kNumSplitModes];
+  order[0] = SplitMode::kNone;
+  et_split_order(es.qt_before_bt, order + 1);
+
   double best = kInf;
   bool lastWasBest = false;
   int tried = 0;
   L.best.clear();
   const int x4 = n.x >> 2, y4 = n.y >> 2;
-  for (int m = 0; m < kNumSplitModes; ++m) {
+  for (const SplitMode mode : order) {
+    const int m = static_cast<int>(mode);
     if (!(tryMask & (1u << m))) continue;
-    const SplitMode mode = static_cast<SplitMode>(m);
+    if (fast && mode != SplitMode::kNone && !et_try_split(en, es, mode, etp_)) continue;
     const bool isLast = ++tried == numTry;
     if (tried > 1) {
       ctx = L.start;
@@ -1206,19 +1289,24 @@ double PictureEncoder::search_node_inter(const TreeNode& n, int level, ContextSe
     const uint64_t b0 = est_.frac_bits();
     code_split_syntax(est_, ctx, n, mode, allowed, inside, split_neighbours(n, 0));
     double cost = bits_cost(est_.frac_bits() - b0);
+    int nk = 0;
     if (cost < bound) {
       if (mode == SplitMode::kNone) {
         cost += search_inter_cu(n, ctx, L.cur.back().cu, bound - cost);
       } else {
         TreeNode kids[4];
-        const int nk = split_children(n, mode, lim, kids);
+        nk = split_children(n, mode, lim, kids);
         for (int k = 0; k < nk && cost < bound; ++k)
           cost += search_node_inter(kids[k], level + 1, ctx, L.cur, bound - cost);
       }
     }
+    if (fast) et_after_trial(n, level, mode, cost, bound);
     lastWasBest = cost < bound;
     if (lastWasBest) {
       best = cost;
+      es.best_is_nosplit = mode == SplitMode::kNone;
+      es.best_children_unsplit =
+          mode != SplitMode::kNone && L.cur.size() == static_cast<size_t>(1 + nk);
       std::swap(L.best, L.cur);
       if (!isLast) {
         save_region_inter(L, n);
@@ -1277,6 +1365,13 @@ std::vector<uint8_t> PictureEncoder::run_inter() {
     }
   }
   rps_.poc = pc_.poc;
+  {  // VVenC: skip CUs stop the split search from mtt depth 2 when a reference is adjacent
+    int minDist = std::numeric_limits<int>::max();
+    for (int l = 0; l < 2; ++l)
+      for (int i = 0; i < rl_.num_ref[l]; ++i)
+        minDist = std::min(minDist, std::abs(pc_.poc - rl_.ref_poc[l][i]));
+    etp_.skip_mtt_depth = minDist <= 1 ? 2 : 3;
+  }
   rps_.dmvr = cfg_.dmvr;  // ph_*_disabled_flag inferred 1 - sps flag (no PH control)
   rps_.bdof = cfg_.bdof;
   dmvr_store_.clear();
@@ -1309,6 +1404,7 @@ std::vector<uint8_t> PictureEncoder::run_inter() {
     hmvp_.reset();  // HMVP table reset at the first CTU of every CTU row
     for (int cx = 0; cx < W; cx += ctu) {
       enc_.mark_ctu();  // ALF syntax goes before each CTU in the final pass
+      etcache_.reset();
       TreeNode root;
       root.x = cx;
       root.y = cy;
