@@ -39,7 +39,8 @@ def _check(
     enc = encode(engine, src, tmp / name, args)
     assert_decodes_to_recon(ffmpeg, enc.stream, enc.recon, size[0], size[1], frames, name)
     on, aps = _alf_slices(ffmpeg, enc.stream)
-    assert on >= 1 and aps >= on, f"{name}: ALF never enabled ({on} slices, {aps} APS)"
+    # Later slices may reuse an APS sent earlier (the sequence's APS store): one is enough.
+    assert on >= 1 and aps >= 1, f"{name}: ALF never enabled ({on} slices, {aps} APS)"
     # --no-alf: a valid stream without ALF whose reconstruction differs.
     off = encode(engine, src, tmp / f"{name}_noalf", args + ["--no-alf"])
     assert _alf_slices(ffmpeg, off.stream)[0] == 0

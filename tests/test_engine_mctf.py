@@ -45,10 +45,14 @@ def test_mctf_ra_bit_exact_psnr_against_original(
     src = tmp_path / "noisy.yuv"
     original = _noisy_clip(src, FRAMES)
     extra = ["--intra-period", "8"]
-    on = _encode(engine_exe, src, tmp_path / "on", FRAMES, "ra", [*extra, "--mctf", "1"])
-    # Base QP 32, GOP 8 (the intra period): POC 0 and 8 are filtered (multiples of 8).
-    m = re.search(r"mctf: (\d+) pictures filtered", on.stderr)
-    assert m and int(m.group(1)) == 2, on.stderr[-2000:]
+    # Base QP 32, GOP 8 (the intra period): the key pictures only. In VTM's structure
+    # (--poc0-irap 1) POC 0 and 8; by default the GOPs start at POC -1, so POC 7 (the IDR).
+    for structure, filtered in (["--poc0-irap", "1"], 2), ([], 1):
+        on = _encode(
+            engine_exe, src, tmp_path / "on", FRAMES, "ra", [*extra, *structure, "--mctf", "1"]
+        )
+        m = re.search(r"mctf: (\d+) pictures filtered", on.stderr)
+        assert m and int(m.group(1)) == filtered, on.stderr[-2000:]
 
     decoded = decode(ffmpeg_exe, on.stream)
     recon = np.fromfile(on.recon, dtype="<u2")
