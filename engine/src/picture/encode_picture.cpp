@@ -18,6 +18,9 @@
 //
 // Inter slices keep one encoder restriction (legal streams): CUs at least 8x8 (see
 // inter_try_mask).
+//
+// Not exhaustive in inter pictures: VVenC-like early terminations of the split search
+// (partition/early_term.h, EncoderConfig::fast_inter_split) skip split trials that rarely win.
 #include "picture/encode_picture.h"
 
 #include <algorithm>
