@@ -45,7 +45,7 @@ constexpr const char* kUsage =
     "         [--no-cclm]\n"
     "         [--no-dmvr] [--no-bdof]\n"
     "         [--no-alf]\n"
-    "         [--no-dep-quant]\n"
+    "         [--no-dep-quant] [--no-fast-inter-split]\n"
     "         [--mctf 0|1] [--poc0-irap 0|1]\n"
     "         [--split-log FILE] [--speed exhaustive] [--config ai|ra|ldb]\n"
     "         [--nn MODEL | --nn-attach NAME] [--nn-level L] [--nn-python PATH]\n"
@@ -77,6 +77,9 @@ constexpr const char* kUsage =
     "  --no-alf              switch the adaptive loop filter (ALF, luma + chroma) off\n"
     "  --no-dep-quant        switch dependent quantization (4-state trellis quantizer) off;\n"
     "                        RDOQ is used instead (sps_dep_quant_enabled_flag 0)\n"
+    "  --no-fast-inter-split switch off the early termination of the P/B split search\n"
+    "                        (VVenC's fast TT split: TT_X only when BT_X cost at most 1.1x\n"
+    "                        the no-split CU and the other BT): a fully exhaustive search\n"
     "  --mctf 0|1            temporal pre-filter (MCTF) of the key pictures' source (encoder\n"
     "                        only; PSNR stays against the unfiltered source); default 1\n"
     "                        for ra and ldb, 0 for ai (not available there)\n"
@@ -149,6 +152,7 @@ struct Options {
   bool dmvr = true, bdof = true;
   bool alf = true;
   bool dep_quant = true;
+  bool fast_inter_split = true;
   int mctf = -1;       // --mctf 0|1; -1: the config's default (on for ra/ldb)
   int poc0_irap = -1;  // --poc0-irap 0|1; -1: default (0)
   bool intra_period_given = false, inter_as_intra = false, plan_only = false;
@@ -256,6 +260,8 @@ Options parse_args(int argc, char** argv) {
       o.alf = false;
     } else if (flag == "--no-dep-quant") {
       o.dep_quant = false;
+    } else if (flag == "--no-fast-inter-split") {
+      o.fast_inter_split = false;
     } else if (flag == "--mctf") {
       o.mctf = parse_int(flag, next(), 0, 1);
     } else if (flag == "--poc0-irap") {
@@ -350,6 +356,7 @@ int run(const Options& opt) {
   cfg.bdof = opt.bdof;
   cfg.alf = opt.alf;
   cfg.dep_quant = opt.dep_quant;
+  cfg.fast_inter_split = opt.fast_inter_split;
   cfg.md5_sei = opt.md5_sei;
   cfg.mctf = opt.mctf >= 0 ? opt.mctf == 1 : opt.config != GopConfig::AllIntra;
   cfg.split_log_path = opt.split_log;
