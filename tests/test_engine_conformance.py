@@ -159,3 +159,25 @@ def test_inter_real_clip_bit_exact(
     src = tmp_path / f"{case.name}.yuv"
     decode_clip(ffmpeg_exe, path, src, case.frames, case.bit_depth, crop)
     encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case, ic.args())
+
+
+def test_fast_inter_split_prunes_and_stays_bit_exact(
+    engine_exe: Path, ffmpeg_exe: str, tmp_path: Path
+) -> None:
+    """The default P/B split search (VVenC's fast TT early termination) against the fully
+    exhaustive one (--no-fast-inter-split): both decode bit-exactly, and on the first B
+    picture (the same reference and, with one CTU per picture, the same contexts) the fast
+    search visits no more nodes; over the sequence it visits fewer."""
+    case = Case("astro_64x64_10bit_qp32_ra_fast", 64, 64, 9, 10, 32)
+    src = tmp_path / "fast.yuv"
+    make_clip(src, case.width, case.height, case.frames, bit_depth=10, pan=(3, 1))
+    ra = ["--config", "ra", "--intra-period", "8"]
+    fast = encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case, ra)
+    full_case = Case("astro_64x64_10bit_qp32_ra_full", 64, 64, 9, 10, 32)
+    full = encode_and_compare(
+        engine_exe, ffmpeg_exe, tmp_path, src, full_case, [*ra, "--no-fast-inter-split"]
+    )
+    b_fast = [int(p["nodes"]) for p in fast.log if p["slice_type"] == "B"]
+    b_full = [int(p["nodes"]) for p in full.log if p["slice_type"] == "B"]
+    assert b_fast[0] <= b_full[0]
+    assert sum(b_fast) < sum(b_full)
