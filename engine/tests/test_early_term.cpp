@@ -5,27 +5,18 @@
 
 using namespace vvc;
 
+// EtNode{w, h, qt_depth, mtt_depth, level} below is aggregate initialisation.
 namespace {
 
-EtNode node(int w, int h, int qt, int mtt, int level) {
-  EtNode n;
-  n.w = w;
-  n.h = h;
-  n.qt_depth = qt;
-  n.mtt_depth = mtt;
-  n.level = level;
-  return n;
-}
-
 void test_qt_before_bt() {
-  const EtNode n = node(64, 64, 1, 0, 0);
+  const EtNode n = EtNode{64, 64, 1, 0, 0};
   CHECK(et_qt_before_bt(n, 2, 2, 0, 8));    // both neighbours deeper
   CHECK(!et_qt_before_bt(n, 2, 1, 0, 8));   // above not deeper
   CHECK(et_qt_before_bt(n, 2, -1, 0, 8));   // only left, deeper
   CHECK(!et_qt_before_bt(n, -1, 1, 0, 8));  // only above, not deeper
   CHECK(et_qt_before_bt(n, -1, -1, 1, 8));  // none: 64 >= 32 << 1
   CHECK(!et_qt_before_bt(n, -1, -1, 2, 8));
-  CHECK(!et_qt_before_bt(node(16, 16, 3, 0, 0), 4, 4, 0, 8));  // not wider than 2 * MinQt
+  CHECK(!et_qt_before_bt(EtNode{16, 16, 3, 0, 0}, 4, 4, 0, 8));  // not wider than 2 * MinQt
   SplitMode order[5];
   et_split_order(true, order);
   CHECK(order[0] == SplitMode::kQt && order[4] == SplitMode::kTtV);
@@ -41,20 +32,20 @@ void test_skip_rules() {
   s.nosplit_skip = true;
   // Skip history: two skip ancestors, or one at the top level.
   s.skip_score = 2;
-  CHECK(!et_try_split(node(32, 32, 2, 0, 2), s, SplitMode::kBtH, p));
+  CHECK(!et_try_split(EtNode{32, 32, 2, 0, 2}, s, SplitMode::kBtH, p));
   s.skip_score = 1;
-  CHECK(!et_try_split(node(32, 32, 2, 0, 1), s, SplitMode::kQt, p));
-  CHECK(et_try_split(node(32, 32, 2, 0, 2), s, SplitMode::kQt, p));
+  CHECK(!et_try_split(EtNode{32, 32, 2, 0, 1}, s, SplitMode::kQt, p));
+  CHECK(et_try_split(EtNode{32, 32, 2, 0, 2}, s, SplitMode::kQt, p));
   p.rules &= ~kEtSkipHistory;
-  CHECK(et_try_split(node(32, 32, 2, 0, 1), s, SplitMode::kQt, p));
+  CHECK(et_try_split(EtNode{32, 32, 2, 0, 1}, s, SplitMode::kQt, p));
   // Skip CU at mtt depth >= 2: no split before any other split was tried.
   s.skip_score = 0;
-  CHECK(!et_try_split(node(16, 32, 2, 2, 3), s, SplitMode::kBtH, p));
-  CHECK(et_try_split(node(32, 32, 2, 1, 3), s, SplitMode::kBtH, p));
+  CHECK(!et_try_split(EtNode{16, 32, 2, 2, 3}, s, SplitMode::kBtH, p));
+  CHECK(et_try_split(EtNode{32, 32, 2, 1, 3}, s, SplitMode::kBtH, p));
   s.split_tried = true;
-  CHECK(et_try_split(node(16, 32, 2, 2, 3), s, SplitMode::kBtH, p));
+  CHECK(et_try_split(EtNode{16, 32, 2, 2, 3}, s, SplitMode::kBtH, p));
   s = EtNodeState{};
-  CHECK(et_try_split(node(16, 32, 2, 2, 3), s, SplitMode::kBtH, p));  // not skip
+  CHECK(et_try_split(EtNode{16, 32, 2, 2, 3}, s, SplitMode::kBtH, p));  // not skip
 }
 
 void test_qt_rules() {
@@ -64,27 +55,27 @@ void test_qt_rules() {
   s.qt_before_bt = false;
   s.did_bt[0] = s.did_bt[1] = true;
   s.best_is_nosplit = true;
-  CHECK(!et_try_split(node(64, 64, 1, 0, 0), s, SplitMode::kQt, p));
-  CHECK(et_try_split(node(128, 128, 0, 0, 0), s, SplitMode::kQt, p));  // larger than 64
+  CHECK(!et_try_split(EtNode{64, 64, 1, 0, 0}, s, SplitMode::kQt, p));
+  CHECK(et_try_split(EtNode{128, 128, 0, 0, 0}, s, SplitMode::kQt, p));  // larger than 64
   s.best_is_nosplit = false;
-  CHECK(et_try_split(node(64, 64, 1, 0, 0), s, SplitMode::kQt, p));  // a deeper split won
+  CHECK(et_try_split(EtNode{64, 64, 1, 0, 0}, s, SplitMode::kQt, p));  // a deeper split won
   s.best_children_unsplit = true;
-  CHECK(!et_try_split(node(64, 64, 1, 0, 0), s, SplitMode::kQt, p));
+  CHECK(!et_try_split(EtNode{64, 64, 1, 0, 0}, s, SplitMode::kQt, p));
   s.did_bt[1] = false;
-  CHECK(et_try_split(node(64, 64, 1, 0, 0), s, SplitMode::kQt, p));
+  CHECK(et_try_split(EtNode{64, 64, 1, 0, 0}, s, SplitMode::kQt, p));
   // QT first and two levels deeper: no BT / TT.
   s = EtNodeState{};
   s.max_qt_sub_depth = 3;
-  CHECK(!et_try_split(node(64, 64, 1, 0, 0), s, SplitMode::kBtV, p));
-  CHECK(!et_try_split(node(64, 64, 1, 0, 0), s, SplitMode::kTtH, p));
+  CHECK(!et_try_split(EtNode{64, 64, 1, 0, 0}, s, SplitMode::kBtV, p));
+  CHECK(!et_try_split(EtNode{64, 64, 1, 0, 0}, s, SplitMode::kTtH, p));
   s.max_qt_sub_depth = 2;
-  CHECK(et_try_split(node(64, 64, 1, 0, 0), s, SplitMode::kBtV, p));
+  CHECK(et_try_split(EtNode{64, 64, 1, 0, 0}, s, SplitMode::kBtV, p));
 }
 
 void test_tt_rules() {
   EtParams p;
   p.rules = ~0u;  // every rule (the default set is a subset)
-  const EtNode n = node(32, 32, 2, 0, 1);
+  const EtNode n = EtNode{32, 32, 2, 0, 1};
   EtNodeState s;
   s.cost_none = 100;
   s.did_bt[0] = true;
