@@ -238,9 +238,9 @@ SequencePlan plan_sequence(const GopParams& p) {
     return first + ((start - first) / ip + 1) * ip;
   };
 
-  // 1. Coding order. The first IRAP first, then GOPs of `gop` pictures from POC first - ...:
-  // with the first IRAP at POC 0 the GOPs start there; otherwise from the virtual POC -1, so
-  // that the first IRAP closes an intra period like every later one. A GOP ends early at an
+  // 1. Coding order. The first IRAP first, then GOPs of `gop` pictures: from POC 0 when the
+  // first IRAP is POC 0, otherwise from the virtual POC -1, so that the first IRAP closes an
+  // intra period like every later one. A GOP ends early at an
   // IRAP (the IRAP is the GOP's last picture in output order) and at the end of the
   // sequence (entries beyond it are skipped, as VTM does for the last GOP).
   std::vector<Slot> slots;
