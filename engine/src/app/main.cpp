@@ -45,7 +45,7 @@ constexpr const char* kUsage =
     "         [--no-cclm]\n"
     "         [--no-dmvr] [--no-bdof]\n"
     "         [--no-alf]\n"
-    "         [--no-dep-quant] [--no-fast-inter-split]\n"
+    "         [--no-dep-quant] [--no-fast-inter-split] [--no-pb-intra-fast]\n"
     "         [--mctf 0|1] [--poc0-irap 0|1]\n"
     "         [--split-log FILE] [--speed exhaustive] [--config ai|ra|ldb]\n"
     "         [--nn MODEL | --nn-attach NAME] [--nn-level L] [--nn-python PATH]\n"
@@ -80,6 +80,9 @@ constexpr const char* kUsage =
     "  --no-fast-inter-split switch off the early termination of the P/B split search\n"
     "                        (VVenC's fast TT split: TT_X only when BT_X cost at most 1.1x\n"
     "                        the no-split CU and the other BT): a fully exhaustive search\n"
+    "  --no-pb-intra-fast    in P/B slices, give every short-listed intra mode a full RD\n"
+    "                        trial (default: VTM's PBIntraFast, only modes whose SATD is\n"
+    "                        within 1.1x the best inter prediction's)\n"
     "  --mctf 0|1            temporal pre-filter (MCTF) of the key pictures' source (encoder\n"
     "                        only; PSNR stays against the unfiltered source); default 1\n"
     "                        for ra and ldb, 0 for ai (not available there)\n"
@@ -153,6 +156,7 @@ struct Options {
   bool alf = true;
   bool dep_quant = true;
   bool fast_inter_split = true;
+  bool pb_intra_fast = true;
   int mctf = -1;       // --mctf 0|1; -1: the config's default (on for ra/ldb)
   int poc0_irap = -1;  // --poc0-irap 0|1; -1: default (0)
   bool intra_period_given = false, inter_as_intra = false, plan_only = false;
@@ -262,6 +266,8 @@ Options parse_args(int argc, char** argv) {
       o.dep_quant = false;
     } else if (flag == "--no-fast-inter-split") {
       o.fast_inter_split = false;
+    } else if (flag == "--no-pb-intra-fast") {
+      o.pb_intra_fast = false;
     } else if (flag == "--mctf") {
       o.mctf = parse_int(flag, next(), 0, 1);
     } else if (flag == "--poc0-irap") {
@@ -357,6 +363,7 @@ int run(const Options& opt) {
   cfg.alf = opt.alf;
   cfg.dep_quant = opt.dep_quant;
   cfg.fast_inter_split = opt.fast_inter_split;
+  cfg.pb_intra_fast = opt.pb_intra_fast;
   cfg.md5_sei = opt.md5_sei;
   cfg.mctf = opt.mctf >= 0 ? opt.mctf == 1 : opt.config != GopConfig::AllIntra;
   cfg.split_log_path = opt.split_log;

@@ -142,6 +142,8 @@ struct EncoderConfig {
   bool mctf = false;  // temporal pre-filter of key pictures (prefilter/temporal_filter.h)
   // VVenC-like early terminations of the inter split search (partition/early_term.h)
   bool fast_inter_split = true;
+  // VTM's PBIntraFast: intra modes in P/B slices need a SATD near the best inter one's
+  bool pb_intra_fast = true;
 
   int ctu_size() const { return 1 << log2_ctu; }
   int qp_bd_offset() const { return 6 * (bit_depth - 8); }

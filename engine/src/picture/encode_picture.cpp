@@ -67,6 +67,9 @@ constexpr double kInf = std::numeric_limits<double>::max();
 constexpr int kNumLumaModes = 67;
 // Luma modes kept after the SATD pre-selection for full RD (the MPMs are added on top).
 constexpr int kNumFullRdModes = 3;
+// PBIntraFast (VTM's PBINTRA_RATIO): intra modes whose SATD exceeds the best inter
+// prediction's by more than this get no full RD trial in P/B slices.
+constexpr double kPbIntraRatio = 1.1;
 // Rate-distortion optimised quantization (VTM default) instead of deadzone rounding.
 constexpr bool kUseRdoq = true;
 
@@ -391,7 +394,8 @@ class PictureEncoder {
   // the candidate that contains it). Pruning by the budget never changes the decisions.
   double search_node(const TreeNode& n, int ch, int level, ContextSet& ctx,
                      std::vector<uint8_t>& out, double budget);
-  double search_luma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode, double budget);
+  double search_luma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode, double budget,
+                        double interHad = kInf);
   const uint32_t* luma_satds(const TreeNode& n, const IntraRefs& refs);
   double search_chroma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode, double budget);
   void chroma_satd_preselect(const TreeNode& n, bool cclm, bool skipMode[kChromaCclmFirst + 3]);
@@ -510,7 +514,7 @@ const uint32_t* PictureEncoder::luma_satds(const TreeNode& n, const IntraRefs& r
 }
 
 double PictureEncoder::search_luma_cu(const TreeNode& n, ContextSet& ctx, int& bestMode,
-                                      double budget) {
+                                      double budget, double interHad) {
   int mpm[6];
   mpm_list(n, mpm);
 
@@ -558,6 +562,24 @@ double PictureEncoder::search_luma_cu(const TreeNode& n, ContextSet& ctx, int& b
     bool found = false;
     for (int i = 0; i < numCand; ++i) found |= cand[i] == mpm[j];
     if (!found) cand[numCand++] = mpm[j];
+  }
+  // Intra in a P/B slice (VTM's PBIntraFast): with k of the three smallest pure luma SATDs
+  // within kPbIntraRatio of the best inter prediction's SATD, only the first k modes of the
+  // list get a full RD trial, none when k is 0; all of them when the three are within.
+  if (interHad < kInf) {
+    uint32_t had[3] = {UINT32_MAX, UINT32_MAX, UINT32_MAX};
+    for (int m = 0; m < kNumLumaModes; ++m)
+      for (int i = 0; i < 3; ++i)
+        if (satds[m] < had[i]) {
+          for (int j = 2; j > i; --j) had[j] = had[j - 1];
+          had[i] = satds[m];
+          break;
+        }
+    int keep = numCand;
+    for (int k = 2; k >= 0; --k)
+      if (static_cast<double>(had[k]) > kPbIntraRatio * interHad) keep = k;
+    if (keep == 0) return kInf;
+    numCand = std::min(numCand, keep);
   }
 
   // Full RD on the short list. Every trial writes its reconstruction in place; the winner's
@@ -1043,6 +1065,7 @@ double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDec
 
   // AMVP: motion search over the active reference pictures of both lists; not where the
   // same block was coded as a skip or intra CU through another split path (VVenC).
+  double interHad = kInf;  // the smallest luma SATD of a searched inter prediction
   if (!(cfg_.fast_inter_split && (etp_.rules & kEtRelatedNoMe) &&
         etcache_.skip_or_intra(n.x, n.y, w, h))) {
     MeRef mer[2][kMaxRefPics];
@@ -1072,6 +1095,12 @@ double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDec
                               res.uni[1].valid ? res.uni[1].cost : kInf,
                               res.bi.valid ? res.bi.cost : kInf};
     const int meBest = static_cast<int>(std::min_element(meCost, meCost + 3) - meCost);
+    if (mcfg.subpel)  // the search's distortions are SATDs (integer-only ones are SADs)
+      for (int l = 0; l < 3; ++l) {
+        const bool valid = l < 2 ? res.uni[l].valid : res.bi.valid;
+        const uint64_t dist = l < 2 ? res.uni[l].dist : res.bi.dist;
+        if (valid) interHad = std::min(interHad, static_cast<double>(dist));
+      }
     for (int cand = 0; cand < 3; ++cand) {
       CuDecision d;
       d.kind = 2;
@@ -1121,7 +1150,7 @@ double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDec
     if (cost < bound) {
       ++satd_generation_;  // the SATD cache is keyed by 64x64-quadrant positions
       int lm = 0, cm = 4;
-      cost += search_luma_cu(n, c, lm, bound - cost);
+      cost += search_luma_cu(n, c, lm, bound - cost, cfg_.pb_intra_fast ? interHad : kInf);
       if (cost < bound) cost += search_chroma_cu(n, c, cm, bound - cost);
       if (cost < bound) {
         CuDecision d;
