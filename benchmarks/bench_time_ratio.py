@@ -137,8 +137,20 @@ def main() -> int:
             print(f"{qp:3d} {rep:3d} {rc.stats.cpu_s:10.1f} {ra.stats.cpu_s:12.1f} {ratio:6.2f}")
     per_qp = {str(qp): statistics.median(p["ratio"] for p in points if p["qp"] == qp) for qp in qps}
     overall = statistics.median(p["ratio"] for p in points)
+    # CPU seconds per frame, median over the repeats (the "CPU time per frame").
+    per_frame = {
+        who: {
+            str(qp): statistics.median(p[f"{who}_cpu_s"] for p in points if p["qp"] == qp)
+            / a.frames
+            for qp in qps
+        }
+        for who in ("candidate", "anchor")
+    }
     for qp, r in per_qp.items():
-        print(f"QP {qp}: median ratio {r:.2f}")
+        print(
+            f"QP {qp}: median ratio {r:.2f}; CPU s per frame: candidate "
+            f"{per_frame['candidate'][qp]:.2f}, anchor {per_frame['anchor'][qp]:.2f}"
+        )
     print(f"median ratio over all {len(points)} pairs: {overall:.2f}")
     # The clip's ratio as a user sees it: the CPU time of all its rate points, per repeat
     # (pairs of one repeat ran at the same moments), median over the repeats.
@@ -175,6 +187,7 @@ def main() -> int:
         "repeats": a.repeats,
         "points": points,
         "median_ratio_per_qp": per_qp,
+        "cpu_s_per_frame": per_frame,
         "median_ratio": overall,
         "clip_ratio": clip_ratio,
         "bd_rate_pct": bd,
