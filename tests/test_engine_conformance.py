@@ -206,3 +206,23 @@ def test_pb_intra_fast_prunes_intra_and_stays_bit_exact(
 
     assert fast.bits() <= 1.02 * full.bits()
     assert psnr_yuv(fast) >= psnr_yuv(full) - 0.05
+
+
+def test_search_range_follows_the_ctc(engine_exe: Path, ffmpeg_exe: str, tmp_path: Path) -> None:
+    """Random access searches motion as far as the CTC cfg (SearchRange 384, adaptive: at
+    least 96 samples; engine/tests/test_inter_search.cpp checks the window itself). Content
+    panning 40 samples per picture, so 80 between POC 1 and its only reference (the IDR at
+    POC 3, intra period 4): --search-range 64 reaches that motion only through neighbours'
+    predictors and spends more bits on POC 1 at the same QP. Both decode bit-exactly."""
+    case = Case("astro_256x128_10bit_qp22_ra_sr", 256, 128, 5, 10, 22)
+    src = tmp_path / "pan40.yuv"
+    make_clip(src, case.width, case.height, case.frames, bit_depth=10, pan=(40, 0))
+    ra = ["--config", "ra", "--intra-period", "4"]
+    wide = encode_and_compare(engine_exe, ffmpeg_exe, tmp_path, src, case, ra)
+    narrow_case = Case("astro_256x128_10bit_qp22_ra_sr64", 256, 128, 5, 10, 22)
+    narrow = encode_and_compare(
+        engine_exe, ffmpeg_exe, tmp_path, src, narrow_case, [*ra, "--search-range", "64"]
+    )
+    poc1 = [next(p for p in enc.log if p["poc"] == 1) for enc in (wide, narrow)]
+    assert poc1[0]["bits"] < 0.95 * poc1[1]["bits"]
+    assert poc1[0]["psnr_y"] > poc1[1]["psnr_y"] - 0.1

@@ -119,6 +119,36 @@ void check_integer_shift() {
   CHECK_EQ(u3.mvp_idx, 0);
 }
 
+// The range of one reference (MeRef::search_range) bounds the window around the start point:
+// a shift of 80 samples is found with VTM's random-access minimum (96), not with 64.
+void check_search_range() {
+  CHECK_EQ(adaptive_search_range(384, 96, 32, 1), 96);
+  CHECK_EQ(adaptive_search_range(384, 96, 32, -8), 96);
+  CHECK_EQ(adaptive_search_range(384, 96, 32, 16), 192);
+  CHECK_EQ(adaptive_search_range(384, 96, 32, 9), 108);  // (384 * 9 + 16) / 32
+  CHECK_EQ(adaptive_search_range(384, 96, 32, 32), 384);
+  CHECK_EQ(adaptive_search_range(384, 96, 32, 64), 384);
+  CHECK_EQ(adaptive_search_range(64, 96, 32, 1), 64);  // the minimum never exceeds the range
+  const Picture ref = textured(384, 160, 13);
+  const Mv far{-80 * 16, 9 * 16};
+  const Picture cur = predicted(ref, far, nullptr, Mv{});
+  PaddedPicture pad;
+  pad.build(ref, 80);
+  MeRef r;
+  r.pic = &pad;
+  MeConfig cfg;
+  cfg.sqrt_lambda = 8;
+  MotionSearcher ms;
+  r.search_range = 96;
+  const UniResult wide = ms.search_uni(block(cur, 240, 64, 32, 32), r, cfg);
+  CHECK(wide.mv == far);
+  CHECK_EQ(wide.dist, 0u);
+  r.search_range = 0;  // MeConfig::search_range, 64
+  const UniResult narrow = ms.search_uni(block(cur, 240, 64, 32, 32), r, cfg);
+  CHECK(std::abs(narrow.mv.x) <= 64 * 16 + 8);
+  CHECK(narrow.dist > 0u);
+}
+
 void check_subpel_shift() {
   const Picture ref = textured(192, 128, 11);
   const Mv shift{5 * 16 + 4, -3 * 16 + 8};  // quarter in x, half in y
@@ -225,6 +255,7 @@ int main() {
   check_bits();
   check_integer_shift();
   check_subpel_shift();
+  check_search_range();
   check_bi();
   check_ref_choice();
   TEST_MAIN_END();

@@ -46,6 +46,7 @@ constexpr const char* kUsage =
     "         [--no-dmvr] [--no-bdof]\n"
     "         [--no-alf]\n"
     "         [--no-dep-quant] [--no-fast-inter-split] [--no-pb-intra-fast]\n"
+    "         [--search-range N]\n"
     "         [--mctf 0|1] [--poc0-irap 0|1]\n"
     "         [--split-log FILE] [--speed exhaustive] [--config ai|ra|ldb]\n"
     "         [--nn MODEL | --nn-attach NAME] [--nn-level L] [--nn-python PATH]\n"
@@ -83,6 +84,9 @@ constexpr const char* kUsage =
     "  --no-pb-intra-fast    in P/B slices, give every short-listed intra mode a full RD\n"
     "                        trial (default: VTM's PBIntraFast, only modes whose SATD is\n"
     "                        within 1.1x the best inter prediction's)\n"
+    "  --search-range N      motion search range in integer samples (default as the CTC\n"
+    "                        cfgs: 384 for ra, narrowed per reference by VTM's adaptive\n"
+    "                        rule to max(96, 384 * POC distance / 32); 64 for ldb)\n"
     "  --mctf 0|1            temporal pre-filter (MCTF) of the key pictures' source (encoder\n"
     "                        only; PSNR stays against the unfiltered source); default 1\n"
     "                        for ra and ldb, 0 for ai (not available there)\n"
@@ -157,8 +161,9 @@ struct Options {
   bool dep_quant = true;
   bool fast_inter_split = true;
   bool pb_intra_fast = true;
-  int mctf = -1;       // --mctf 0|1; -1: the config's default (on for ra/ldb)
-  int poc0_irap = -1;  // --poc0-irap 0|1; -1: default (0)
+  int search_range = 0;  // --search-range N; 0: the config's default
+  int mctf = -1;         // --mctf 0|1; -1: the config's default (on for ra/ldb)
+  int poc0_irap = -1;    // --poc0-irap 0|1; -1: default (0)
   bool intra_period_given = false, inter_as_intra = false, plan_only = false;
   GopConfig config = GopConfig::AllIntra;
   NnConfig nn;
@@ -268,6 +273,8 @@ Options parse_args(int argc, char** argv) {
       o.fast_inter_split = false;
     } else if (flag == "--no-pb-intra-fast") {
       o.pb_intra_fast = false;
+    } else if (flag == "--search-range") {
+      o.search_range = parse_int(flag, next(), 1, 2048);
     } else if (flag == "--mctf") {
       o.mctf = parse_int(flag, next(), 0, 1);
     } else if (flag == "--poc0-irap") {
@@ -364,6 +371,13 @@ int run(const Options& opt) {
   cfg.dep_quant = opt.dep_quant;
   cfg.fast_inter_split = opt.fast_inter_split;
   cfg.pb_intra_fast = opt.pb_intra_fast;
+  if (opt.config == GopConfig::RandomAccess) {
+    // encoder_randomaccess_vtm.cfg: SearchRange 384, ASR 1, MinSearchWindow 96
+    cfg.search_range = 384;
+    cfg.asr_min_window = 96;
+    cfg.asr_gop_size = gop_size(opt.config);
+  }
+  if (opt.search_range > 0) cfg.search_range = opt.search_range;
   cfg.md5_sei = opt.md5_sei;
   cfg.mctf = opt.mctf >= 0 ? opt.mctf == 1 : opt.config != GopConfig::AllIntra;
   cfg.split_log_path = opt.split_log;

@@ -144,6 +144,12 @@ struct EncoderConfig {
   bool fast_inter_split = true;
   // VTM's PBIntraFast: intra modes in P/B slices need a SATD near the best inter one's
   bool pb_intra_fast = true;
+  // Motion search range in integer samples (CTC cfgs: SearchRange 384 with ASR for random
+  // access, 64 for low delay). With asr_min_window > 0 each reference gets VTM's adaptive
+  // range clip(asr_min_window, range, (range * |POC distance| + gop / 2) / gop).
+  int search_range = 64;
+  int asr_min_window = 0;
+  int asr_gop_size = 32;
 
   int ctu_size() const { return 1 << log2_ctu; }
   int qp_bd_offset() const { return 6 * (bit_depth - 8); }

@@ -8,6 +8,11 @@
 
 namespace vvc {
 
+int adaptive_search_range(int range, int minWindow, int gopSize, int pocDistance) {
+  const int r = (range * std::abs(pocDistance) + gopSize / 2) / gopSize;
+  return std::clamp(r, std::min(minWindow, range), range);
+}
+
 double mvd_component_bits(int32_t d) {
   const uint32_t a = static_cast<uint32_t>(d < 0 ? -d : d);
   if (a == 0) return 1;  // abs_mvd_greater0_flag
@@ -132,7 +137,8 @@ UniResult MotionSearcher::search_uni(const MeBlock& blk, const MeRef& ref, const
             std::clamp(round_to_int(extra[i].y), rMinY, rMaxY), 0, eval);
 
   // Search window around the start point.
-  const int cx = s.bestX, cy = s.bestY, range = std::max(1, cfg.search_range);
+  const int cx = s.bestX, cy = s.bestY;
+  const int range = std::max(1, ref.search_range > 0 ? ref.search_range : cfg.search_range);
   s.minX = std::max(rMinX, cx - range);
   s.maxX = std::min(rMaxX, cx + range);
   s.minY = std::max(rMinY, cy - range);

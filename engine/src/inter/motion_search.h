@@ -22,7 +22,7 @@
 namespace vvc {
 
 struct MeConfig {
-  int search_range = 64;    // integer samples around the start point (CTC SearchRange 64)
+  int search_range = 64;    // integer samples around the start point (MeRef may override)
   double sqrt_lambda = 0;   // cost = distortion + sqrt_lambda * bits (RdLambdas::sqrt_lambda)
   int bi_iterations = 2;    // list alternations in the bi refinement (0: no bi search)
   int bi_search_range = 4;  // integer window of the bi refinement around the current MV
@@ -41,11 +41,17 @@ struct MeBlock {
   int x = 0, y = 0, w = 0, h = 0;  // position / size in the picture (luma samples)
 };
 
+// VTM's adaptive search range (EncSlice::setSearchRange, ASR 1 in the random-access cfg):
+// the range towards a reference pocDistance pictures away, clip(minWindow, range,
+// (range * |pocDistance| + gopSize / 2) / gopSize); minWindow is capped at range.
+int adaptive_search_range(int range, int minWindow, int gopSize, int pocDistance);
+
 // One candidate reference picture (list, refIdx) of the block.
 struct MeRef {
-  const PaddedPicture* pic = nullptr;  // built with margin >= search_range + 16
+  const PaddedPicture* pic = nullptr;  // MVs stay within its margin (less 8 for the taps)
   Mv mvp[2];                           // AMVP list for this (list, refIdx) (quarter-rounded)
   double ref_bits = 0;                 // bits of ref_idx (+ inter_pred_idc) for this choice
+  int search_range = 0;                // > 0: this reference's range (adaptive, see below)
 };
 
 struct UniResult {

@@ -181,6 +181,13 @@ class PictureEncoder {
   void restore_region_inter(const InterLevel& L, const TreeNode& n);
   void replay_inter(const TreeNode& n, const NodeDecision*& p);
   SplitQuery split_query(const TreeNode& n, SplitMask choosable) const;
+  // The motion search range towards the reference picture at refPoc (VTM's adaptive search
+  // range when cfg_.asr_min_window > 0, else cfg_.search_range).
+  int search_range_for(int refPoc) const {
+    if (cfg_.asr_min_window <= 0) return cfg_.search_range;
+    return adaptive_search_range(cfg_.search_range, cfg_.asr_min_window, cfg_.asr_gop_size,
+                                 pc_.poc - refPoc);
+  }
   SplitMask inter_try_mask(const TreeNode& n, SplitMask choosable);
   void et_after_trial(const TreeNode& n, int level, SplitMode mode, double cost, double bound);
 
@@ -1076,6 +1083,7 @@ double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDec
         mer[l][i].pic = rps_.pic[l][i];
         build_amvp_list(mc, l, i, mer[l][i].mvp);
         mer[l][i].ref_bits = ref_idx_bits(i, numRefs[l]) + (rl_.is_b ? 2 : 0);
+        mer[l][i].search_range = search_range_for(rl_.ref_poc[l][i]);
       }
     MeBlock blk;
     const Plane& op = orig_.comp[kY];
@@ -1087,6 +1095,7 @@ double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDec
     blk.h = h;
     MeConfig mcfg;
     mcfg.sqrt_lambda = lambdas_.sqrt_lambda;
+    mcfg.search_range = cfg_.search_range;
     mcfg.bi_iterations = rl_.is_b ? 2 : 0;
     const MeResult res = me_.search(blk, refs, numRefs, w + h > 12, mcfg);
     // Residual trials only for the direction with the best motion-search cost (VTM codes
