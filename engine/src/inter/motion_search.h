@@ -51,7 +51,7 @@ struct MeRef {
   const PaddedPicture* pic = nullptr;  // MVs stay within its margin (less 8 for the taps)
   Mv mvp[2];                           // AMVP list for this (list, refIdx) (quarter-rounded)
   double ref_bits = 0;                 // bits of ref_idx (+ inter_pred_idc) for this choice
-  int search_range = 0;                // > 0: this reference's range (adaptive, see below)
+  int search_range = 0;                // > 0: this reference's range (adaptive_search_range)
 };
 
 struct UniResult {
