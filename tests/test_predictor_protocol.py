@@ -197,3 +197,50 @@ def test_client_sees_dead_service() -> None:
         assert time.monotonic() - t0 < 1.5  # not the timeout: noticed at once
     finally:
         c.close()
+
+
+def test_shared_scan_waits_for_a_channel_being_created() -> None:
+    """A scan that lands between an encoder's shm_open, ftruncate and FLAG_READY retries the
+    segment (a refusal there once left an --nn-attach encoder waiting out its timeout); a
+    complete channel of another service, or one for an encoder's own service, is never taken."""
+    from vtm_accel.predictors.service import INCOMPLETE_GIVE_UP_S, Service
+
+    svc = Service(EdgePredictor(), [], serve=True, parent_pid=None, idle_exit_s=None)
+    lay = P.ChannelLayout.for_ctus(2)
+    name = P.segment_name()
+    path = P.SHM_DIR / name
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)  # step 1: size 0
+    others: list[P.Segment] = []
+    try:
+        svc._scan(0.0)
+        assert name not in svc.rejected and name not in svc.channels
+        os.ftruncate(fd, lay.total)  # step 2: sized, header still zero
+        svc._scan(1.0)
+        assert name not in svc.rejected and name not in svc.channels
+        seg = P.open_segment(name)  # step 3: header, then FLAG_READY
+        seg.mm[:48] = P.ChannelHeader(P.KIND_CHANNEL, 2, os.getpid(), lay.total).pack()
+        seg.store32(P.OFF_SERVICE_PID, svc.pid)
+        svc._scan(2.0)
+        assert name not in svc.channels  # not ready yet
+        seg.store32(P.OFF_FLAGS, P.FLAG_READY)
+        svc._scan(3.0)
+        assert name in svc.channels
+        seg.close()
+        # Complete channels that are not this service's: refused at once, and never taken.
+        others = [P.create_channel(2, service_pid=0), P.create_channel(2, service_pid=1)]
+        svc._scan(4.0)
+        for o in others:
+            assert o.name in svc.rejected and o.load32(P.OFF_SERVICE_PID) in (0, 1)
+        # One that never completes is given up on, after a while.
+        stuck = P.create_segment(P.segment_name(), lay.total)
+        others.append(stuck)
+        svc._scan(5.0)
+        assert stuck.name not in svc.rejected
+        svc._scan(5.0 + INCOMPLETE_GIVE_UP_S + 1)
+        assert stuck.name in svc.rejected
+    finally:
+        os.close(fd)
+        svc.close()
+        path.unlink(missing_ok=True)
+        for o in others:
+            o.close(unlink=True)

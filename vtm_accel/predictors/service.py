@@ -128,26 +128,48 @@ def serve_request(ch: Channel, predictor: Predictor) -> bool:
     return True
 
 
-def open_channel(name: str, service_pid: int) -> Channel | str:
-    """Map a client's channel; a string says why it cannot be served (yet)."""
+@dataclass
+class Refusal:
+    """Why a segment cannot be served; ``final`` when waiting cannot change that."""
+
+    why: str
+    final: bool
+
+
+# A segment seen while its creator is still writing it (size 0, header not yet complete) must
+# be retried, not refused: scans run every 0.1 s and an encoder's shm_open -> ftruncate ->
+# header -> FLAG_READY takes microseconds, but a scan can land in between. One that stays
+# incomplete this long is someone else's or broken, and is ignored from then on.
+INCOMPLETE_GIVE_UP_S = 30.0
+
+
+def open_channel(name: str, service_pid: int, claim_unowned: bool) -> Channel | Refusal:
+    """Map a client's channel, or say why it cannot be served (yet).
+
+    ``claim_unowned``: also take a channel whose ``service_pid`` is 0 (an encoder that starts
+    its own service names the channel on the command line; a shared service that scans
+    ``/dev/shm`` must never take those).
+    """
     try:
         seg = P.open_segment(name)
     except OSError as e:
-        return f"cannot open {name}: {e}"
+        return Refusal(f"cannot open {name}: {e}", final=False)
+    why, final = "", True
+    if not seg.load32(P.OFF_FLAGS) & P.FLAG_READY:
+        why, final = "not ready", False  # the creator writes FLAG_READY last
     hdr = seg.header()
-    why = hdr.check()
+    if not why:
+        why = hdr.check()
     if not why and hdr.kind != P.KIND_CHANNEL:
         why = "not a channel"
-    if not why and not seg.load32(P.OFF_FLAGS) & P.FLAG_READY:
-        why = "not ready"
     if not why and seg.size < P.ChannelLayout.for_ctus(hdr.max_ctus).total:
         why = "truncated"
     target = seg.load32(P.OFF_SERVICE_PID) if not why else 0
-    if not why and target not in (0, service_pid):
-        why = f"served by pid {target}"
+    if not why and target != service_pid and not (target == 0 and claim_unowned):
+        why = f"served by pid {target}" if target else "for a service of its own"
     if why:
         seg.close()
-        return why
+        return Refusal(why, final)
     if target == 0:
         seg.store32(P.OFF_SERVICE_PID, service_pid)
     ch = Channel(seg, P.ChannelLayout.for_ctus(hdr.max_ctus), hdr.owner_pid)
@@ -171,6 +193,7 @@ class Service:
         self.idle_exit_s = idle_exit_s
         self.channels: dict[str, Channel] = {}
         self.rejected: set[str] = set()
+        self.first_seen: dict[str, float] = {}  # incomplete segments: when first seen
         self.pending = list(channels)
         self.service_seg: P.Segment | None = None
         self.requests = 0
@@ -179,23 +202,29 @@ class Service:
         self.service_seg = P.create_service_segment()
         return self.service_seg.name
 
-    def _scan(self) -> None:
+    def _scan(self, now: float) -> None:
         names = P.list_segments() if self.serve else []
         for name in [*self.pending, *names]:
             if name in self.channels or name in self.rejected:
                 continue
             if self.service_seg is not None and name == self.service_seg.name:
                 continue
-            got = open_channel(name, self.pid)
+            got = open_channel(name, self.pid, claim_unowned=name in self.pending)
             if isinstance(got, Channel):
                 self.channels[name] = got
+                self.first_seen.pop(name, None)
                 if name in self.pending:
                     self.pending.remove(name)
-            elif got != "not ready" and name not in self.pending:
+                continue
+            if name in self.pending:  # a channel named by --channel: its encoder is waiting
+                if got.why.startswith("cannot open"):
+                    self.pending.remove(name)
+                    _log(got.why)
+                continue
+            seen = self.first_seen.setdefault(name, now)
+            if got.final or now - seen > INCOMPLETE_GIVE_UP_S:
                 self.rejected.add(name)
-            elif name in self.pending and got.startswith("cannot open"):
-                self.pending.remove(name)
-                _log(got)
+                self.first_seen.pop(name, None)
 
     def _drop_finished(self, now: float) -> None:
         for name, ch in list(self.channels.items()):
@@ -225,7 +254,7 @@ class Service:
             hb = P.monotonic_ns()
             if now - last_scan > (0.1 if self.serve else 0.02) or self.pending:
                 last_scan = now
-                self._scan()
+                self._scan(now)
             worked = False
             for ch in list(self.channels.values()):
                 ch.seg.store64(P.OFF_HEARTBEAT_NS, hb)
