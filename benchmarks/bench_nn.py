@@ -331,9 +331,10 @@ def main(argv: list[str] | None = None) -> int:
                         "clip": spec.name, "crop": [spec.width, spec.height, spec.crop_x,
                         spec.crop_y], "config": a.config, "frames": len(frames),
                         "intra_period": ra_period, "qp": qp, "level": lvl,
+                        "engine": engine_sha,
                     }  # fmt: skip
-                    if lvl:
-                        key.update(model=model_sha, engine=engine_sha, device=a.device)
+                    if lvl:  # level 0 does not start the service
+                        key.update(model=model_sha, device=a.device)
 
                     def run(spec=spec, src=src, frames=frames, qp=qp, lvl=lvl) -> Point:
                         return encode(engine, src, len(frames), qp, lvl, a.model, a.device,

@@ -176,3 +176,38 @@ def test_python_rule_tables_match_engine() -> None:
 
     assert table("kNnLevelThreshold") == LEVEL_THRESHOLDS
     assert table("kNnLevelTtThreshold") == LEVEL_TT_THRESHOLDS
+
+
+def test_clip_sets_are_disjoint_from_held_out_and_validation(tmp_path: Path) -> None:
+    """gen-data --clip-set extra: its regions never overlap the held-out benchmark clips or
+    the rule's validation clips, nor each other, and names stay unique (they name the files)."""
+    from vtm_accel.codecs.base import HarnessError
+    from vtm_accel.predictors.dataset import (
+        DEFAULT_REAL,
+        EXTRA_REAL,
+        HELD_OUT,
+        find_real_clips,
+    )
+
+    for name in {e[0] for e in DEFAULT_REAL + EXTRA_REAL} | set(HELD_OUT):
+        (tmp_path / name).touch()
+    default = find_real_clips(tmp_path)
+    extra = find_real_clips(tmp_path, clip_set="extra")
+    held = find_real_clips(tmp_path, held_out=True)
+    assert len(extra) == len(EXTRA_REAL) and len(default) == len(DEFAULT_REAL)
+    names = [s.name for s in default + extra + held]
+    assert len(set(names)) == len(names)
+    files = {s.path.name for s in default + extra if s.path is not None}
+    assert not files & (set(HELD_OUT) | {"basketballdrill_832x480_50_10bit.266"})
+    assert not any(f.startswith("ritualdance") for f in files)
+    # Two regions of one file share at most a quarter of their area (a 416x240 region of an
+    # 832x480 clip cannot avoid its centre crop altogether).
+    regions = [(s.path, s.crop_x, s.crop_y, s.width, s.height) for s in default + extra]
+    for i, (p, x, y, w, h) in enumerate(regions):
+        for q, x2, y2, w2, h2 in regions[i + 1 :]:
+            if p == q:
+                ox = max(0, min(x + w, x2 + w2) - max(x, x2))
+                oy = max(0, min(y + h, y2 + h2) - max(y, y2))
+                assert ox * oy <= w * h // 4, (p, x, y, x2, y2)
+    with pytest.raises(HarnessError, match="unknown clip set"):
+        find_real_clips(tmp_path, clip_set="nope")

@@ -65,16 +65,52 @@ DEFAULT_REAL = (
     ("parkpath_runners_1280x720_25_10bit.266", 416, 240, 432, 240),
     ("sintel_1920x1080_24_10bit.266", 416, 240, 752, 420),
 )
+# More training content (``gen-data --clip-set extra``): other regions of the larger default
+# clips and clips of other kinds (CTC class B/E, animation, film, 8-bit consumer video), as
+# (file, crop width, height, x, y, name). Disjoint from the held-out clips and from the rule's
+# validation clips (basketballdrill, ritualdance).
+EXTRA_REAL = (
+    ("bqmall_832x480_60_10bit.266", 416, 240, 0, 0, "bqmall-r2"),
+    ("partyscene_832x480_50_10bit.266", 416, 240, 416, 0, "partyscene-r2"),
+    ("kimono_1920x1080_24_10bit.266", 416, 240, 128, 640, "kimono-r2"),
+    ("kimono_1920x1080_24_10bit.266", 416, 240, 1376, 96, "kimono-r3"),
+    ("marketplace_1920x1080_60_10bit.266", 416, 240, 200, 100, "marketplace-r2"),
+    ("marketplace_1920x1080_60_10bit.266", 416, 240, 1300, 800, "marketplace-r3"),
+    ("parkpath_runners_1280x720_25_10bit.266", 416, 240, 800, 440, "parkpath-r2"),
+    ("basketballdrive_1920x1080_50_10bit.266", 416, 240, 200, 400, "basketballdrive"),
+    ("basketballdrive_1920x1080_50_10bit.266", 416, 240, 1200, 300, "basketballdrive-r2"),
+    ("whiteflowers_1920x1080_25_10bit.266", 416, 240, 300, 500, "whiteflowers"),
+    ("whiteflowers_1920x1080_25_10bit.266", 416, 240, 1200, 200, "whiteflowers-r2"),
+    ("fireworks_1920x1080_25_10bit.266", 416, 240, 752, 300, "fireworks"),
+    ("johnny_1280x720_60.266", 416, 240, 432, 240, "johnny"),
+    ("cockatoo_1280x720_20.mp4", 416, 240, 432, 240, "cockatoo"),
+    ("bigbuckbunny_1280x720_25.mp4", 416, 240, 432, 240, "bigbuckbunny"),
+    ("meeting4people_1280x720_30.webm", 416, 240, 432, 240, "meeting4people"),
+    ("chaplin_bw_film_640x360_25.mp4", 416, 240, 112, 60, "chaplin"),
+    ("foreman_cif_352x288_30.264", 352, 288, 0, 0, "foreman"),
+    ("mobile_calendar_cif_352x288_30.264", 352, 288, 0, 0, "mobile"),
+    ("cars_highway_320x240_25.yuv", 320, 240, 0, 0, "cars"),
+)
 # Held out from training (evaluation and benchmark clips).
 HELD_OUT = ("blowingbubbles_416x240_50_10bit.266", "bqsquare_416x240_60_10bit.266")
 
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "immunohistochemistry", "colorwheel")
 
 
-def find_real_clips(data_dir: Path | None, held_out: bool = False) -> list[ClipSpec]:
-    """The default real clips present in data_dir (training set, or the held-out set)."""
+def find_real_clips(
+    data_dir: Path | None, held_out: bool = False, clip_set: str = "default"
+) -> list[ClipSpec]:
+    """The real clips of a set (``default``, ``extra``) present in data_dir, or the held-out set."""
     if data_dir is None or not data_dir.is_dir():
         return []
+    if clip_set == "extra" and not held_out:
+        return [
+            ClipSpec(tag, data_dir / name, None, w, h, cx, cy)
+            for name, w, h, cx, cy, tag in EXTRA_REAL
+            if (data_dir / name).exists()
+        ]
+    if clip_set != "default":
+        raise HarnessError(f"unknown clip set {clip_set!r} (known: default, extra)")
     out = []
     if held_out:
         for name in HELD_OUT:

@@ -61,6 +61,7 @@ class TrainOptions:
     clips: int = 0  # 0 = every default real clip
     first_clip: int = 0  # skip the first K default real clips (split gen-data over processes)
     test: bool = True  # gen-data also encodes the held-out test clips
+    clip_set: str = "default"  # dataset.find_real_clips: default, extra
     photos: int = 2  # photo clips added to the training set
     frames: int = 1
     start: int = 0  # first picture of each clip
@@ -165,7 +166,7 @@ def gen_data(opts: TrainOptions) -> dict:
         train_specs = [ClipSpec("photo-coffee", None, "coffee", 136, 72, pan=(2, 1))]
         test_specs = [ClipSpec("photo-astronaut", None, "astronaut", 136, 72, pan=(1, 2))]
     else:
-        train_specs = find_real_clips(opts.data_dir)[opts.first_clip :]
+        train_specs = find_real_clips(opts.data_dir, clip_set=opts.clip_set)[opts.first_clip :]
         if opts.clips:
             train_specs = train_specs[: opts.clips]
         train_specs += photo_clips(opts.photos if train_specs else max(opts.photos, 4))
@@ -467,6 +468,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--clips", type=int, default=0, help="at most this many real clips (0: all)")
     p.add_argument("--first-clip", type=int, default=0, help="skip the first K real clips")
     p.add_argument("--no-test", action="store_true", help="gen-data: no held-out test clips")
+    p.add_argument(
+        "--clip-set",
+        default="default",
+        choices=("default", "extra"),
+        help="gen-data: the real clips to encode (extra: more regions and kinds of content)",
+    )
     p.add_argument("--photos", type=int, default=2, help="photo clips added to the training set")
     p.add_argument("--frames", type=int, default=1, help="pictures per clip")
     p.add_argument("--stride", type=int, default=8, help="distance between those pictures")
@@ -503,6 +510,7 @@ def options_from_args(a: argparse.Namespace, argv: list[str]) -> TrainOptions:
         clips=a.clips,
         first_clip=a.first_clip,
         test=not a.no_test,
+        clip_set=a.clip_set,
         photos=a.photos,
         frames=a.frames,
         stride=a.stride,
