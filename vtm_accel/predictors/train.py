@@ -76,6 +76,7 @@ class TrainOptions:
     batch: int = 32
     lr: float = 2e-3
     seed: int = 1
+    threads: int = 1  # torch CPU threads for training
     out: Path = DEFAULT_OUT
     baseline: bool = True
     tiny: bool = False
@@ -210,10 +211,16 @@ def gen_data(opts: TrainOptions) -> dict:
         if cfg == "ra" and opts.ra_size[0]:
             spec = _centre_crop(spec, *opts.ra_size)
         if tag not in cache:
-            if cfg == "ra":
-                cache[tag] = load_clip(spec, opts.ra_frames, 1, start)
-            else:
-                cache[tag] = load_clip(spec, opts.frames, opts.stride, start)
+            try:
+                if cfg == "ra":
+                    cache[tag] = load_clip(spec, opts.ra_frames, 1, start)
+                else:
+                    cache[tag] = load_clip(spec, opts.frames, opts.stride, start)
+            except HarnessError as e:  # e.g. a clip shorter than --start: the others go on
+                print(f"gen-data: skipping {spec.name} ({cfg}): {e}", flush=True)
+                cache[tag] = []
+        if not cache[tag]:
+            continue
         ra_period = opts.intra_period if cfg == "ra" else 0
         ex, cpu = _encode_one(engine, tag, cache[tag], qp, tmp, ra_period)
         ex.save(out)
@@ -276,7 +283,7 @@ def train_model(opts: TrainOptions, train: Examples) -> tuple[object, dict]:
     from vtm_accel.predictors.model import SplitCNN, normalise_luma, side_planes
 
     torch.manual_seed(opts.seed)
-    torch.set_num_threads(1)
+    torch.set_num_threads(opts.threads)
     gen = torch.Generator().manual_seed(opts.seed)
     model = SplitCNN()
     opt = torch.optim.Adam(model.parameters(), lr=opts.lr)
@@ -331,6 +338,7 @@ def train_model(opts: TrainOptions, train: Examples) -> tuple[object, dict]:
         "train_ctus": n,
         "pos_weight": [round(float(v), 3) for v in pos_weight.flatten()],
         "seed": opts.seed,
+        "threads": opts.threads,
         "lr": opts.lr,
         "batch": opts.batch,
     }
@@ -488,6 +496,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--threads", type=int, default=1, help="train: CPU threads")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="weights file to write")
     p.add_argument("--no-baseline", action="store_true", help="skip the scikit-learn baseline")
     p.add_argument("--tiny", action="store_true", help="tiny budget (the test-suite's run)")
@@ -525,6 +534,7 @@ def options_from_args(a: argparse.Namespace, argv: list[str]) -> TrainOptions:
         batch=a.batch,
         lr=a.lr,
         seed=a.seed,
+        threads=a.threads,
         out=a.out,
         baseline=not a.no_baseline,
         tiny=a.tiny,
