@@ -77,6 +77,7 @@ class TrainOptions:
     lr: float = 2e-3
     seed: int = 1
     threads: int = 1  # torch CPU threads for training
+    width: int = 24  # the CNN's channel width at the 32x32 stage (model.ModelConfig)
     out: Path = DEFAULT_OUT
     baseline: bool = True
     tiny: bool = False
@@ -280,12 +281,13 @@ def train_model(opts: TrainOptions, train: Examples) -> tuple[object, dict]:
     from torch.nn import functional as F
 
     from vtm_accel.predictors.evaluate import loss_mask
-    from vtm_accel.predictors.model import SplitCNN, normalise_luma, side_planes
+    from vtm_accel.predictors.model import ModelConfig, SplitCNN, normalise_luma, side_planes
 
     torch.manual_seed(opts.seed)
     torch.set_num_threads(opts.threads)
     gen = torch.Generator().manual_seed(opts.seed)
-    model = SplitCNN()
+    # Widths scale together: stem = width / 2, context = width * 4 / 3 (24: the default net).
+    model = SplitCNN(ModelConfig(opts.width // 2, opts.width, opts.width * 4 // 3))
     opt = torch.optim.Adam(model.parameters(), lr=opts.lr)
     luma = normalise_luma(torch.from_numpy(train.luma.astype(np.int16)))[:, None]
     cue = (torch.from_numpy(np.minimum(train.cue, 1023).astype(np.int16)).float() / 64.0)[:, None]
@@ -339,6 +341,7 @@ def train_model(opts: TrainOptions, train: Examples) -> tuple[object, dict]:
         "pos_weight": [round(float(v), 3) for v in pos_weight.flatten()],
         "seed": opts.seed,
         "threads": opts.threads,
+        "width": opts.width,
         "lr": opts.lr,
         "batch": opts.batch,
     }
@@ -497,6 +500,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=1, help="train: CPU threads")
+    p.add_argument(
+        "--width", type=int, default=24, help="train: CNN width (stem w/2, context 4w/3)"
+    )
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="weights file to write")
     p.add_argument("--no-baseline", action="store_true", help="skip the scikit-learn baseline")
     p.add_argument("--tiny", action="store_true", help="tiny budget (the test-suite's run)")
@@ -535,6 +541,7 @@ def options_from_args(a: argparse.Namespace, argv: list[str]) -> TrainOptions:
         lr=a.lr,
         seed=a.seed,
         threads=a.threads,
+        width=a.width,
         out=a.out,
         baseline=not a.no_baseline,
         tiny=a.tiny,
