@@ -10,6 +10,7 @@ Fault injection for the service tests (environment variables of the service proc
 ``NN_TEST_DIE_AT=K`` -- the service kills itself (SIGKILL) on its K-th request;
 ``NN_TEST_SLEEP_AT=K`` -- it sleeps 60 s on its K-th request (a hung service);
 ``NN_TEST_BURN_S=S`` -- make_predictor() burns S seconds of CPU (CPU accounting checks);
+``NN_TEST_FLAT=1`` -- predict no block boundary anywhere (the rule then keeps only "no split");
 ``NN_TEST_LOG=FILE`` -- append one JSON line per request: slice type, temporal id, whether a
 temporal cue came and its mean (the inter-picture request checks).
 """
@@ -54,6 +55,8 @@ class EdgePredictor:
             time.sleep(60)
         x = luma.astype(np.int32)
         n = x.shape[0]
+        if os.environ.get("NN_TEST_FLAT") == "1":
+            return np.zeros((n, 4, 32, 32), dtype=np.uint8)
         dv = np.zeros_like(x)
         dh = np.zeros_like(x)
         dv[:, :, 1:] = np.abs(x[:, :, 1:] - x[:, :, :-1])  # step across the left edge

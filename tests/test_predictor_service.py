@@ -265,3 +265,28 @@ def test_engine_killed_service_leaves(
         time.sleep(0.1)
     assert not _running(service)
     assert _our_segments(eng.pid) == []
+
+
+def test_pruned_inter_search_keeps_residual_capable_cus(
+    engine_exe: Path, ffmpeg_exe: str, tmp_path: Path
+) -> None:
+    """A CNN that sees no boundary at all leaves only "no split" at every node. Inter CUs
+    wider or taller than 64 carry no residual in the engine, so the search must still split
+    the 128x128 roots: before it did, the B pictures of this clip lost 6-11 dB (every CTU a
+    prediction-only 128x128 CU); now they lose about what the intra picture loses."""
+    src = tmp_path / "c.y4m"
+    make_clip(src, 256, 128, 5, 8, pan=(3, 1))
+    ra = ["--config", "ra", "--intra-period", "4"]
+    flat = _env(NN_TEST_FLAT="1")
+    _, full = _encode(engine_exe, src, tmp_path / "l0", 5, ra, env=flat)
+    nn = [*ra, "--nn", TEST_MODEL, "--nn-level", "2"]
+    r, pruned = _encode(engine_exe, src, tmp_path / "flat", 5, nn, env=flat)
+    assert "5 of 5 pictures pruned" in r.stderr, r.stderr
+    _decodes_bit_exactly(ffmpeg_exe, tmp_path / "flat")
+
+    def inter_psnr(log: list[dict]) -> float:
+        vals = [p["psnr_y"] for p in log if p["slice_type"] != "I"]
+        return sum(vals) / len(vals)
+
+    assert sum(p["nodes"] for p in pruned) < sum(p["nodes"] for p in full) / 4
+    assert inter_psnr(pruned) > inter_psnr(full) - 5.0, (full, pruned)

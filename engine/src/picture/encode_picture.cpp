@@ -871,6 +871,11 @@ SplitMask PictureEncoder::inter_try_mask(const TreeNode& n, SplitMask choosable)
   SplitMask tryMask = static_cast<SplitMask>(oracle_.splits_to_try(q) & usable);
   if (!tryMask) tryMask = usable;
   if (!tryMask) tryMask = choosable;  // not reached for sizes that are multiples of 8
+  // A CU wider or taller than kMaxCu is coded without a residual (prediction only), so a
+  // pruned search must keep a way down to residual-capable CUs: an oracle that keeps only
+  // "no split" there (the CNN at a flat CTU) would code the whole CTU as skip.
+  const SplitMask splits = static_cast<SplitMask>(usable & ~split_bit(SplitMode::kNone));
+  if ((n.w > kMaxCu || n.h > kMaxCu) && !(tryMask & splits)) tryMask |= splits;
   return tryMask;
 }
 
