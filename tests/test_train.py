@@ -195,6 +195,7 @@ def test_clip_sets_are_disjoint_from_held_out_and_validation(tmp_path: Path) -> 
     default = find_real_clips(tmp_path)
     extra = find_real_clips(tmp_path, clip_set="extra")
     held = find_real_clips(tmp_path, held_out=True)
+    assert find_real_clips(tmp_path, held_out=True, clip_set="extra") == held
     assert len(extra) == len(EXTRA_REAL) and len(default) == len(DEFAULT_REAL)
     names = [s.name for s in default + extra + held]
     assert len(set(names)) == len(names)

@@ -100,6 +100,8 @@ def find_real_clips(
     data_dir: Path | None, held_out: bool = False, clip_set: str = "default"
 ) -> list[ClipSpec]:
     """The real clips of a set (``default``, ``extra``) present in data_dir, or the held-out set."""
+    if clip_set not in ("default", "extra"):
+        raise HarnessError(f"unknown clip set {clip_set!r} (known: default, extra)")
     if data_dir is None or not data_dir.is_dir():
         return []
     if clip_set == "extra" and not held_out:
@@ -108,8 +110,6 @@ def find_real_clips(
             for name, w, h, cx, cy, tag in EXTRA_REAL
             if (data_dir / name).exists()
         ]
-    if clip_set != "default":
-        raise HarnessError(f"unknown clip set {clip_set!r} (known: default, extra)")
     out = []
     if held_out:
         for name in HELD_OUT:

@@ -411,8 +411,11 @@ def export(opts: TrainOptions, model, info: dict, metrics: dict, manifest: dict)
 
     opts.out.parent.mkdir(parents=True, exist_ok=True)
     save_weights(model, opts.out)
+    from vtm_accel.predictors.np_infer import npz_path
+
     record = {
         "weights": opts.out.name,
+        "numpy_weights": npz_path(opts.out).name,
         "bytes": opts.out.stat().st_size,
         "command": " ".join(opts.command)
         if opts.command
