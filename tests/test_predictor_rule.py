@@ -45,6 +45,8 @@ def test_tables_match_engine() -> None:
         assert tuple(float(v) for v in m.group(1).split(",")) == getattr(tree, pyname), cname
     m = re.search(r"kNnNoneSkipMin = (\d+);", src)
     assert m and int(m.group(1)) == tree.NONE_SKIP_MIN
+    m = re.search(r"kNnChromaMinLevel = (\d+);", src)
+    assert m and int(m.group(1)) == tree.CHROMA_MIN_LEVEL
     m = re.search(r"kNnInterQpRef = (\d+);", src)
     assert m and int(m.group(1)) == tree.INTER_QP_REF
     m = re.search(r"kNnInterQpHalving = ([0-9.]+);", src)

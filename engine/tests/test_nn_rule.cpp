@@ -160,6 +160,22 @@ void test_none_skip() {
   CHECK_EQ(nn_splits_to_try(v, 0, 0, 16, 16, TreeType::kSingle, none | bv | bh, th), none | bv);
 }
 
+// The dual-tree chroma tree is searched in full below kNnChromaMinLevel, pruned from it on; the
+// luma tree of the same maps is pruned at every level >= 1.
+void test_chroma_min_level() {
+  Maps m;  // all boundaries at 0: every split fails every level's thresholds
+  const CtuMaps v = m.view();
+  const SplitMask none = split_bit(SplitMode::kNone);
+  const SplitMask all = none | split_bit(SplitMode::kQt) | split_bit(SplitMode::kBtH) |
+                        split_bit(SplitMode::kBtV) | split_bit(SplitMode::kTtH) |
+                        split_bit(SplitMode::kTtV);
+  for (int l = 1; l <= kNnMaxLevel; ++l) {
+    CHECK_EQ(nn_splits_to_try(v, 0, 0, 32, 32, TreeType::kDualLuma, all, l), none);
+    CHECK_EQ(nn_splits_to_try(v, 0, 0, 32, 32, TreeType::kDualChroma, all, l),
+             l < kNnChromaMinLevel ? all : none);
+  }
+}
+
 // TT has its own threshold: a TT line scoring like a passing BT line is still pruned.
 void test_tt_threshold() {
   Maps m;
@@ -229,6 +245,7 @@ int main() {
   test_inter_qp_scale();
   test_margin();
   test_none_skip();
+  test_chroma_min_level();
   test_monotone_random(false);
   test_monotone_random(true);
   TEST_MAIN_END();

@@ -47,6 +47,7 @@ INTER_LEVEL_TT_THRESHOLDS: tuple[float, ...] = (0.0, 0.08, 0.15, 0.18, 0.22, 0.3
 INTER_LEVEL_MARGINS: tuple[float, ...] = (1.0, 0.40, 0.40, 0.30, 0.20, 0.20)
 INTER_LEVEL_NONE_SKIP: tuple[float, ...] = (2.0, 2.0, 2.0, 2.0, 2.0, 0.95)
 NONE_SKIP_MIN = 32  # kNnNoneSkipMin: n applies to nodes at least this wide and high
+CHROMA_MIN_LEVEL = 5  # kNnChromaMinLevel: the dual-tree chroma tree is pruned from this level on
 # Inter pictures' t and t_tt are scaled by min(1, 2^(-(QP - INTER_QP_REF) / INTER_QP_HALVING))
 # (kNnInterQpRef, kNnInterQpHalving): the CNN sees fewer boundaries at high QP than the search
 # picks.
@@ -448,9 +449,9 @@ def level_rule_modes(
 ) -> set[Split]:
     """The engine's rule at a speed level (``nn_splits_to_try(..., level, inter, qp)``), with the
     monotone picture-boundary fallback: when nothing passes, the best split of the highest lower
-    level at which something passes."""
+    level at which something passes. The chroma tree is not pruned below CHROMA_MIN_LEVEL."""
     ch = choosable(n, pic, lim)
-    if level <= 0:
+    if level <= 0 or (n.chroma and level < CHROMA_MIN_LEVEL):
         return ch
     scores = {s: split_score(prob, n, s, ctu_x, ctu_y) for s in ch if s != Split.NONE}
     best = (lambda among: {max(sorted(among), key=lambda s: scores[s])}) if scores else None

@@ -206,6 +206,7 @@ SplitMask NnOracle::splits_to_try(const SplitQuery& q) {
     haveMaps_ = request_picture(q);
     if (!haveMaps_) return base;
   }
+  if (q.tree == TreeType::kDualChroma && cfg_.level < kNnChromaMinLevel) return base;
   const int cx = q.x / kNnCtuSize, cy = q.y / kNnCtuSize;
   const CtuMaps maps{channel_->maps(cy * ctusX_ + cx)};
   const bool inter = q.slice_type != SliceType::I;

@@ -107,6 +107,7 @@ static SplitMask best_of(const CtuMaps& maps, int lx, int ly, int w, int h, Tree
 SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
                            SplitMask allowed, int level, bool inter, int qp) {
   if (level <= 0 || maps.data == nullptr) return allowed;
+  if (tree == TreeType::kDualChroma && level < kNnChromaMinLevel) return allowed;
   level = std::min(level, kNnMaxLevel);
   // Nothing passes (only at picture boundaries, where "no split" is not allowed): the best
   // split of the highest lower level at which something passes (level 0: the allowed set).
