@@ -25,6 +25,10 @@ Usage: ``python benchmarks/bench_nn.py [--config ai|ra] [--quick] [--levels 0,2,
 [--frames N] [--intra-period 8] [--crop WxH] [--clips ...] [--repeats R] [--cache DIR]
 [--model vtm_accel/predictors/weights/split_cnn.pt] [--engine PATH] [--device cpu|cuda]``.
 ``--quick``: one held-out 416x240 clip, one frame, levels 0 and 3 (a few minutes of CPU).
+``--full-reference`` (random access) also encodes every clip and QP with the engine's fully
+exhaustive search (``--no-fast-inter-split --no-pb-intra-fast``: level 0 without the engine's own
+content-free fast decisions in P/B slices; stored as level -1) and adds a second table with
+every level against it (``summary_vs_full`` in the JSON, ``_vs_full.txt``).
 Real clips come from ../shared/data (or $VTM_ACCEL_DATA); without them, a scikit-image photo
 panned across the frame stands in.
 """
@@ -54,6 +58,9 @@ from vtm_accel.predictors.train import default_data_dir  # noqa: E402
 from vtm_accel.timing import run_timed  # noqa: E402
 
 DEFAULT_MODEL = REPO / "vtm_accel" / "predictors" / "weights" / "split_cnn.pt"
+# The engine's fully exhaustive search: no content-free fast decisions in P/B slices either.
+FULL_SEARCH = ["--no-fast-inter-split", "--no-pb-intra-fast"]
+FULL_LEVEL = -1  # how such points are stored
 # Held out from training (see vtm_accel/predictors/dataset.py): name, crop w, h, x, y.
 DEFAULT_CLIPS = (
     ("blowingbubbles_416x240_50_10bit.266", 416, 240, 0, 0),
@@ -107,12 +114,15 @@ def encode(
     tmp: Path,
     ra_intra_period: int = 0,
 ) -> Point:
+    """One encode; level -1: level 0 with the engine's fast P/B decisions off (FULL_SEARCH)."""
     tag = f"{src.stem}_qp{qp}_l{level}"
     log = tmp / f"{tag}.jsonl"
     argv = [str(engine), "--input", str(src), "--frames", str(frames), "--qp", str(qp)]
     argv += ["--bitstream", str(tmp / f"{tag}.266"), "--log", str(log)]
     if ra_intra_period:
         argv += ["--config", "ra", "--intra-period", str(ra_intra_period)]
+    if level < 0:
+        argv += FULL_SEARCH
     env = None
     if level > 0:
         argv += ["--nn", str(model), "--nn-level", str(level), "--nn-device", device]
@@ -165,11 +175,16 @@ def service_startup_cpu(model: Path, tmp: Path, device: str = "cpu") -> float:
     return statistics.median(r.cpu_s for r in runs)
 
 
-def summarise(points: list[Point], levels: list[int], startup_s: float = 0.0) -> dict:
+def summarise(
+    points: list[Point], levels: list[int], startup_s: float = 0.0, base_level: int = 0
+) -> dict:
+    """Per clip and on average, each level against base_level (0, or FULL_LEVEL)."""
     clips = sorted({p.clip for p in points})
     rows = []
     for clip in clips:
-        base = sorted((p for p in points if p.clip == clip and p.level == 0), key=lambda p: p.qp)
+        base = sorted(
+            (p for p in points if p.clip == clip and p.level == base_level), key=lambda p: p.qp
+        )
         base_cpu = sum(p.cpu_s for p in base)
         for lvl in levels:
             pts = sorted(
@@ -178,14 +193,14 @@ def summarise(points: list[Point], levels: list[int], startup_s: float = 0.0) ->
             if not pts or not base:
                 continue
             cpu = sum(p.cpu_s for p in pts)
-            warm = cpu - (startup_s * len(pts) if lvl != 0 else 0.0)
+            warm = cpu - (startup_s * len(pts) if lvl > 0 else 0.0)
             nodes = [p.nodes for p in pts] + [p.nodes for p in base]
             node_saving = None
             if all(n is not None for n in nodes):
                 node_saving = round(100.0 * (1.0 - sum(p.nodes for p in pts) /
                                              max(1, sum(p.nodes for p in base))), 2)  # fmt: skip
             bd = 0.0
-            if lvl != 0:
+            if lvl != base_level:
                 bd = bd_rate([p.bits for p in base], [p.psnr_yuv for p in base],
                              [p.bits for p in pts], [p.psnr_yuv for p in pts])  # fmt: skip
             rows.append({
@@ -247,7 +262,13 @@ def resummarise(path: Path) -> None:
     """Recompute the summary (and the PNG) of a results file from its stored points."""
     r = json.loads(path.read_text())
     pts = [Point(**p) for p in r["points"]]
-    r["summary"] = summarise(pts, r["levels"], r.get("service_startup_cpu_s", 0.0))
+    startup = r.get("service_startup_cpu_s", 0.0)
+    r["summary"] = summarise(pts, r["levels"], startup)
+    if any(p.level == FULL_LEVEL for p in pts):
+        r["summary_vs_full"] = summarise(pts, [FULL_LEVEL, *r["levels"]], startup, FULL_LEVEL)
+        path.with_name(path.stem + "_vs_full.txt").write_text(
+            format_table(r["summary_vs_full"], startup)
+        )
     path.write_text(json.dumps(r, indent=1))
     plot(r["summary"], path.with_suffix(".png"), r.get("config", "ai"))
     path.with_suffix(".txt").write_text(format_table(r["summary"], r.get("service_startup_cpu_s")))
@@ -293,6 +314,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     ap.add_argument("--out", type=Path, default=None, help="default results/nn_levels_<cfg>.json")
     ap.add_argument("--resummarise", type=Path, default=None, help="redo a results file's summary")
+    ap.add_argument(
+        "--full-reference",
+        action="store_true",
+        help="also encode with the fully exhaustive search (no fast P/B decisions) and compare",
+    )
     a = ap.parse_args(argv)
     if a.resummarise:
         resummarise(a.resummarise)
@@ -326,15 +352,17 @@ def main(argv: list[str] | None = None) -> int:
             src = tmp / f"{spec.name}.y4m"
             write_y4m(src, frames, w, h, 25.0, 10)
             for qp in qps:
-                for lvl in levels:
+                for lvl in ([FULL_LEVEL] if a.full_reference else []) + levels:
                     key = {
                         "clip": spec.name, "crop": [spec.width, spec.height, spec.crop_x,
                         spec.crop_y], "config": a.config, "frames": len(frames),
                         "intra_period": ra_period, "qp": qp, "level": lvl,
                         "engine": engine_sha,
                     }  # fmt: skip
-                    if lvl:  # level 0 does not start the service
+                    if lvl > 0:  # levels 0 and FULL_LEVEL do not start the service
                         key.update(model=model_sha, device=a.device)
+                    if lvl == FULL_LEVEL:
+                        key.update(args=FULL_SEARCH)
 
                     def run(spec=spec, src=src, frames=frames, qp=qp, lvl=lvl) -> Point:
                         return encode(engine, src, len(frames), qp, lvl, a.model, a.device,
@@ -348,6 +376,12 @@ def main(argv: list[str] | None = None) -> int:
     summary = summarise(points, levels, startup)
     table = format_table(summary, startup)
     print("\n" + table, end="")
+    vs_full = None
+    if a.full_reference:
+        vs_full = summarise(points, [FULL_LEVEL, *levels], startup, FULL_LEVEL)
+        full_table = format_table(vs_full, startup)
+        print(f"\nagainst the fully exhaustive search ({' '.join(FULL_SEARCH)}; level -1):")
+        print(full_table, end="")
     out.parent.mkdir(parents=True, exist_ok=True)
     result = {
         "what": f"CNN-pruned search vs exhaustive engine, {a.config}, service CPU time included",
@@ -363,6 +397,10 @@ def main(argv: list[str] | None = None) -> int:
         "machine": platform.platform(), "wall_s": round(time.monotonic() - t0, 1),
         "summary": summary, "points": [asdict(p) for p in points],
     }  # fmt: skip
+    if vs_full is not None:
+        result["full_search_args"] = FULL_SEARCH
+        result["summary_vs_full"] = vs_full
+        out.with_name(out.stem + "_vs_full.txt").write_text(full_table)
     out.write_text(json.dumps(result, indent=1))
     out.with_suffix(".txt").write_text(table)
     plot(summary, out.with_suffix(".png"), a.config)
