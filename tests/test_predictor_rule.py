@@ -47,20 +47,23 @@ def test_tables_match_engine() -> None:
     assert m and int(m.group(1)) == tree.NONE_SKIP_MIN
     m = re.search(r"kNnChromaMinLevel = (\d+);", src)
     assert m and int(m.group(1)) == tree.CHROMA_MIN_LEVEL
-    m = re.search(r"kNnInterQpRef = (\d+);", src)
-    assert m and int(m.group(1)) == tree.INTER_QP_REF
-    m = re.search(r"kNnInterQpHalving = ([0-9.]+);", src)
-    assert m and float(m.group(1)) == tree.INTER_QP_HALVING
+    for kind in ("Inter", "Intra"):
+        m = re.search(r"kNn" + kind + r"QpRef = (\d+);", src)
+        assert m and int(m.group(1)) == getattr(tree, f"{kind.upper()}_QP_REF")
+        m = re.search(r"kNn" + kind + r"QpHalving = ([0-9.]+);", src)
+        assert m and float(m.group(1)) == getattr(tree, f"{kind.upper()}_QP_HALVING")
 
 
-def test_inter_qp_scale() -> None:
-    ref, half = tree.INTER_QP_REF, tree.INTER_QP_HALVING
-    assert tree.inter_qp_scale(ref - 5) == 1.0 and tree.inter_qp_scale(ref) == 1.0
-    assert abs(tree.inter_qp_scale(ref + 7) - 2.0 ** (-7 / half)) < 1e-12
-    for lv in range(1, len(tree.LEVEL_THRESHOLDS)):
-        a, b = level_params(lv, True, ref), level_params(lv, True, ref + 7)
-        assert abs(b.t - a.t * tree.inter_qp_scale(ref + 7)) < 1e-12 and b.margin == a.margin
-        assert level_params(lv, False, 45) == level_params(lv, False)  # intra: no scaling
+def test_qp_scale() -> None:
+    for inter in (False, True):
+        ref = tree.INTER_QP_REF if inter else tree.INTRA_QP_REF
+        half = tree.INTER_QP_HALVING if inter else tree.INTRA_QP_HALVING
+        assert tree.qp_scale(ref - 5, inter) == 1.0 and tree.qp_scale(ref, inter) == 1.0
+        assert abs(tree.qp_scale(ref + 7, inter) - 2.0 ** (-7 / half)) < 1e-12
+        for lv in range(1, len(tree.LEVEL_THRESHOLDS)):
+            a, b = level_params(lv, inter, ref), level_params(lv, inter, ref + 7)
+            assert abs(b.t - a.t * tree.qp_scale(ref + 7, inter)) < 1e-12 and b.t < a.t
+            assert b.margin == a.margin and b.none_skip == a.none_skip
 
 
 def test_tables_monotone() -> None:

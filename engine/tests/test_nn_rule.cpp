@@ -107,18 +107,23 @@ void test_thresholds() {
     }
 }
 
-// Inter pictures' thresholds shrink with the slice QP above kNnInterQpRef (same factor at every
-// level); intra ones do not depend on the QP.
-void test_inter_qp_scale() {
-  CHECK(nn_inter_qp_scale(kNnInterQpRef) == 1.0);
-  CHECK(nn_inter_qp_scale(kNnInterQpRef - 10) == 1.0);
-  CHECK(near(nn_inter_qp_scale(kNnInterQpRef + 7), std::exp2(-7 / kNnInterQpHalving)));
-  for (int l = 1; l <= kNnMaxLevel; ++l) {
-    const NnThresholds a = nn_level_thresholds(l, true, 20), b = nn_level_thresholds(l, true, 40);
-    CHECK(near(b.split, a.split * nn_inter_qp_scale(40)));
-    CHECK(near(b.tt, a.tt * nn_inter_qp_scale(40)));
-    CHECK(b.margin == a.margin && b.none_skip == a.none_skip);
-    CHECK(nn_level_thresholds(l, false, 40).split == nn_level_thresholds(l, false, 20).split);
+// Thresholds shrink with the slice QP above the reference QP of the picture's kind (the same
+// factor at every level); margins and none-skip do not.
+void test_qp_scale() {
+  for (const bool inter : {false, true}) {
+    const int ref = inter ? kNnInterQpRef : kNnIntraQpRef;
+    const double halving = inter ? kNnInterQpHalving : kNnIntraQpHalving;
+    CHECK(nn_qp_scale(ref, inter) == 1.0);
+    CHECK(nn_qp_scale(ref - 10, inter) == 1.0);
+    CHECK(near(nn_qp_scale(ref + 7, inter), std::exp2(-7 / halving)));
+    for (int l = 1; l <= kNnMaxLevel; ++l) {
+      const NnThresholds a = nn_level_thresholds(l, inter, 20);
+      const NnThresholds b = nn_level_thresholds(l, inter, 40);
+      CHECK(near(b.split, a.split * nn_qp_scale(40, inter)));
+      CHECK(near(b.tt, a.tt * nn_qp_scale(40, inter)));
+      CHECK(b.split < a.split);
+      CHECK(b.margin == a.margin && b.none_skip == a.none_skip);
+    }
   }
 }
 
@@ -242,7 +247,7 @@ int main() {
   test_scores();
   test_thresholds();
   test_tt_threshold();
-  test_inter_qp_scale();
+  test_qp_scale();
   test_margin();
   test_none_skip();
   test_chroma_min_level();

@@ -48,16 +48,18 @@ INTER_LEVEL_MARGINS: tuple[float, ...] = (1.0, 0.40, 0.40, 0.30, 0.20, 0.20)
 INTER_LEVEL_NONE_SKIP: tuple[float, ...] = (2.0, 2.0, 2.0, 2.0, 2.0, 0.95)
 NONE_SKIP_MIN = 32  # kNnNoneSkipMin: n applies to nodes at least this wide and high
 CHROMA_MIN_LEVEL = 5  # kNnChromaMinLevel: the dual-tree chroma tree is pruned from this level on
-# Inter pictures' t and t_tt are scaled by min(1, 2^(-(QP - INTER_QP_REF) / INTER_QP_HALVING))
-# (kNnInterQpRef, kNnInterQpHalving): the CNN sees fewer boundaries at high QP than the search
-# picks.
+# t and t_tt are scaled by min(1, 2^(-(QP - ref) / halving)), per kind of picture (kNnInterQp*,
+# kNnIntraQp*): the CNN sees fewer boundaries at high QP than the search picks.
 INTER_QP_REF = 26
 INTER_QP_HALVING = 7.0
+INTRA_QP_REF = 26
+INTRA_QP_HALVING = 7.0
 
 
-def inter_qp_scale(qp: int) -> float:
-    """nn_inter_qp_scale: the factor of an inter picture's thresholds at slice QP qp."""
-    return 1.0 if qp <= INTER_QP_REF else 2.0 ** (-(qp - INTER_QP_REF) / INTER_QP_HALVING)
+def qp_scale(qp: int, inter: bool) -> float:
+    """nn_qp_scale: the factor of an inter (P/B) or intra picture's thresholds at slice QP qp."""
+    ref, halving = (INTER_QP_REF, INTER_QP_HALVING) if inter else (INTRA_QP_REF, INTRA_QP_HALVING)
+    return 1.0 if qp <= ref else 2.0 ** (-(qp - ref) / halving)
 
 
 @dataclass(frozen=True)
@@ -71,10 +73,10 @@ class RuleParams:
 
 
 def level_params(level: int, inter: bool = False, qp: int = 0) -> RuleParams:
-    """The engine's tables for a level (nn_level_thresholds); inter: QP-scaled."""
+    """The engine's tables for a level (nn_level_thresholds), QP-scaled."""
     lv = min(max(level, 0), len(LEVEL_THRESHOLDS) - 1)
+    f = qp_scale(qp, inter)
     if inter:
-        f = inter_qp_scale(qp)
         return RuleParams(
             INTER_LEVEL_THRESHOLDS[lv] * f,
             INTER_LEVEL_TT_THRESHOLDS[lv] * f,
@@ -82,7 +84,10 @@ def level_params(level: int, inter: bool = False, qp: int = 0) -> RuleParams:
             INTER_LEVEL_NONE_SKIP[lv],
         )
     return RuleParams(
-        LEVEL_THRESHOLDS[lv], LEVEL_TT_THRESHOLDS[lv], LEVEL_MARGINS[lv], LEVEL_NONE_SKIP[lv]
+        LEVEL_THRESHOLDS[lv] * f,
+        LEVEL_TT_THRESHOLDS[lv] * f,
+        LEVEL_MARGINS[lv],
+        LEVEL_NONE_SKIP[lv],
     )
 
 

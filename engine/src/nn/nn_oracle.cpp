@@ -212,11 +212,9 @@ SplitMask NnOracle::splits_to_try(const SplitQuery& q) {
   const bool inter = q.slice_type != SliceType::I;
   const int lx = q.x % kNnCtuSize, ly = q.y % kNnCtuSize;
   NnThresholds th = thresholds_[inter];
-  if (inter) {  // the override is QP-scaled like the tables
-    const double f = nn_inter_qp_scale(q.qp);
-    th.split *= f;
-    th.tt *= f;
-  }
+  const double f = nn_qp_scale(q.qp, inter);  // the override is QP-scaled like the tables
+  th.split *= f;
+  th.tt *= f;
   const SplitMask rule =
       overridden_
           ? nn_splits_to_try(maps, lx, ly, q.w, q.h, q.tree, q.allowed, th)

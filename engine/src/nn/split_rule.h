@@ -56,12 +56,16 @@ constexpr int kNnNoneSkipMin = 32;  // n(L) applies to nodes at least this wide 
 // as much BD-rate as pruning the luma tree (validation clips, all intra, QP 22-37, luma tables of
 // level 1 / 2: luma alone +0.89 / +2.17 %, chroma alone +1.76 / +2.04 %; 2026-11-30).
 constexpr int kNnChromaMinLevel = 5;
-// Inter pictures: the CNN sees fewer boundaries at high QP than the exhaustive search chooses
-// (validation replay: at base QP 32 the inter thresholds missed 3-7x more splits than at 22), so
-// t and t_tt of inter pictures are scaled by min(1, 2^(-(QP - kNnInterQpRef) / kNnInterQpHalving))
-// (slice QP; the same factor at every level, so the rule stays monotone).
+// The CNN sees fewer boundaries at high QP than the exhaustive search chooses, so t and t_tt are
+// scaled by min(1, 2^(-(QP - ref) / halving)) (slice QP; the same factor at every level, so the
+// rule stays monotone). Inter pictures (kNnInterQp*): at base QP 32 the inter thresholds missed
+// 3-7x more splits than at 22 (validation replay). Intra pictures (kNnIntraQp*): at t = 0.2 the
+// missed boundary area was 3.7 / 3.9 / 6.3 / 8.1 % at QP 22 / 27 / 32 / 37 (validation replay,
+// basketballdrill and ritualdance crops, 2026-11-30).
 constexpr int kNnInterQpRef = 26;
 constexpr double kNnInterQpHalving = 7.0;
+constexpr int kNnIntraQpRef = 26;
+constexpr double kNnIntraQpHalving = 7.0;
 
 // One level's parameters for one kind of picture.
 struct NnThresholds {
@@ -70,19 +74,20 @@ struct NnThresholds {
   double margin = 1.0;   // m: relative to the best split score at the node
   double none_skip = 2;  // n: skip "no split" at large nodes when the best split scores >= n
 };
-// The QP factor of inter pictures' thresholds (1 for qp <= kNnInterQpRef).
-inline double nn_inter_qp_scale(int qp) {
-  return qp <= kNnInterQpRef ? 1.0 : std::exp2(-(qp - kNnInterQpRef) / kNnInterQpHalving);
+// The QP factor of a picture's thresholds (1 for qp <= the reference QP of its kind).
+inline double nn_qp_scale(int qp, bool inter) {
+  const int ref = inter ? kNnInterQpRef : kNnIntraQpRef;
+  const double halving = inter ? kNnInterQpHalving : kNnIntraQpHalving;
+  return qp <= ref ? 1.0 : std::exp2(-(qp - ref) / halving);
 }
-// inter: a P/B picture of slice QP qp (its thresholds scaled by nn_inter_qp_scale(qp)).
+// inter: a P/B picture, else an I picture, of slice QP qp (thresholds scaled by nn_qp_scale).
 inline NnThresholds nn_level_thresholds(int level, bool inter = false, int qp = 0) {
   level = level < 0 ? 0 : level > kNnMaxLevel ? kNnMaxLevel : level;
-  if (inter) {
-    const double f = nn_inter_qp_scale(qp);
+  const double f = nn_qp_scale(qp, inter);
+  if (inter)
     return {kNnInterLevelThreshold[level] * f, kNnInterLevelTtThreshold[level] * f,
             kNnInterLevelMargin[level], kNnInterLevelNoneSkip[level]};
-  }
-  return {kNnLevelThreshold[level], kNnLevelTtThreshold[level], kNnLevelMargin[level],
+  return {kNnLevelThreshold[level] * f, kNnLevelTtThreshold[level] * f, kNnLevelMargin[level],
           kNnLevelNoneSkip[level]};
 }
 
@@ -98,9 +103,9 @@ struct CtuMaps {
 double nn_split_score(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
                       SplitMode mode);
 
-// The rule: the subset of `allowed` to try at the node for `level` (0..kNnMaxLevel); `inter`:
-// a P/B picture of slice QP `qp` (the inter tables, QP-scaled). The dual-tree chroma tree gets
-// `allowed` below kNnChromaMinLevel.
+// The rule: the subset of `allowed` to try at the node for `level` (0..kNnMaxLevel) in a P/B
+// (`inter`) or I picture of slice QP `qp` (that kind's tables, QP-scaled). The dual-tree chroma
+// tree gets `allowed` below kNnChromaMinLevel.
 SplitMask nn_splits_to_try(const CtuMaps& maps, int lx, int ly, int w, int h, TreeType tree,
                            SplitMask allowed, int level, bool inter = false, int qp = 0);
 // The same with explicit thresholds (t and t_tt zero, m >= 1, n > 1: everything allowed).
