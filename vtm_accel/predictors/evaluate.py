@@ -303,12 +303,13 @@ class RuleReplay:
                 visit(r)
             self.spaces.append((roots, info))
 
-    def run(self, p: RuleParams | None) -> ReplayMetrics:
-        """p None: exhaustive."""
+    def run(self, p: RuleParams | None, prune_chroma: bool = False) -> ReplayMetrics:
+        """p None: exhaustive. The dual-tree chroma tree is pruned only with prune_chroma (the
+        engine prunes it from level tree.CHROMA_MIN_LEVEL on)."""
         miss = miss_area = area = 0.0
         bad_trees: set[int] = set()
         for tree_id, a, none_ok, sc, mode, node in self.decisions:
-            keep = self._keep(p, sc, none_ok, node)
+            keep = self._keep(p if prune_chroma or not node.chroma else None, sc, none_ok, node)
             area += a
             if mode not in keep:
                 miss += 1
@@ -317,7 +318,8 @@ class RuleReplay:
         work = nodes = work0 = nodes0 = 0.0
         for roots, info in self.spaces:
             w0, n0 = self._cost(roots, info, None)
-            w1, n1 = self._cost(roots, info, p)
+            chroma = any(r.chroma for r in roots)
+            w1, n1 = self._cost(roots, info, p if prune_chroma or not chroma else None)
             work0 += w0
             nodes0 += n0
             work += w1
