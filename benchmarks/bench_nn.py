@@ -258,17 +258,30 @@ def plot(summary: dict, path: Path, config: str = "ai") -> None:
     plt.close(fig)
 
 
+def summarise_vs_full(
+    points: list[Point], levels: list[int], startup_s: float, out: Path
+) -> dict | None:
+    """With fully exhaustive points (FULL_LEVEL): every level against them, the table written
+    beside ``out`` as ``<stem>_vs_full.txt``; else None."""
+    if not any(p.level == FULL_LEVEL for p in points):
+        return None
+    summary = summarise(points, [FULL_LEVEL, *levels], startup_s, FULL_LEVEL)
+    table = format_table(summary, startup_s)
+    print(f"\nagainst the fully exhaustive search ({' '.join(FULL_SEARCH)}; level -1):")
+    print(table, end="")
+    out.with_name(out.stem + "_vs_full.txt").write_text(table)
+    return summary
+
+
 def resummarise(path: Path) -> None:
     """Recompute the summary (and the PNG) of a results file from its stored points."""
     r = json.loads(path.read_text())
     pts = [Point(**p) for p in r["points"]]
     startup = r.get("service_startup_cpu_s", 0.0)
     r["summary"] = summarise(pts, r["levels"], startup)
-    if any(p.level == FULL_LEVEL for p in pts):
-        r["summary_vs_full"] = summarise(pts, [FULL_LEVEL, *r["levels"]], startup, FULL_LEVEL)
-        path.with_name(path.stem + "_vs_full.txt").write_text(
-            format_table(r["summary_vs_full"], startup)
-        )
+    vs_full = summarise_vs_full(pts, r["levels"], startup, path)
+    if vs_full is not None:
+        r["summary_vs_full"] = vs_full
     path.write_text(json.dumps(r, indent=1))
     plot(r["summary"], path.with_suffix(".png"), r.get("config", "ai"))
     path.with_suffix(".txt").write_text(format_table(r["summary"], r.get("service_startup_cpu_s")))
@@ -376,13 +389,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = summarise(points, levels, startup)
     table = format_table(summary, startup)
     print("\n" + table, end="")
-    vs_full = None
-    if a.full_reference:
-        vs_full = summarise(points, [FULL_LEVEL, *levels], startup, FULL_LEVEL)
-        full_table = format_table(vs_full, startup)
-        print(f"\nagainst the fully exhaustive search ({' '.join(FULL_SEARCH)}; level -1):")
-        print(full_table, end="")
     out.parent.mkdir(parents=True, exist_ok=True)
+    vs_full = summarise_vs_full(points, levels, startup, out)
     result = {
         "what": f"CNN-pruned search vs exhaustive engine, {a.config}, service CPU time included",
         "config": a.config, "intra_period": ra_period or None, "repeats": a.repeats,
@@ -400,7 +408,6 @@ def main(argv: list[str] | None = None) -> int:
     if vs_full is not None:
         result["full_search_args"] = FULL_SEARCH
         result["summary_vs_full"] = vs_full
-        out.with_name(out.stem + "_vs_full.txt").write_text(full_table)
     out.write_text(json.dumps(result, indent=1))
     out.with_suffix(".txt").write_text(table)
     plot(summary, out.with_suffix(".png"), a.config)
