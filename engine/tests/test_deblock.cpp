@@ -296,7 +296,62 @@ void test_transpose() {
 
 }  // namespace
 
+// deblock_plane over a crop of a picture (grid and samples copied, params.origin_y set) gives
+// the same samples as deblock_picture, including the CTB-row limit of horizontal edges below
+// the crop's first row.
+void test_crop_matches_picture() {
+  std::mt19937 rng(7);
+  Setup s(128, 192, 32, 16, 37);
+  s.params.ctu_size = 64;
+  for (int c = 0; c < 3; ++c) {  // blocky content: long / strong filters on the TB edges
+    auto& pl = s.pic.comp[c];
+    const int b = c ? 16 : 32;
+    for (int y = 0; y < pl.height; ++y)
+      for (int x = 0; x < pl.width; ++x)
+        pl.at(x, y) = static_cast<vvc::Pel>(400 + (x / b) * 9 + (y / b) * 7 + rng() % 3);
+  }
+  Picture whole = s.pic;
+  vvc::deblock_picture(whole, s.grid, s.params);
+  const int ox = 16, oy = 48, cw = 96, ch = 112;  // multiples of 16; row 64 is a CTB row
+  Picture crop(cw, ch);
+  for (int c = 0; c < 3; ++c) {
+    const int sh = c ? 1 : 0;
+    for (int y = 0; y < (ch >> sh); ++y)
+      for (int x = 0; x < (cw >> sh); ++x)
+        crop.comp[c].at(x, y) = s.pic.comp[c].at((ox >> sh) + x, (oy >> sh) + y);
+  }
+  DeblockGrid g;
+  g.reset(cw, ch);
+  for (int y4 = 0; y4 < g.height4; ++y4)
+    for (int x4 = 0; x4 < g.width4; ++x4) g.at(x4, y4) = s.grid.at(ox / 4 + x4, oy / 4 + y4);
+  DeblockParams p = s.params;
+  p.origin_y = oy;
+  for (int c = 0; c < 3; ++c)
+    for (const bool vertical : {true, false}) vvc::deblock_plane(crop.comp[c], c, g, p, vertical);
+  // Samples within 8 luma (4 chroma) of the crop's border read or miss neighbours outside it.
+  int diff = 0;
+  for (int c = 0; c < 3; ++c) {
+    const int sh = c ? 1 : 0, m = 8 >> sh;
+    for (int y = m; y < (ch >> sh) - m; ++y)
+      for (int x = m; x < (cw >> sh) - m; ++x)
+        diff += crop.comp[c].at(x, y) != whole.comp[c].at((ox >> sh) + x, (oy >> sh) + y);
+  }
+  CHECK_EQ(diff, 0);
+  // Without origin_y the CTB row at picture row 64 is missed: the result differs there.
+  Picture crop2(cw, ch);
+  for (int y = 0; y < ch; ++y)
+    for (int x = 0; x < cw; ++x) crop2.comp[0].at(x, y) = s.pic.comp[0].at(ox + x, oy + y);
+  DeblockParams p0 = s.params;
+  for (const bool vertical : {true, false}) vvc::deblock_plane(crop2.comp[0], 0, g, p0, vertical);
+  int diff0 = 0;
+  for (int y = 8; y < ch - 8; ++y)
+    for (int x = 8; x < cw - 8; ++x)
+      diff0 += crop2.comp[0].at(x, y) != whole.comp[0].at(ox + x, oy + y);
+  CHECK(diff0 > 0);
+}
+
 int main() {
+  test_crop_matches_picture();
   test_flat_unchanged();
   test_bs0_untouched();
   test_luma_known();

@@ -34,6 +34,17 @@ std::string json_line(const FrameStats& s) {
   if (s.nodes >= 0) line.insert(line.size() - 1, ",\"nodes\":" + std::to_string(s.nodes));
   if (s.temporal_id >= 0) line.insert(line.size() - 1, ",\"tid\":" + std::to_string(s.temporal_id));
   if (s.nal) line.insert(line.size() - 1, std::string(",\"nal\":\"") + s.nal + "\"");
+  if (s.cu && s.area > 0) {
+    const double a = static_cast<double>(s.area);
+    const CuStats& c = *s.cu;
+    char cu[256];
+    std::snprintf(cu, sizeof cu,
+                  ",\"cu\":{\"skip\":%.4f,\"merge\":%.4f,\"amvp\":%.4f,\"intra\":%.4f,"
+                  "\"bi\":%.4f,\"residual\":%.4f,\"count\":%llu}",
+                  c.skip / a, c.merge / a, c.amvp / a, c.intra / a, c.bi / a, c.residual / a,
+                  static_cast<unsigned long long>(c.cus));
+    line.insert(line.size() - 1, cu);
+  }
   return line;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/picture.h"
+#include "picture/encode_picture.h"
 
 namespace vvc {
 
@@ -15,10 +16,12 @@ struct FrameStats {
   int qp = 0;
   uint64_t bits = 0;  // all bytes written for the picture's access unit, times 8
   double psnr[3] = {0, 0, 0};
-  double time_s = 0;          // wall time to encode the picture
-  int64_t nodes = -1;         // coding-tree nodes the search visited (logged when >= 0)
-  int temporal_id = -1;       // logged as "tid" when >= 0 (random access / low delay)
-  const char* nal = nullptr;  // NAL unit type name, logged as "nal" when set
+  double time_s = 0;            // wall time to encode the picture
+  int64_t nodes = -1;           // coding-tree nodes the search visited (logged when >= 0)
+  int temporal_id = -1;         // logged as "tid" when >= 0 (random access / low delay)
+  const char* nal = nullptr;    // NAL unit type name, logged as "nal" when set
+  const CuStats* cu = nullptr;  // logged as "cu" (shares of the area) when set
+  uint64_t area = 0;            // luma samples of the picture (the shares' denominator)
 };
 
 // PSNR of the top-left w x h (luma units) area of component c, peak 1023 (10 bits). Identical
@@ -28,8 +31,11 @@ double plane_psnr(const Plane& a, const Plane& b, int w, int h);
 
 // Formats one log line (no trailing newline):
 // {"poc":0,"slice_type":"I","qp":22,"bits":12345,"psnr_y":..,"psnr_u":..,"psnr_v":..,"time_s":..}
-// plus ,"nodes":N before the closing brace when s.nodes >= 0, and ,"tid":T,"nal":"CRA" when
-// set (coding structures other than all-intra).
+// plus ,"nodes":N before the closing brace when s.nodes >= 0, ,"tid":T,"nal":"CRA" when
+// set (coding structures other than all-intra), and
+// ,"cu":{"skip":..,"merge":..,"amvp":..,"intra":..,"bi":..,"residual":..,"count":N} when s.cu
+// is set: the share of the picture's area coded by skip, merge-with-residual, AMVP and intra
+// CUs, by bi-predicted CUs and by CUs with a residual, and the number of CUs.
 std::string json_line(const FrameStats& s);
 
 // An output file opened for binary writing; closes on destruction.

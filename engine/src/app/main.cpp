@@ -46,6 +46,7 @@ constexpr const char* kUsage =
     "         [--no-dmvr] [--no-bdof]\n"
     "         [--no-alf]\n"
     "         [--no-dep-quant] [--no-fast-inter-split] [--no-pb-intra-fast]\n"
+    "         [--no-deblock-rdo]\n"
     "         [--search-range N]\n"
     "         [--mctf 0|1] [--poc0-irap 0|1]\n"
     "         [--split-log FILE] [--speed exhaustive] [--config ai|ra|ldb]\n"
@@ -84,6 +85,9 @@ constexpr const char* kUsage =
     "  --no-pb-intra-fast    in P/B slices, give every short-listed intra mode a full RD\n"
     "                        trial (default: VTM's PBIntraFast, only modes whose SATD is\n"
     "                        within 1.1x the best inter prediction's)\n"
+    "  --no-deblock-rdo      decide CUs on their distortion before deblocking (default: the\n"
+    "                        cost counts what deblocking their left and top edges changes in\n"
+    "                        the CU and its neighbours, VTM's EncDbOpt)\n"
     "  --search-range N      motion search range in integer samples (default as the CTC\n"
     "                        cfgs: 384 for ra, narrowed per reference by VTM's adaptive\n"
     "                        rule to max(96, 384 * POC distance / 32); 64 for ldb)\n"
@@ -161,6 +165,7 @@ struct Options {
   bool dep_quant = true;
   bool fast_inter_split = true;
   bool pb_intra_fast = true;
+  bool deblock_aware_rdo = true;
   int search_range = 0;  // --search-range N; 0: the config's default
   int mctf = -1;         // --mctf 0|1; -1: the config's default (on for ra/ldb)
   int poc0_irap = -1;    // --poc0-irap 0|1; -1: default (0)
@@ -273,6 +278,8 @@ Options parse_args(int argc, char** argv) {
       o.fast_inter_split = false;
     } else if (flag == "--no-pb-intra-fast") {
       o.pb_intra_fast = false;
+    } else if (flag == "--no-deblock-rdo") {
+      o.deblock_aware_rdo = false;
     } else if (flag == "--search-range") {
       o.search_range = parse_int(flag, next(), 1, 2048);
     } else if (flag == "--mctf") {
@@ -371,6 +378,7 @@ int run(const Options& opt) {
   cfg.dep_quant = opt.dep_quant;
   cfg.fast_inter_split = opt.fast_inter_split;
   cfg.pb_intra_fast = opt.pb_intra_fast;
+  cfg.deblock_aware_rdo = opt.deblock_aware_rdo;
   if (opt.config == GopConfig::RandomAccess) {
     // encoder_randomaccess_vtm.cfg: SearchRange 384, ASR 1, MinSearchWindow 96
     cfg.search_range = 384;
@@ -489,6 +497,8 @@ int run(const Options& opt) {
   mctf.num_frames = opt.frames;
   mctf.width = cfg.src_width;
   mctf.height = cfg.src_height;
+  for (const PicturePlan& pic : plan.pictures)
+    if (pic.irap()) mctf.irap_pocs.push_back(pic.poc);
   std::vector<int> firstNeeded(plan.pictures.size() + 1, INT_MAX);  // by coding index
   for (size_t k = plan.pictures.size(); k-- > 0;) {
     const int poc = plan.pictures[k].poc;
@@ -596,9 +606,12 @@ int run(const Options& opt) {
     SliceAlf alf;
     pc.alf_out = &alf;
     pc.alf_store = &alfStore;
-    const std::vector<uint8_t> data = opt.config == GopConfig::AllIntra
-                                          ? encode_slice_data(cfg, *encIn, rec, sp, &alf, &alfStore)
-                                          : encode_picture_data(cfg, *encIn, rec, pc);
+    CuStats cuStats;
+    pc.stats_out = &cuStats;
+    const std::vector<uint8_t> data =
+        opt.config == GopConfig::AllIntra
+            ? encode_slice_data(cfg, *encIn, rec, sp, &alf, &alfStore, &cuStats)
+            : encode_picture_data(cfg, *encIn, rec, pc);
     sp.alf = alf;
     if (!alf.aps_rbsp.empty()) write_nal(au, NalType::PREFIX_APS, sp.temporal_id, alf.aps_rbsp);
     std::vector<uint8_t> slice = write_slice_header(cfg, sp);
@@ -626,6 +639,8 @@ int run(const Options& opt) {
       sumPsnr[c] += st.psnr[c];
     }
     st.time_s = secs;
+    st.cu = &cuStats;
+    st.area = static_cast<uint64_t>(cfg.width) * static_cast<uint64_t>(cfg.height);
     st.nodes = static_cast<int64_t>(counter.take_nodes());
     if (opt.config != GopConfig::AllIntra) {
       st.temporal_id = pic.temporal_id;

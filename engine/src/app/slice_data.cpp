@@ -32,8 +32,9 @@ static SplitOracle& run_oracle(const EncoderConfig& cfg) {
 
 std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& orig,
                                        Picture& recon, const SliceParams& sp, SliceAlf* alf_out,
-                                       AlfApsStore* alf_store) {
+                                       AlfApsStore* alf_store, CuStats* stats) {
   PictureCoding pc;
+  pc.stats_out = stats;
   pc.alf_out = alf_out;
   pc.alf_store = alf_store;
   pc.poc = sp.poc;
@@ -68,8 +69,9 @@ void set_split_oracle(SplitOracle* oracle) {
 
 std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& orig,
                                        Picture& recon, const SliceParams& sp, SliceAlf* alf_out,
-                                       AlfApsStore* alf_store) {
+                                       AlfApsStore* alf_store, CuStats* stats) {
   (void)cfg;
+  (void)stats;
   (void)sp;
   (void)alf_out;
   (void)alf_store;

@@ -11,17 +11,19 @@ namespace vvc {
 
 struct PictureCoding;  // picture/encode_picture.h
 struct AlfApsStore;    // filter/alf_encoder.h
+struct CuStats;        // picture/encode_picture.h
 
 // Encodes the slice data of one picture (all CTUs, CABAC, incl. end_of_slice_segment_flag and
 // its rbsp_slice_segment_trailing_bits) and fills `recon` with the decoder's reconstruction
 // (coded size, after in-loop filters). The bytes are appended right after the slice header's
 // byte_alignment().
 // alf_out: where the picture's ALF slice-header fields and APS go (nullptr: no ALF);
-// alf_store: the sequence's ALF APSs (filter/alf_encoder.h; nullptr: no reuse across pictures).
+// alf_store: the sequence's ALF APSs (filter/alf_encoder.h; nullptr: no reuse across pictures);
+// stats: where the picture's CU statistics go (nullptr: not counted).
 std::vector<uint8_t> encode_slice_data(const EncoderConfig& cfg, const Picture& orig,
                                        Picture& recon, const SliceParams& sp,
                                        SliceAlf* alf_out = nullptr,
-                                       AlfApsStore* alf_store = nullptr);
+                                       AlfApsStore* alf_store = nullptr, CuStats* stats = nullptr);
 
 // The same for a picture of a random-access / low-delay structure: pc carries the POC, QP,
 // lambda, slice type and the active reference pictures (see picture/gop.h).

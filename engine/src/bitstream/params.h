@@ -144,6 +144,9 @@ struct EncoderConfig {
   bool fast_inter_split = true;
   // VTM's PBIntraFast: intra modes in P/B slices need a SATD near the best inter one's
   bool pb_intra_fast = true;
+  // Deblocking-aware mode decisions (VTM's EncDbOpt, VVenC's EDO): a CU's cost counts the
+  // change the deblocking of its left and top edges makes to the distortion; --no-deblock-rdo.
+  bool deblock_aware_rdo = true;
   // Motion search range in integer samples (CTC cfgs: SearchRange 384 with ASR for random
   // access, 64 for low delay). With asr_min_window > 0 each reference gets VTM's adaptive
   // range clip(asr_min_window, range, (range * |POC distance| + gop / 2) / gop).

@@ -283,7 +283,7 @@ inline int chroma_edge_qp(const DeblockParams& p, int cIdx, int qpYP, int qpYQ) 
 void deblock_luma(Plane& pl, const DeblockGrid& g, const DeblockParams& p, bool vertical) {
   const ptrdiff_t stride = pl.stride;
   for (int y4 = vertical ? 0 : 1; y4 < g.height4; ++y4) {
-    const bool horCtb = !vertical && (y4 * 4) % p.ctu_size == 0;
+    const bool horCtb = !vertical && (p.origin_y + y4 * 4) % p.ctu_size == 0;
     for (int x4 = vertical ? 1 : 0; x4 < g.width4; ++x4) {
       const DeblockUnit& q = g.at(x4, y4);
       const int bs = vertical ? q.bs_v : q.bs_h;
@@ -308,7 +308,7 @@ void deblock_chroma(Plane& pl, int cIdx, const DeblockGrid& g, const DeblockPara
   // Chroma edges lie on the 8x8 chroma grid = every 4th unit across the edge; each unit
   // along the edge is one 2-line segment.
   for (int y4 = vertical ? 0 : 4; y4 < g.height4; y4 += vertical ? 1 : 4) {
-    const bool horCtb = !vertical && (y4 * 4) % p.ctu_size == 0;
+    const bool horCtb = !vertical && (p.origin_y + y4 * 4) % p.ctu_size == 0;
     for (int x4 = vertical ? 4 : 0; x4 < g.width4; x4 += vertical ? 4 : 1) {
       const DeblockUnit& q = g.at(x4, y4);
       const int bs = vertical ? q.bs_v_c : q.bs_h_c;
@@ -371,6 +371,14 @@ DeblockParams::DeblockParams() {
 void DeblockParams::set_chroma_qp_mapping(const std::function<int(int, int)>& f) {
   for (int c = 0; c < 2; ++c)
     for (int i = 0; i < 76; ++i) chroma_qp[c][i] = static_cast<int8_t>(f(i - kQpBdOffset, c + 1));
+}
+
+void deblock_plane(Plane& pl, int cIdx, const DeblockGrid& grid, const DeblockParams& params,
+                   bool vertical) {
+  if (cIdx == 0)
+    deblock_luma(pl, grid, params, vertical);
+  else
+    deblock_chroma(pl, cIdx, grid, params, vertical);
 }
 
 void deblock_picture(Picture& pic, const DeblockGrid& grid, const DeblockParams& params) {

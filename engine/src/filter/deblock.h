@@ -64,6 +64,7 @@ struct DeblockParams {
   int beta_offset_div2[3] = {0, 0, 0};
   int tc_offset_div2[3] = {0, 0, 0};
   int ctu_size = 128;  // luma CTB size: horizontal edges on CTB rows limit the P side
+  int origin_y = 0;    // picture row of the grid's first row (a grid over part of a picture)
   // QpC (no QpBdOffset, cQpPicOffset/slice offsets included) for QpY = -12..63, per Cb, Cr;
   // index qpY + 12. Default: identity. The deblocking QP of a chroma edge is
   // (QpC_P + QpC_Q + 1) >> 1 (8.8.3.6.1, as VTM and FFmpeg compute it).
@@ -77,6 +78,13 @@ struct DeblockParams {
 // Filters all vertical edges of the picture, then all horizontal edges (8.8.3.1), luma and
 // both chroma planes, in place.
 void deblock_picture(Picture& pic, const DeblockGrid& grid, const DeblockParams& params);
+
+// Filters the vertical (or horizontal) edges of one component (0 Y, 1 Cb, 2 Cr; chroma reads
+// bs_*_c) of a plane described by grid, in place. The plane may hold only part of a picture
+// (params.origin_y gives its first row; its left column must lie on the 16-luma-sample
+// chroma edge grid); a whole-picture deblocking is deblock_picture().
+void deblock_plane(Plane& pl, int cIdx, const DeblockGrid& grid, const DeblockParams& params,
+                   bool vertical);
 
 // Threshold tables of 8.8.3.6 (Table 43), exposed for tests.
 int deblock_beta_prime(int q);  // q in [0, 63]

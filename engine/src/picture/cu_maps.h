@@ -16,6 +16,7 @@ struct CuUnit {
   uint8_t coded = 0;  // 1 once the covering CU is reconstructed
   uint8_t skip = 0;   // P/B slices: cu_skip_flag of the covering CU (cu_skip_flag context)
   uint8_t intra = 0;  // P/B slices: the covering CU is intra (pred_mode_flag context)
+  uint8_t cbf = 0;    // P/B slices: bit c set when the CU's component c has coefficients
 };
 
 class CuMaps {

@@ -127,6 +127,7 @@ class PictureEncoder {
     InterPuSyntax pu;
     MotionInfo mi;
     uint8_t luma_mode = 0, chroma_mode = 4;
+    int8_t nz[3] = {0, 0, 0};  // nonzero coefficients per component (out of a trial)
   };
   struct NodeDecision {
     uint8_t split = 0;
@@ -168,6 +169,22 @@ class PictureEncoder {
     mc.pic_h = cfg_.height;
   }
   double cu_distortion(const TreeNode& n) const;
+  // The slice's deblocking parameters (offsets of the PPS, chroma QP mapping, CTB size).
+  DeblockParams deblock_params() const {
+    DeblockParams dp;
+    dp.ctu_size = cfg_.ctu_size();
+    for (int c = 0; c < 3; ++c) {
+      dp.beta_offset_div2[c] = cfg_.deblock_beta_offset_div2;
+      dp.tc_offset_div2[c] = cfg_.deblock_tc_offset_div2;
+    }
+    const EncoderConfig& cfg = cfg_;
+    dp.set_chroma_qp_mapping([&cfg](int qpY, int cIdx) { return chroma_qp(cfg, qpY, cIdx); });
+    return dp;
+  }
+  // Deblocking-aware distortion (VTM's EncDbOpt): the change of the weighted SSE that the
+  // deblocking of CU n's left and top edges would make in the CU and its neighbours, with the
+  // CU's reconstruction as it stands in recon_ (mi / intra / nz: the trial being costed).
+  double deblocking_offset(const TreeNode& n, const MotionInfo& mi, bool intra, const int nz[3]);
   template <class Coder>
   double code_inter_cu(Coder& coder, ContextSet& ctx, const TreeNode& n, CuDecision& d, int nz[3]);
   template <class Coder>
@@ -206,6 +223,9 @@ class PictureEncoder {
   MotionSearcher me_;
   TbEdgeMap tbmap_;
   std::vector<InterLevel> ilevel_;
+  Picture edo_pic_;       // deblocking_offset(): the CU's edge bands and their neighbours
+  DeblockGrid edo_grid_;  //   and their 4x4 units
+  DeblockParams edo_params_;
   std::vector<NodeDecision> idecisions_;
   ContextSet ictx_trial_, ictx_best_;
   static constexpr int kCtuMax = 128;
@@ -240,7 +260,8 @@ class PictureEncoder {
     derive_mpm_list(a, b, mpm);
   }
 
-  void mark_cu(const TreeNode& n, int ch, int lumaMode, uint8_t skip = 0, uint8_t intra = 0) {
+  void mark_cu(const TreeNode& n, int ch, int lumaMode, uint8_t skip = 0, uint8_t intra = 0,
+               uint8_t cbf = 0) {
     const int x4 = n.x >> 2, y4 = n.y >> 2, n4w = n.w >> 2, n4h = n.h >> 2;
     CuUnit u;
     u.log2w = static_cast<uint8_t>(ilog2(n.w));
@@ -249,6 +270,7 @@ class PictureEncoder {
     u.coded = 1;
     u.skip = skip;
     u.intra = intra;
+    u.cbf = cbf;
     for (int y = y4; y < y4 + n4h; ++y)
       for (int x = x4; x < x4 + n4w; ++x) {
         maps_.at(ch, x, y) = u;
@@ -786,6 +808,11 @@ void PictureEncoder::replay(const TreeNode& n, int ch, const uint8_t*& p,
       int mpm[6];
       mpm_list(n, mpm);
       code_luma_cu(enc_, ctx_, n, cuMode, mpm, true);
+      if (CuStats* st = pc_.stats_out) {
+        st->intra += static_cast<uint64_t>(std::min(n.w, cfg_.width - n.x)) *
+                     static_cast<uint64_t>(std::min(n.h, cfg_.height - n.y));
+        ++st->cus;
+      }
     } else {
       code_chroma_cu(enc_, ctx_, n, cuMode, true);
     }
@@ -893,6 +920,120 @@ double PictureEncoder::cu_distortion(const TreeNode& n) const {
   return d;
 }
 
+double PictureEncoder::deblocking_offset(const TreeNode& n, const MotionInfo& mi, bool intra,
+                                         const int nz[3]) {
+  if (!cfg_.deblock || !cfg_.deblock_aware_rdo) return 0;
+  const bool left = n.x > 0, top = n.y > 0;  // edges on the picture boundary are not filtered
+  // bS of the CU's edges (8.8.3.5) against the coded neighbours: [0] left, [1] top.
+  EdgeBs bs[2][kCtuMax / 4];
+  MotionInfo q = mi;
+  q.is_inter = !intra;
+  const bool cbfQ[3] = {nz[0] > 0, nz[1] > 0, nz[2] > 0};
+  bool any = false;
+  for (int dir = 0; dir < 2; ++dir) {
+    if (dir == 0 ? !left : !top) continue;
+    const int len4 = (dir == 0 ? n.h : n.w) >> 2;
+    const bool chromaGrid = ((dir == 0 ? n.x : n.y) & 15) == 0;
+    for (int k = 0; k < len4; ++k) {
+      const int px = dir == 0 ? n.x - 1 : n.x + 4 * k, py = dir == 0 ? n.y + 4 * k : n.y - 1;
+      const CuUnit& pu = maps_.at(0, px >> 2, py >> 2);
+      const bool cbfP[3] = {(pu.cbf & 1) != 0, (pu.cbf & 2) != 0, (pu.cbf & 4) != 0};
+      EdgeBs& b = bs[dir][k];
+      b = edge_bs(motion_->at(px, py), q, rl_, true, cbfP, cbfQ);
+      if (!chromaGrid) b.cb = b.cr = 0;
+      any |= b.y || b.cb || b.cr;
+    }
+  }
+  if (!any) return 0;
+
+  // A local copy of the area from the 16-sample grid (chroma edges lie on multiples of 16)
+  // at least 8 luma samples before the edges (all a filter reads on the P side) to the CU's
+  // end. Filters change at most 7 luma / 3 chroma samples on each side of an edge, so only
+  // the bands of 8 samples around the edges are copied and compared.
+  const int ox = left ? std::max(0, (n.x - 8) & ~15) : n.x;
+  const int oy = top ? std::max(0, (n.y - 8) & ~15) : n.y;
+  const int lw = n.x + n.w - ox, lh = n.y + n.h - oy;
+  const int ex = n.x - ox, ey = n.y - oy;  // the edges in local coordinates
+  if (edo_pic_.width < kCtuMax + 16) edo_pic_ = Picture(kCtuMax + 16, kCtuMax + 16);
+  DeblockGrid& g = edo_grid_;
+  g.width4 = lw >> 2;
+  g.height4 = lh >> 2;
+  g.units.assign(static_cast<size_t>(g.width4) * g.height4, DeblockUnit{});
+  const int qp = pc_.qp;
+  auto fill = [&](DeblockUnit& u, int tw, int th) {
+    u.tb_w = static_cast<uint8_t>(tw);
+    u.tb_h = static_cast<uint8_t>(th);
+    u.tb_w_c = static_cast<uint8_t>(tw / 2);
+    u.tb_h_c = static_cast<uint8_t>(th / 2);
+    u.qp_y = u.qp_y_c = static_cast<int8_t>(qp);
+  };
+  const int tw = std::min(n.w, 64), th = std::min(n.h, 64);
+  for (int dir = 0; dir < 2; ++dir) {
+    if (dir == 0 ? !left : !top) continue;
+    const int len4 = (dir == 0 ? n.h : n.w) >> 2;
+    for (int k = 0; k < len4; ++k) {
+      const int qx4 = dir == 0 ? ex >> 2 : (ex >> 2) + k, qy4 = dir == 0 ? (ey >> 2) + k : ey >> 2;
+      DeblockUnit& u = g.at(qx4, qy4);
+      fill(u, tw, th);
+      (dir == 0 ? u.bs_v : u.bs_h) = bs[dir][k].y;
+      (dir == 0 ? u.bs_v_c : u.bs_h_c) = bs[dir][k].cb;
+      const int px = ox + (dir == 0 ? qx4 - 1 : qx4) * 4, py = oy + (dir == 0 ? qy4 : qy4 - 1) * 4;
+      const CuUnit& pu = maps_.at(0, px >> 2, py >> 2);
+      fill(g.at((px - ox) >> 2, (py - oy) >> 2), std::min(1 << pu.log2w, 64),
+           std::min(1 << pu.log2h, 64));
+    }
+  }
+  // The luma columns [a0, a1) of local row y that a filter reads or writes: rows
+  // [ey - 8, ey + 8) across the CU's width (top edge), columns [ex - 8, ex + 8) down the CU's
+  // height (left edge).
+  auto span = [&](int y) -> std::pair<int, int> {
+    const bool inTop = top && y >= ey - 8 && y < ey + 8;
+    const bool inLeft = left && y >= ey;
+    if (inTop) return {inLeft ? ex - 8 : ex, lw};
+    if (inLeft) return {ex - 8, ex + 8};
+    return {0, 0};
+  };
+  edo_params_.origin_y = oy;
+  double delta = 0;
+  for (int c = 0; c < 3; ++c) {
+    const int s = c ? 1 : 0;
+    Plane& lp = edo_pic_.comp[c];
+    const Plane& rp = recon_.comp[c];
+    const Plane& op = orig_.comp[c];
+    for (int y = top ? (ey - 8) >> s : ey >> s; y < (lh >> s); ++y) {
+      const auto [a0, a1] = span(y << s);
+      std::memcpy(lp.row(y) + (a0 >> s), rp.row((oy >> s) + y) + ((ox + a0) >> s),
+                  sizeof(Pel) * ((a1 - a0) >> s));
+    }
+    if (c == 2)  // the Cr pass reads its own bS
+      for (int dir = 0; dir < 2; ++dir) {
+        if (dir == 0 ? !left : !top) continue;
+        const int len4 = (dir == 0 ? n.h : n.w) >> 2;
+        for (int k = 0; k < len4; ++k) {
+          DeblockUnit& u = dir == 0 ? g.at(ex >> 2, (ey >> 2) + k) : g.at((ex >> 2) + k, ey >> 2);
+          (dir == 0 ? u.bs_v_c : u.bs_h_c) = bs[dir][k].cr;
+        }
+      }
+    if (left) deblock_plane(lp, c, g, edo_params_, true);
+    if (top) deblock_plane(lp, c, g, edo_params_, false);
+    int64_t change = 0;
+    for (int y = top ? (ey - 8) >> s : ey >> s; y < (lh >> s); ++y) {
+      const auto [a0, a1] = span(y << s);
+      const Pel* o = op.row((oy >> s) + y) + ((ox + a0) >> s);
+      const Pel* r = rp.row((oy >> s) + y) + ((ox + a0) >> s);
+      const Pel* a = lp.row(y) + (a0 >> s);
+      int32_t rowChange = 0;  // at most 72 samples of (1023^2) per row
+      for (int x = 0; x < ((a1 - a0) >> s); ++x) {
+        const int eb = o[x] - r[x], ea = o[x] - a[x];
+        rowChange += ea * ea - eb * eb;
+      }
+      change += rowChange;
+    }
+    delta += (c ? lambdas_.chroma_weight[c] : 1.0) * static_cast<double>(change);
+  }
+  return delta;
+}
+
 // Prediction, residual (merge with residual; AMVP when d.coded asks for one), reconstruction
 // and the CU syntax (7.3.10.5 order). Returns the distortion, or kInf for a merge CU whose
 // residual quantizes to nothing (that is a skip CU). Sets d.coded for AMVP.
@@ -991,8 +1132,9 @@ void PictureEncoder::code_intra_cu_single(Coder& coder, ContextSet& ctx, const T
 void PictureEncoder::commit_cu(const TreeNode& n, const CuDecision& d, const int nz[3],
                                bool final) {
   const bool intra = d.kind == 3;
-  mark_cu(n, 0, intra ? d.luma_mode : 0, d.kind == 0, intra);
-  mark_cu(n, 1, 0, d.kind == 0, intra);
+  const uint8_t cbf = static_cast<uint8_t>((nz[0] ? 1 : 0) | (nz[1] ? 2 : 0) | (nz[2] ? 4 : 0));
+  mark_cu(n, 0, intra ? d.luma_mode : 0, d.kind == 0, intra, cbf);
+  mark_cu(n, 1, 0, d.kind == 0, intra, cbf);
   if (intra) {
     motion_->set_intra(n.x, n.y, n.w, n.h);
   } else {
@@ -1000,6 +1142,15 @@ void PictureEncoder::commit_cu(const TreeNode& n, const CuDecision& d, const int
     hmvp_.update(d.mi);
   }
   if (!final) return;
+  if (CuStats* st = pc_.stats_out) {
+    const uint64_t area = static_cast<uint64_t>(std::min(n.w, cfg_.width - n.x)) *
+                          static_cast<uint64_t>(std::min(n.h, cfg_.height - n.y));
+    uint64_t* kind[4] = {&st->skip, &st->merge, &st->amvp, &st->intra};
+    *kind[d.kind] += area;
+    if (!intra && d.mi.inter_dir == 3) st->bi += area;
+    if (nz[0] || nz[1] || nz[2]) st->residual += area;
+    ++st->cus;
+  }
   if (!intra)  // dmvr: the refined MVs are what TMVP reads (stored after the picture)
     for (int k = 0; k < ip_.num_refined(); ++k) dmvr_store_.push_back(ip_.refined(k));
   const int tw = std::min(n.w, 64), th = std::min(n.h, 64);
@@ -1035,7 +1186,9 @@ double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDec
     int nz[3];
     const double dist = code_inter_cu(est_, ictx_trial_, n, d, nz);
     if (dist >= kInf) return kInf;
-    const double cost = dist + bits_cost(est_.frac_bits() - b0);
+    for (int c = 0; c < 3; ++c) d.nz[c] = static_cast<int8_t>(nz[c] > 0);
+    const double cost =
+        dist + bits_cost(est_.frac_bits() - b0) + deblocking_offset(n, d.mi, false, nz);
     keep(d, cost, ictx_trial_);
     return cost;
   };
@@ -1167,6 +1320,10 @@ double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDec
       cost += search_luma_cu(n, c, lm, bound - cost, cfg_.pb_intra_fast ? interHad : kInf);
       if (cost < bound) cost += search_chroma_cu(n, c, cm, bound - cost);
       if (cost < bound) {
+        const int nzIntra[3] = {0, 0, 0};  // intra edges have bS 2 whatever the residual
+        cost += deblocking_offset(n, MotionInfo{}, true, nzIntra);
+      }
+      if (cost < bound) {
         CuDecision d;
         d.kind = 3;
         d.luma_mode = static_cast<uint8_t>(lm);
@@ -1185,7 +1342,7 @@ double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDec
                   sizeof(Pel) * (w >> s));
   }
   ctx = ictx_best_;
-  const int nz[3] = {0, 0, 0};
+  const int nz[3] = {best.nz[0], best.nz[1], best.nz[2]};
   commit_cu(n, best, nz, false);
   return bestCost;
 }
@@ -1418,6 +1575,7 @@ std::vector<uint8_t> PictureEncoder::run_inter() {
         minDist = std::min(minDist, std::abs(pc_.poc - rl_.ref_poc[l][i]));
     etp_.skip_mtt_depth = minDist <= 1 ? 2 : 3;
   }
+  edo_params_ = deblock_params();
   rps_.dmvr = cfg_.dmvr;  // ph_*_disabled_flag inferred 1 - sps flag (no PH control)
   rps_.bdof = cfg_.bdof;
   dmvr_store_.clear();
@@ -1488,15 +1646,7 @@ std::vector<uint8_t> PictureEncoder::run_inter() {
   if (cfg_.deblock) {
     std::vector<uint8_t> crBs;
     derive_boundary_strengths(*motion_, tbmap_, deblock_, &crBs);
-    DeblockParams dp;
-    dp.ctu_size = ctu;
-    for (int c = 0; c < 3; ++c) {
-      dp.beta_offset_div2[c] = cfg_.deblock_beta_offset_div2;
-      dp.tc_offset_div2[c] = cfg_.deblock_tc_offset_div2;
-    }
-    const EncoderConfig& cfg = cfg_;
-    dp.set_chroma_qp_mapping([&cfg](int qpY, int cIdx) { return chroma_qp(cfg, qpY, cIdx); });
-    deblock_picture_split_chroma(recon_, deblock_, crBs, dp);
+    deblock_picture_split_chroma(recon_, deblock_, crBs, deblock_params());
   }
   // dmvr: spatial prediction and bS used the unrefined MVs; later pictures' TMVP reads the
   // refined ones (8.5.1).
@@ -1561,17 +1711,7 @@ std::vector<uint8_t> PictureEncoder::run() {
   enc_.finish();
   oracle_.end_picture();
 
-  if (cfg_.deblock) {
-    DeblockParams dp;
-    dp.ctu_size = ctu;
-    for (int c = 0; c < 3; ++c) {
-      dp.beta_offset_div2[c] = cfg_.deblock_beta_offset_div2;
-      dp.tc_offset_div2[c] = cfg_.deblock_tc_offset_div2;
-    }
-    const EncoderConfig& cfg = cfg_;
-    dp.set_chroma_qp_mapping([&cfg](int qpY, int cIdx) { return chroma_qp(cfg, qpY, cIdx); });
-    deblock_picture(recon_, deblock_, dp);
-  }
+  if (cfg_.deblock) deblock_picture(recon_, deblock_, deblock_params());
   // ALF on the deblocked picture, then the final CABAC pass with the ALF CTU syntax.
   return alf_finish_slice_data(cfg_, orig_, recon_, enc_, pc_, 0, lambdas_.comp_lambda);
 }

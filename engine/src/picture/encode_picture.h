@@ -25,6 +25,18 @@ struct RefPicture {
   int temporal_id = 0;
 };
 
+// How a picture's area was coded, in luma samples per kind of CU (the JSON log's "cu" and
+// "bi" fields): what the mode decisions did, per picture and temporal layer.
+struct CuStats {
+  uint64_t skip = 0;      // skipped CUs (merge, no residual)
+  uint64_t merge = 0;     // merge CUs with a residual
+  uint64_t amvp = 0;      // AMVP CUs (with or without a residual)
+  uint64_t intra = 0;     // intra CUs (all of an I slice)
+  uint64_t bi = 0;        // inter CUs that predict from both lists
+  uint64_t residual = 0;  // inter-slice CUs with at least one nonzero coefficient
+  uint64_t cus = 0;       // number of CUs (luma tree in I slices)
+};
+
 struct PictureCoding {
   int poc = 0;
   int qp = 32;  // slice QP (QpY, no QpBdOffset)
@@ -47,6 +59,8 @@ struct PictureCoding {
   // The ALF APSs of the coded video sequence so far (owned by the app, one per sequence);
   // nullptr: every picture starts from an empty store (new APS id 0, no reuse).
   AlfApsStore* alf_store = nullptr;
+  // Where encode_picture adds up how the picture was coded (nullptr: not counted).
+  CuStats* stats_out = nullptr;
 };
 
 // Codes orig (coded size cfg.width x cfg.height, 10-bit samples) as one slice. Returns the

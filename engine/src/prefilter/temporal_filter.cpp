@@ -396,6 +396,7 @@ int schedule_level(const MctfParams& p, int poc, int& levels) {
   while ((2 << log2Gop) <= p.gop_size) ++log2Gop;
   log2Gop = std::min(6, log2Gop);
   levels = std::max(1, log2Gop - (p.base_qp >> 4));
+  if (std::find(p.irap_pocs.begin(), p.irap_pocs.end(), poc) != p.irap_pocs.end()) return 0;
   for (int k = 0; k < levels; ++k)
     if ((poc + p.poc_offset) % (p.gop_size >> k) == 0) return k;
   return -1;

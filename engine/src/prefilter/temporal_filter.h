@@ -48,6 +48,9 @@ struct MctfParams {
   int poc_offset = 0;  // key pictures are those with (poc + poc_offset) % gop_size == 0 (1 when
                        // the GOPs start at POC -1: a first IRAP that is not POC 0)
   int width = 0, height = 0;  // source size (block size choice)
+  // IRAP pictures: filtered at the top level wherever they fall (an intra period or a
+  // sequence end that is not a multiple of the GOP size moves them off the grid above).
+  std::vector<int> irap_pocs;
 };
 
 // Overall strength for POC poc; 0 when the picture is not filtered.
