@@ -84,11 +84,11 @@ def test_split_log_with_bit_exact_stream(engine_exe: Path, ffmpeg_exe: str, tmp_
 
 
 # Random access and low-delay B: B slices with skip / merge / AMVP / intra CUs, TMVP, HMVP,
-# inter deblocking. Random access in both first-IRAP structures: VTM's (--poc0-irap 1: CRA at
-# POC 0; 33 frames at intra period 32 give a second CRA with RASL leading pictures) and the
-# default (an IDR_W_RADL closing the first intra period, RADL pictures before it; at intra
-# period 16, 33 frames also give a CRA with RASL pictures and a trailing picture). The recon
-# is in output order, like FFmpeg's output. Tiny sizes keep it fast.
+# inter deblocking. Random access in both first-IRAP structures: VTM's (--first-irap poc0: CRA
+# at POC 0; 33 frames at intra period 32 give a second CRA with RASL leading pictures) and an
+# IDR_W_RADL closing the first GOP, RADL pictures before it (the default's choice at intra
+# period 16 and 33 frames, which also give a CRA with RASL pictures and a trailing picture).
+# The recon is in output order, like FFmpeg's output. Tiny sizes keep it fast.
 @dataclass(frozen=True)
 class InterCase:
     case: Case
@@ -98,7 +98,7 @@ class InterCase:
 
     def args(self) -> list[str]:
         extra = ["--config", self.config, "--intra-period", str(self.intra_period)]
-        return extra + (["--poc0-irap", "1"] if self.poc0_irap else [])
+        return extra + (["--first-irap", "poc0"] if self.poc0_irap else [])
 
 
 INTER_SYNTHETIC = [
@@ -128,8 +128,8 @@ def test_inter_synthetic_bit_exact(
 
 @pytest.mark.slow
 def test_inter_1080p_bit_exact(engine_exe: Path, ffmpeg_exe: str, tmp_path: Path) -> None:
-    """Random access at 1920x1080 (a partial last CTU row, 135 CTUs per picture): the IDR
-    (POC 2) and its two RADL B pictures (about a minute of CPU)."""
+    """Random access at 1920x1080 (a partial last CTU row, 135 CTUs per picture): the intra
+    picture and two B pictures (about a minute of CPU)."""
     case = Case("astro_1920x1080_10bit_qp37_ra", 1920, 1080, 3, 10, 37)
     src = tmp_path / "astro1080.yuv"
     make_clip(src, case.width, case.height, case.frames, bit_depth=10, pan=(4, 2))

@@ -46,8 +46,9 @@ def test_mctf_ra_bit_exact_psnr_against_original(
     original = _noisy_clip(src, FRAMES)
     extra = ["--intra-period", "8"]
     # Base QP 32, GOP 8 (the intra period): the key pictures only. In VTM's structure
-    # (--poc0-irap 1) POC 0 and 8; by default the GOPs start at POC -1, so POC 7 (the IDR).
-    for structure, filtered in (["--poc0-irap", "1"], 2), ([], 1):
+    # (--first-irap poc0) POC 0 and 8; by default (here: the IDR closing the first GOP, which
+    # saves the intra picture at POC 8) the GOPs start at POC -1, so POC 7 (the IDR).
+    for structure, filtered in (["--first-irap", "poc0"], 2), ([], 1):
         on = _encode(
             engine_exe, src, tmp_path / "on", FRAMES, "ra", [*extra, *structure, "--mctf", "1"]
         )

@@ -37,17 +37,18 @@ const PicturePlan& at_poc(const SequencePlan& plan, int poc) {
   return none;
 }
 
-SequencePlan ra(int frames, int ip, int qp = 32, bool poc0Irap = true) {
+SequencePlan ra(int frames, int ip, int qp = 32, FirstIrap first = FirstIrap::kPoc0) {
   GopParams gp;
   gp.config = GopConfig::RandomAccess;
   gp.num_frames = frames;
   gp.intra_period = ip;
   gp.base_qp = qp;
-  gp.poc0_irap = poc0Irap;
+  gp.first_irap = first;
   SequencePlan plan = plan_sequence(gp);
   const std::string err = check_plan(plan);
   if (!err.empty())
-    std::fprintf(stderr, "check_plan(%d, %d, poc0 %d): %s\n", frames, ip, poc0Irap, err.c_str());
+    std::fprintf(stderr, "check_plan(%d, %d, first IRAP %d): %s\n", frames, ip,
+                 static_cast<int>(first), err.c_str());
   CHECK(err.empty());
   CHECK_EQ(static_cast<int>(plan.pictures.size()), frames);
   return plan;
@@ -183,7 +184,7 @@ void test_partial_and_periods() {
 // IDR_W_RADL, POCs before it RADL pictures (the GOP pattern of POC 0 shifted to start at the
 // virtual POC -1), later IRAPs every intra period after it.
 void test_leading_first_gop() {
-  const SequencePlan p17 = ra(17, 16, 32, false);
+  const SequencePlan p17 = ra(17, 16, 32, FirstIrap::kFirstGop);
   const std::vector<int> expect = {15, 7, 3, 1, 0, 2, 5, 4, 6, 11, 9, 8, 10, 13, 12, 14, 16};
   CHECK(coding_pocs(p17) == expect);
   CHECK(at_poc(p17, 15).nal_type == NalType::IDR_W_RADL);
@@ -198,7 +199,7 @@ void test_leading_first_gop() {
   CHECK_EQ(at_poc(p17, 7).rpl[0][0], 15);
   CHECK_EQ(at_poc(p17, 7).rpl[1][0], 15);
   // Intra period 32, 65 frames: IRAPs at 31 (IDR) and 63 (CRA, RASL 32..62), trailing 64.
-  const SequencePlan p65 = ra(65, 32, 32, false);
+  const SequencePlan p65 = ra(65, 32, 32, FirstIrap::kFirstGop);
   int intra = 0;
   for (const PicturePlan& p : p65.pictures) intra += p.slice_type == SliceType::I;
   CHECK_EQ(intra, 2);  // VTM's structure codes 3 (POC 0, 32, 64)
@@ -208,27 +209,63 @@ void test_leading_first_gop() {
   // QPs follow the GOP position: POC 15 is the TL1 picture of the first GOP.
   CHECK_EQ(at_poc(p65, 15).temporal_id, 1);
   CHECK_EQ(at_poc(p65, 15).qp, at_poc(ra(33, 32), 16).qp);
-  // Intra period 64: the first GOP's TL0 picture (POC 31) predicts from the IDR 63 only.
-  const SequencePlan p64 = ra(130, 64, 32, false);
-  CHECK_EQ(p64.pictures[0].poc, 63);
-  CHECK_EQ(p64.pictures[1].poc, 31);
-  CHECK(at_poc(p64, 31).nal_type == NalType::RADL);
-  CHECK(at_poc(p64, 31).slice_type == SliceType::B);
-  CHECK_EQ(at_poc(p64, 31).rpl[0][0], 63);
-  CHECK(at_poc(p64, 127).nal_type == NalType::CRA);
+  // Intra period 64: the IDR closes the first GOP (POC 31), the next IRAP follows one intra
+  // period later (95); the GOP after the IDR is a full one (31..63, TL0 picture 63).
+  const SequencePlan p64 = ra(130, 64, 32, FirstIrap::kFirstGop);
+  CHECK_EQ(p64.pictures[0].poc, 31);
+  CHECK(at_poc(p64, 31).nal_type == NalType::IDR_W_RADL);
+  CHECK(at_poc(p64, 63).slice_type == SliceType::B);
+  CHECK_EQ(at_poc(p64, 63).temporal_id, 0);
+  CHECK(at_poc(p64, 95).nal_type == NalType::CRA);
+  CHECK(at_poc(p64, 127).nal_type == NalType::TRAIL);
+  // An intra period that is no multiple of the GOP: the first GOP is the remainder (48: 16).
+  CHECK_EQ(ra(200, 48, 32, FirstIrap::kFirstGop).pictures[0].poc, 15);
   // Many lengths and periods pass the decoder-model check (ra() checks every plan); a
-  // sequence shorter than the period gets its IDR at the last picture.
-  for (int ip : {-1, 8, 16, 32, 48, 64, 200})
-    for (int frames : {1, 2, 3, 9, 17, 33, 40, 49, 65, 100, 130}) ra(frames, ip, 32, false);
-  CHECK(ra(9, 32, 32, false).pictures[0].nal_type == NalType::IDR_W_RADL);
-  CHECK_EQ(ra(9, 32, 32, false).pictures[0].poc, 8);
-  CHECK_EQ(ra(300, 200, 32, false).pictures[0].poc, 127);  // the IDR's POC fits 8 LSBs
+  // sequence shorter than the GOP gets its IDR at the last power of two it holds.
+  for (FirstIrap f : {FirstIrap::kFirstGop, FirstIrap::kAuto})
+    for (int ip : {-1, 8, 16, 32, 48, 64, 200})
+      for (int frames : {1, 2, 3, 9, 17, 33, 40, 49, 65, 100, 130}) ra(frames, ip, 32, f);
+  CHECK(ra(9, 32, 32, FirstIrap::kFirstGop).pictures[0].nal_type == NalType::IDR_W_RADL);
+  CHECK_EQ(ra(9, 32, 32, FirstIrap::kFirstGop).pictures[0].poc, 7);
+  CHECK_EQ(ra(17, 32, 32, FirstIrap::kFirstGop).pictures[0].poc, 15);
+  CHECK_EQ(ra(300, 200, 32, FirstIrap::kFirstGop).pictures[0].poc, 7);  // 200 = 6 * 32 + 8
   // Only random access has this structure.
   GopParams ldb;
   ldb.config = GopConfig::LowDelayB;
   ldb.num_frames = 9;
-  ldb.poc0_irap = false;
+  ldb.first_irap = FirstIrap::kFirstGop;
   CHECK_EQ(first_irap_poc(ldb), 0);
+}
+
+// kAuto: POC 0 unless closing the first GOP codes fewer intra pictures.
+void test_first_irap_auto() {
+  struct Case {
+    int frames, ip, first, intra;
+  };
+  const Case cases[] = {
+      {17, 32, 0, 1},    // one period either way: both ends of the GOP predict
+      {48, 64, 0, 1},    //
+      {17, 16, 15, 1},   // POC 0 would add an intra picture at 16
+      {33, 32, 31, 1},   // ... at 32
+      {65, 64, 31, 1},   // ... at 64
+      {65, 32, 31, 2},   // 31, 63 against 0, 32, 64
+      {601, 64, 31, 9},  // a CTC-length sequence: 31, 95, ..., 543 against 0, 64, ..., 576
+      {600, 48, 0, 13},  // 0, 48, ..., 576 against 15, 63, ..., 591: as many
+  };
+  for (const Case& c : cases) {
+    const SequencePlan plan = ra(c.frames, c.ip, 32, FirstIrap::kAuto);
+    CHECK_EQ(plan.pictures[0].poc, c.first);
+    int intra = 0;
+    for (const PicturePlan& p : plan.pictures) intra += p.slice_type == SliceType::I;
+    CHECK_EQ(intra, c.intra);
+  }
+  GopParams gp;
+  gp.num_frames = 601;
+  gp.intra_period = 64;
+  CHECK_EQ(irap_count(gp, 0), 10);
+  CHECK_EQ(irap_count(gp, 31), 9);
+  gp.intra_period = -1;
+  CHECK_EQ(irap_count(gp, 31), 1);
 }
 
 // check_plan must catch broken plans (the tests above rely on it).
@@ -491,6 +528,7 @@ int main() {
   test_lists_first_gop();
   test_partial_and_periods();
   test_leading_first_gop();
+  test_first_irap_auto();
   test_check_plan_fails();
   test_low_delay();
   test_lambda();

@@ -17,8 +17,9 @@ spec: ``engine:speed=exhaustive,nn=MODEL,nn-level=2,md5-sei`` gives
 each bare word -> ``--word``; ``_`` in keys becomes ``-``; ``bin=PATH`` picks the binary).
 Coding structure: ``engine:config=ai|ra|ldb`` gives ``--config ...``; without it, ``--config
 ai`` when the job's intra period is 1 and ``--config ra`` (random access, GOP 32, an IRAP every
-intra period; the first one closes the first intra period, with RADL leading pictures, as
-VVenC does; ``engine:poc0_irap=1`` puts it at POC 0 as VTM's CTC cfg does) otherwise. The
+intra period; the first one at POC 0 unless closing the first GOP, with RADL leading pictures
+as VVenC does, codes fewer intra pictures; ``engine:first_irap=poc0|gop`` forces either)
+otherwise. The
 JSON-lines log (one object per picture: poc, slice_type, qp, bits, psnr_y/u/v, time_s, nodes)
 is read into ``extra["pictures"]`` with ``extra["bits"]`` (sum).
 

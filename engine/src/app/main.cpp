@@ -30,6 +30,7 @@
 #include "partition/split_oracle.h"
 #include "picture/encode_picture.h"
 #include "picture/gop.h"
+#include "prefilter/block_importance.h"
 #include "prefilter/source_window.h"
 #include "prefilter/temporal_filter.h"
 
@@ -46,9 +47,9 @@ constexpr const char* kUsage =
     "         [--no-dmvr] [--no-bdof]\n"
     "         [--no-alf]\n"
     "         [--no-dep-quant] [--no-fast-inter-split] [--no-pb-intra-fast]\n"
-    "         [--no-deblock-rdo]\n"
+    "         [--no-deblock-rdo] [--bim 0|1]\n"
     "         [--search-range N]\n"
-    "         [--mctf 0|1] [--poc0-irap 0|1]\n"
+    "         [--mctf 0|1] [--first-irap auto|poc0|gop]\n"
     "         [--split-log FILE] [--speed exhaustive] [--config ai|ra|ldb]\n"
     "         [--nn MODEL | --nn-attach NAME] [--nn-level L] [--nn-python PATH]\n"
     "         [--nn-device cpu|cuda] [--nn-timeout-ms T] [--nn-first-timeout-ms T]\n"
@@ -94,16 +95,22 @@ constexpr const char* kUsage =
     "  --mctf 0|1            temporal pre-filter (MCTF) of the key pictures' source (encoder\n"
     "                        only; PSNR stays against the unfiltered source); default 1\n"
     "                        for ra and ldb, 0 for ai (not available there)\n"
+    "  --bim 0|1             block importance mapping: QP offsets per picture and CTU (sent\n"
+    "                        as cu_qp_delta) from the temporal filter's motion errors, lower\n"
+    "                        where neighbouring pictures predict well (VVenC's BIM); default\n"
+    "                        1 with --mctf 1\n"
     "  --config C            ai (default: every picture IDR), ra (random access: GOP 32,\n"
     "                        hierarchical B, 6 temporal layers, CRA every intra period) or\n"
     "                        ldb (low-delay B: GOP 8, first picture intra)\n"
     "  --intra-period N      ra/ldb: a CRA picture every N pictures; 0 or -1: only the\n"
     "                        first picture. Default for ra: 32 (<= 30 fps), 48 (50 fps),\n"
     "                        64 (60 fps); for ldb: -1. Ignored by ai (every picture IDR)\n"
-    "  --poc0-irap 0|1       ra: 1 codes POC 0 as the first IRAP (VTM's CTC structure); 0\n"
-    "                        (default) makes the first IRAP close the first intra period\n"
-    "                        (an IDR at POC N-1, VVenC's default) with POCs 0..N-2 as its\n"
-    "                        RADL leading pictures: one intra picture fewer per sequence\n"
+    "  --first-irap auto|poc0|gop  ra: where the first IRAP picture goes. poc0: POC 0 (VTM's\n"
+    "                        CTC structure); gop: closing the first GOP (an IDR at POC 31,\n"
+    "                        or the largest power of two minus one that the intra period's\n"
+    "                        remainder or the sequence holds; VVenC's default) with RADL\n"
+    "                        leading pictures; auto (default): poc0 unless gop codes fewer\n"
+    "                        intra pictures (--poc0-irap 1 / 0: the same as poc0 / gop)\n"
     "  --inter-as-intra      ra/ldb: code the B pictures with I slices (same structure,\n"
     "                        lists and QPs; automatic while the engine has no inter coding)\n"
     "  --plan-only           print the coding structure (coding order, POC, TemporalId, NAL\n"
@@ -166,9 +173,11 @@ struct Options {
   bool fast_inter_split = true;
   bool pb_intra_fast = true;
   bool deblock_aware_rdo = true;
-  int search_range = 0;  // --search-range N; 0: the config's default
-  int mctf = -1;         // --mctf 0|1; -1: the config's default (on for ra/ldb)
-  int poc0_irap = -1;    // --poc0-irap 0|1; -1: default (0)
+  int bim = -1;                             // -1: on when mctf is
+  int search_range = 0;                     // --search-range N; 0: the config's default
+  int mctf = -1;                            // --mctf 0|1; -1: the config's default (on for ra/ldb)
+  FirstIrap first_irap = FirstIrap::kAuto;  // --first-irap
+  bool first_irap_given = false;
   bool intra_period_given = false, inter_as_intra = false, plan_only = false;
   GopConfig config = GopConfig::AllIntra;
   NnConfig nn;
@@ -278,14 +287,28 @@ Options parse_args(int argc, char** argv) {
       o.fast_inter_split = false;
     } else if (flag == "--no-pb-intra-fast") {
       o.pb_intra_fast = false;
+    } else if (flag == "--bim") {
+      o.bim = parse_int(flag, next(), 0, 1);
     } else if (flag == "--no-deblock-rdo") {
       o.deblock_aware_rdo = false;
     } else if (flag == "--search-range") {
       o.search_range = parse_int(flag, next(), 1, 2048);
     } else if (flag == "--mctf") {
       o.mctf = parse_int(flag, next(), 0, 1);
-    } else if (flag == "--poc0-irap") {
-      o.poc0_irap = parse_int(flag, next(), 0, 1);
+    } else if (flag == "--poc0-irap") {  // the earlier spelling of --first-irap poc0|gop
+      o.first_irap = parse_int(flag, next(), 0, 1) ? FirstIrap::kPoc0 : FirstIrap::kFirstGop;
+      o.first_irap_given = true;
+    } else if (flag == "--first-irap") {
+      const std::string v = next();
+      if (v == "auto")
+        o.first_irap = FirstIrap::kAuto;
+      else if (v == "poc0")
+        o.first_irap = FirstIrap::kPoc0;
+      else if (v == "gop")
+        o.first_irap = FirstIrap::kFirstGop;
+      else
+        throw UsageError{"--first-irap takes auto, poc0 or gop, not '" + v + "'"};
+      o.first_irap_given = true;
     } else if (flag == "--intra-period") {
       o.intra_period = parse_int(flag, next(), -1, 100000);  // <= 0: first picture only
       o.intra_period_given = true;
@@ -338,8 +361,12 @@ Options parse_args(int argc, char** argv) {
     throw UsageError{"--qp-offsets is for --config ai; ra and ldb use the cfg's QP cascade"};
   if (o.config == GopConfig::AllIntra && o.mctf == 1)
     throw UsageError{"--mctf 1 needs --config ra or ldb (all-intra has no key pictures)"};
-  if (o.config != GopConfig::RandomAccess && o.poc0_irap == 0)
-    throw UsageError{"--poc0-irap 0 needs --config ra (ldb and ai start with an intra picture)"};
+  if (o.bim == 1 && (o.config == GopConfig::AllIntra || o.mctf == 0))
+    throw UsageError{"--bim 1 needs the temporal filter (--config ra or ldb, --mctf 1)"};
+  if (o.config != GopConfig::RandomAccess && o.first_irap_given && o.first_irap != FirstIrap::kPoc0)
+    throw UsageError{
+        "--first-irap auto|gop needs --config ra (ldb and ai start with an intra "
+        "picture)"};
   return o;
 }
 
@@ -388,6 +415,8 @@ int run(const Options& opt) {
   if (opt.search_range > 0) cfg.search_range = opt.search_range;
   cfg.md5_sei = opt.md5_sei;
   cfg.mctf = opt.mctf >= 0 ? opt.mctf == 1 : opt.config != GopConfig::AllIntra;
+  cfg.bim = opt.bim >= 0 ? opt.bim == 1 : cfg.mctf;
+  cfg.cu_qp_delta = cfg.bim;
   cfg.split_log_path = opt.split_log;
   cfg.speed = opt.speed;
   if (std::string err = validate_config(cfg); !err.empty()) throw UsageError{err};
@@ -426,7 +455,7 @@ int run(const Options& opt) {
   gp.config = opt.config;
   gp.num_frames = opt.frames;
   gp.base_qp = cfg.qp;
-  gp.poc0_irap = opt.poc0_irap == 1;
+  gp.first_irap = opt.config == GopConfig::RandomAccess ? opt.first_irap : FirstIrap::kPoc0;
   if (opt.config == GopConfig::RandomAccess)
     gp.intra_period = opt.intra_period_given ? opt.intra_period : default_intra_period(cfg.fps());
   else
@@ -493,18 +522,21 @@ int run(const Options& opt) {
   mctf.gop_size = gop_size(opt.config);
   if (gp.intra_period > 0) mctf.gop_size = std::min(mctf.gop_size, gp.intra_period);
   mctf.future_refs = opt.config == GopConfig::RandomAccess;
-  mctf.poc_offset = first_irap_poc(gp) > 0 ? 1 : 0;  // GOPs start at POC -1 then
   mctf.num_frames = opt.frames;
   mctf.width = cfg.src_width;
   mctf.height = cfg.src_height;
+  mctf.gop_position.assign(static_cast<size_t>(opt.frames), 0);
   for (const PicturePlan& pic : plan.pictures)
-    if (pic.irap()) mctf.irap_pocs.push_back(pic.poc);
+    if (pic.gop_entry >= 0)
+      mctf.gop_position[static_cast<size_t>(pic.poc)] =
+          gop_entries(opt.config)[static_cast<size_t>(pic.gop_entry)].poc;
   std::vector<int> firstNeeded(plan.pictures.size() + 1, INT_MAX);  // by coding index
   for (size_t k = plan.pictures.size(); k-- > 0;) {
     const int poc = plan.pictures[k].poc;
     firstNeeded[k] = std::min(firstNeeded[k + 1], cfg.mctf ? mctf_first_needed(mctf, poc) : poc);
   }
   Picture filtered;
+  std::map<int, QpOffsetMap> bimMaps;  // by POC, for the pictures that reference them
   int mctfPictures = 0;
   double mctfSecs = 0;
   AlfApsStore alfStore;  // the ALF APSs sent so far in this coded video sequence
@@ -516,15 +548,27 @@ int run(const Options& opt) {
     const auto t0 = std::chrono::steady_clock::now();
     // The encoder codes the filtered source of key pictures; PSNR stays against orig.
     const Picture* encIn = &orig;
-    if (cfg.mctf && filter_source(mctf, pic.poc, source, filtered)) {
+    QpOffsetMap bim;  // block importance: QP offsets of the picture and its CTUs
+    if (cfg.mctf &&
+        filter_source(mctf, pic.poc, source, filtered, cfg.bim ? &bim : nullptr, cfg.ctu_size())) {
       encIn = &filtered;
       ++mctfPictures;
       mctfSecs += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    } else if (cfg.bim && pic.slice_type != SliceType::I) {
+      auto m0 = bimMaps.find(pic.rpl[0][0]), m1 = bimMaps.find(pic.rpl[1][0]);
+      if (m0 != bimMaps.end() && m1 != bimMaps.end())
+        bim = bim_from_references(m0->second, m1->second);
     }
 
     SliceParams sp = slice_params_for(pic);
     if (opt.config == GopConfig::AllIntra)
       sp.qp = std::clamp(cfg.picture_qp(pic.poc), -cfg.qp_bd_offset(), 63);
+    double lambda = pic.lambda;
+    if (bim.valid()) {
+      sp.qp = std::clamp(sp.qp + bim.picture, -cfg.qp_bd_offset(), 63);
+      lambda = picture_lambda(sp.qp, sp.slice_type, pic.temporal_id);
+      bimMaps[pic.poc] = bim;
+    }
     if (interAsIntra && sp.slice_type != SliceType::I) {
       sp.slice_type = SliceType::I;
       sp.inter_slice_allowed = false;
@@ -549,7 +593,8 @@ int run(const Options& opt) {
     pc.slice_type = sp.slice_type;
     pc.temporal_id = pic.temporal_id;
     pc.nal_type = pic.nal_type;
-    pc.lambda = pic.lambda;
+    pc.lambda = lambda;
+    if (bim.valid()) pc.ctu_qp_offset = bim.ctu;
     if (sp.slice_type != SliceType::I) {
       for (int l = 0; l < 2; ++l)
         for (int k = 0; k < pic.num_active[l]; ++k) {

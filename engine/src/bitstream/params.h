@@ -147,6 +147,9 @@ struct EncoderConfig {
   // Deblocking-aware mode decisions (VTM's EncDbOpt, VVenC's EDO): a CU's cost counts the
   // change the deblocking of its left and top edges makes to the distortion; --no-deblock-rdo.
   bool deblock_aware_rdo = true;
+  // Block importance mapping (prefilter/block_importance.h): QP offsets per picture and CTU
+  // from the temporal filter's motion errors; needs mctf and cu_qp_delta; --bim 0.
+  bool bim = false;
   // Motion search range in integer samples (CTC cfgs: SearchRange 384 with ASR for random
   // access, 64 for low delay). With asr_min_window > 0 each reference gets VTM's adaptive
   // range clip(asr_min_window, range, (range * |POC distance| + gop / 2) / gop).

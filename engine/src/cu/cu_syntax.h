@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 
+#include "cabac/binarization.h"
 #include "cabac/contexts.h"
 #include "intra/mpm.h"
 #include "partition/allowed_splits.h"
@@ -112,6 +113,20 @@ void code_chroma_mode(Coder& c, ContextSet& ctx, int icpm, bool cclmEnabled) {
     c.encode_bin(ctx[kCtxIntraChromaPredMode], 1);
     c.encode_bins_ep(static_cast<uint32_t>(icpm), 2);
   }
+}
+
+// cu_qp_delta_abs and cu_qp_delta_sign_flag (7.3.10.10 transform_unit, 9.3.3.10): prefix TR
+// cMax 5 (bin 0 ctxInc 0, bins 1..4 ctxInc 1), suffix EG0 bypass of abs - 5, sign bypass.
+template <class Coder>
+void code_cu_qp_delta(Coder& c, ContextSet& ctx, int delta) {
+  const uint32_t a = static_cast<uint32_t>(delta < 0 ? -delta : delta);
+  const uint32_t prefix = a < 5 ? a : 5;
+  for (uint32_t i = 0; i < prefix; ++i) c.encode_bin(ctx[kCtxCuQpDeltaAbs + (i ? 1 : 0)], 1);
+  if (prefix < 5)
+    c.encode_bin(ctx[kCtxCuQpDeltaAbs + (prefix ? 1 : 0)], 0);
+  else
+    code_eg_k(c, a - 5, 0);
+  if (a) c.encode_bins_ep(delta < 0 ? 1 : 0, 1);
 }
 
 }  // namespace vvc

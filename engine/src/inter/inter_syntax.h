@@ -17,6 +17,7 @@
 #pragma once
 #include <cstdint>
 
+#include "cabac/binarization.h"
 #include "cabac/contexts.h"
 #include "inter/mv.h"
 
@@ -88,17 +89,6 @@ void code_mvp_flag(Coder& c, ContextSet& ctx, int flag) {
 // 7.3.10.10 mvd_coding with the MVD in quarter samples (MvdLX before << AmvrShift):
 // abs_mvd_greater0_flag[0..1], abs_mvd_greater1_flag[0..1], then per component
 // abs_mvd_minus2 (EG1, bypass) and mvd_sign_flag (bypass).
-template <class Coder>
-void code_eg_k(Coder& c, uint32_t v, int k) {  // k-th order Exp-Golomb, bypass (9.3.3.5)
-  while (v >= (1u << k)) {
-    c.encode_bins_ep(1, 1);
-    v -= 1u << k;
-    ++k;
-  }
-  c.encode_bins_ep(0, 1);
-  if (k) c.encode_bins_ep(v, k);
-}
-
 template <class Coder>
 void code_mvd(Coder& c, ContextSet& ctx, const Mv& mvdQuarter) {
   const int32_t v[2] = {mvdQuarter.x, mvdQuarter.y};

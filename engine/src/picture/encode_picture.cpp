@@ -28,6 +28,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <type_traits>
 
 #include "cabac/bin_recorder.h"
 #include "cabac/bit_estimator.h"
@@ -93,18 +94,9 @@ class PictureEncoder {
   PictureEncoder(const EncoderConfig& cfg, const Picture& orig, Picture& recon,
                  const PictureCoding& pc, SplitOracle& oracle)
       : cfg_(cfg), orig_(orig), recon_(recon), pc_(pc), oracle_(oracle) {
-    lambdas_ = make_lambdas(cfg, pc.qp, pc.slice_type);
-    if (pc.lambda > 0) {
-      // The GOP plan's picture lambda (random access / low delay) overrides the all-intra one.
-      lambdas_.lambda = pc.lambda;
-      lambdas_.sqrt_lambda = std::sqrt(pc.lambda);
-      for (int c = 0; c < 3; ++c) lambdas_.comp_lambda[c] = pc.lambda / lambdas_.chroma_weight[c];
-    }
-    // VTM's lambda and chroma weight adjustment for dependent quantization.
-    if (cfg.dep_quant) dep_quant_adjust_lambdas(lambdas_, cfg.intra_period == 1);
-    qpc_[0] = pc.qp;
-    qpc_[1] = chroma_qp(cfg, pc.qp, 1);
-    qpc_[2] = chroma_qp(cfg, pc.qp, 2);
+    // The GOP plan's picture lambda (random access / low delay) overrides the all-intra one.
+    slice_lambda_ = pc.lambda > 0 ? pc.lambda : make_lambdas(cfg, pc.qp, pc.slice_type).lambda;
+    set_ctu_qp(pc.qp);
     lim_[0] = split_limits(cfg, pc.slice_type, TreeType::kDualLuma);
     lim_[1] = split_limits(cfg, pc.slice_type, TreeType::kDualChroma);
     for (auto& l : level_) {
@@ -364,9 +356,10 @@ class PictureEncoder {
     if (d >= dAbort) return d;
     code_luma_mode(coder, ctx, encode_luma_mode(mode, mpm));
     coder.encode_bin(ctx[kCtxTuYCodedFlag + 0], nz > 0);
+    if (nz) code_qp_delta(coder, ctx);
     if (nz) code_residual_block(coder, ctx, levels_[0], n.w, n.h, 0);
     mark_cu(n, 0, mode);
-    if (final) deblock_.set_luma_tb(n.x, n.y, n.w, n.h, pc_.qp);
+    if (final) deblock_.set_luma_tb(n.x, n.y, n.w, n.h, commit_qpy(n));
     return d;
   }
 
@@ -377,6 +370,10 @@ class PictureEncoder {
                         double dAbort = kInf, const IntraRefs* refs = nullptr) {
     const int lumaMode = maps_.mode((n.x + n.w / 2) >> 2, (n.y + n.h / 2) >> 2);
     const int predMode = chroma_pred_mode(icpm, lumaMode);
+    // The chroma QP of a dual-tree CU follows the luma CU at its centre; a single-tree CU
+    // (intra in P/B slices) has the CTU's.
+    const int qpy = n.tree == TreeType::kDualChroma ? chroma_cu_qpy(n) : ctu_qp_;
+    set_chroma_qp(qpy);
     const int xc = n.x >> 1, yc = n.y >> 1, wc = n.w >> 1, hc = n.h >> 1;
     const auto avail = [this](int x, int y) { return maps_.coded_luma_pos(1, 2 * x, 2 * y); };
     int nz[3] = {0, 0, 0};
@@ -406,7 +403,7 @@ class PictureEncoder {
     if (nz[1]) code_residual_block(coder, ctx, levels_[1], wc, hc, 1);
     if (nz[2]) code_residual_block(coder, ctx, levels_[2], wc, hc, 2);
     mark_cu(n, 1, 0);
-    if (final) deblock_.set_chroma_tb(xc, yc, wc, hc, pc_.qp);
+    if (final) deblock_.set_chroma_tb(xc, yc, wc, hc, qpy);
     return dist;
   }
 
@@ -439,13 +436,80 @@ class PictureEncoder {
     return lambdas_.lambda * static_cast<double>(fracBits) / kFracBitsOne;
   }
 
+  // ---- QP per CTU (cu_qp_delta, one quantization group per CTU: CuQpDeltaSubdiv 0) ----
+  // The quantizers and lambdas of a CTU at QP qp: the slice lambda scaled by 2^(dQP / 3),
+  // chroma weights from qp's chroma QPs (VVenC's updateLambda), VTM's dependent-quantization
+  // adjustment.
+  void set_ctu_qp(int qp) {
+    ctu_qp_ = qp;
+    lambdas_ = make_lambdas(cfg_, qp, pc_.slice_type);
+    lambdas_.lambda = slice_lambda_ * std::pow(2.0, (qp - pc_.qp) / 3.0);
+    lambdas_.sqrt_lambda = std::sqrt(lambdas_.lambda);
+    for (int c = 0; c < 3; ++c)
+      lambdas_.comp_lambda[c] = lambdas_.lambda / lambdas_.chroma_weight[c];
+    if (cfg_.dep_quant) dep_quant_adjust_lambdas(lambdas_, cfg_.intra_period == 1);
+    qpc_[0] = qp;
+    set_chroma_qp(qp);
+  }
+  void set_chroma_qp(int qpY) {
+    qpc_[1] = chroma_qp(cfg_, qpY, 1);
+    qpc_[2] = chroma_qp(cfg_, qpY, 2);
+  }
+  // Starts the quantization group of CTU ctuIndex (raster) at luma (x, y): its predicted QP
+  // (8.7.1 with one group per CTU: the QpY of the CU above for the first CTU of a CTB row
+  // below the first, else that of the last luma-tree CU coded before, SliceQpY at first).
+  void start_ctu_qg(int ctuIndex, int x, int y) {
+    const int off = pc_.ctu_qp_offset.empty() ? 0 : pc_.ctu_qp_offset[ctuIndex];
+    if (x == 0 && y > 0)
+      qg_pred_ = qpy_map_[static_cast<size_t>((y - 1) >> 2) * maps_.w4()];
+    else
+      qg_pred_ = ctuIndex == 0 ? pc_.qp : last_qpy_;
+    qg_coded_ = false;
+    set_ctu_qp(std::clamp(pc_.qp + off, -cfg_.qp_bd_offset(), 63));
+  }
+  // QpY of the CU coded last (final pass): qPY_PRED until the group's delta is coded.
+  int cu_qpy() const { return qg_coded_ ? ctu_qp_ : qg_pred_; }
+  // cu_qp_delta of the group in the first transform unit that carries one (final pass only;
+  // the search does not count its few bins).
+  template <class Coder>
+  void code_qp_delta(Coder& coder, ContextSet& ctx) {
+    if constexpr (std::is_same_v<Coder, BinRecorder>) {
+      if (!cfg_.cu_qp_delta || qg_coded_) return;
+      code_cu_qp_delta(coder, ctx, ctu_qp_ - qg_pred_);
+      qg_coded_ = true;
+    } else {
+      (void)coder;
+      (void)ctx;
+    }
+  }
+  // Records the QpY of a final luma-tree / single-tree CU (deblocking, chroma of the dual
+  // tree, the next groups' predictions).
+  int commit_qpy(const TreeNode& n) {
+    const int qpy = cu_qpy();
+    for (int y = n.y >> 2; y < ((n.y + n.h) >> 2) && y < maps_.h4(); ++y)
+      for (int x = n.x >> 2; x < ((n.x + n.w) >> 2) && x < maps_.w4(); ++x)
+        qpy_map_[static_cast<size_t>(y) * maps_.w4() + x] = static_cast<int8_t>(qpy);
+    last_qpy_ = qpy;
+    return qpy;
+  }
+  // QpY of a dual-tree chroma CU: that of the luma CU covering its centre (8.7.1).
+  int chroma_cu_qpy(const TreeNode& n) const {
+    const int x = std::min((n.x + n.w / 2) >> 2, maps_.w4() - 1);
+    const int y = std::min((n.y + n.h / 2) >> 2, maps_.h4() - 1);
+    return qpy_map_[static_cast<size_t>(y) * maps_.w4() + x];
+  }
+
   const EncoderConfig& cfg_;
   const Picture& orig_;
   Picture& recon_;
   const PictureCoding& pc_;
   SplitOracle& oracle_;
-  RdLambdas lambdas_;
+  RdLambdas lambdas_;  // of the current CTU (set_ctu_qp)
   int qpc_[3];
+  double slice_lambda_ = 0;
+  int ctu_qp_ = 0, qg_pred_ = 0, last_qpy_ = 0;
+  bool qg_coded_ = false;
+  std::vector<int8_t> qpy_map_;  // QpY per 4x4 luma unit of the final luma / single-tree CUs
   SplitLimits lim_[2];
 
   CuMaps maps_;
@@ -959,7 +1023,7 @@ double PictureEncoder::deblocking_offset(const TreeNode& n, const MotionInfo& mi
   g.width4 = lw >> 2;
   g.height4 = lh >> 2;
   g.units.assign(static_cast<size_t>(g.width4) * g.height4, DeblockUnit{});
-  const int qp = pc_.qp;
+  const int qp = ctu_qp_;  // the neighbours' QpY taken as the CTU's
   auto fill = [&](DeblockUnit& u, int tw, int th) {
     u.tb_w = static_cast<uint8_t>(tw);
     u.tb_h = static_cast<uint8_t>(th);
@@ -1079,6 +1143,7 @@ double PictureEncoder::code_inter_cu(Coder& coder, ContextSet& ctx, const TreeNo
     coder.encode_bin(ctx[kCtxTuCbCodedFlag + 0], nz[1] > 0);
     coder.encode_bin(ctx[kCtxTuCrCodedFlag + (nz[1] > 0 ? 1 : 0)], nz[2] > 0);
     if (nz[1] || nz[2]) coder.encode_bin(ctx[kCtxTuYCodedFlag + 0], nz[0] > 0);
+    code_qp_delta(coder, ctx);  // a coded CU of at most 64x64 has a nonzero coded flag
     if (nz[0]) code_residual_block(coder, ctx, levels_[0], w, h, 0);
     if (nz[1]) code_residual_block(coder, ctx, levels_[1], w / 2, h / 2, 1);
     if (nz[2]) code_residual_block(coder, ctx, levels_[2], w / 2, h / 2, 2);
@@ -1122,6 +1187,7 @@ void PictureEncoder::code_intra_cu_single(Coder& coder, ContextSet& ctx, const T
   coder.encode_bin(ctx[kCtxTuCbCodedFlag + 0], nz[1] > 0);
   coder.encode_bin(ctx[kCtxTuCrCodedFlag + (nz[1] > 0 ? 1 : 0)], nz[2] > 0);
   coder.encode_bin(ctx[kCtxTuYCodedFlag + 0], nz[0] > 0);
+  if (nz[0] || nz[1] || nz[2]) code_qp_delta(coder, ctx);
   if (nz[0]) code_residual_block(coder, ctx, levels_[0], n.w, n.h, 0);
   if (nz[1]) code_residual_block(coder, ctx, levels_[1], n.w / 2, n.h / 2, 1);
   if (nz[2]) code_residual_block(coder, ctx, levels_[2], n.w / 2, n.h / 2, 2);
@@ -1153,11 +1219,12 @@ void PictureEncoder::commit_cu(const TreeNode& n, const CuDecision& d, const int
   }
   if (!intra)  // dmvr: the refined MVs are what TMVP reads (stored after the picture)
     for (int k = 0; k < ip_.num_refined(); ++k) dmvr_store_.push_back(ip_.refined(k));
+  const int qpy = commit_qpy(n);
   const int tw = std::min(n.w, 64), th = std::min(n.h, 64);
   for (int j = 0; j < n.h; j += th)
     for (int i = 0; i < n.w; i += tw) {
-      deblock_.set_luma_tb(n.x + i, n.y + j, tw, th, pc_.qp);
-      deblock_.set_chroma_tb((n.x + i) / 2, (n.y + j) / 2, tw / 2, th / 2, pc_.qp);
+      deblock_.set_luma_tb(n.x + i, n.y + j, tw, th, qpy);
+      deblock_.set_chroma_tb((n.x + i) / 2, (n.y + j) / 2, tw / 2, th / 2, qpy);
       tbmap_.set_tb(n.x + i, n.y + j, tw, th, nz[0] > 0, nz[1] > 0, nz[2] > 0);
     }
 }
@@ -1604,10 +1671,13 @@ std::vector<uint8_t> PictureEncoder::run_inter() {
   enc_.start();
   est_.start();
   const int ctu = cfg_.ctu_size();
+  qpy_map_.assign(static_cast<size_t>(maps_.w4()) * maps_.h4(), static_cast<int8_t>(pc_.qp));
+  int ctuIndex = 0;
   for (int cy = 0; cy < H; cy += ctu) {
     hmvp_.reset();  // HMVP table reset at the first CTU of every CTU row
     for (int cx = 0; cx < W; cx += ctu) {
       enc_.mark_ctu();  // ALF syntax goes before each CTU in the final pass
+      start_ctu_qg(ctuIndex++, cx, cy);
       etcache_.reset();
       TreeNode root;
       root.x = cx;
@@ -1652,6 +1722,7 @@ std::vector<uint8_t> PictureEncoder::run_inter() {
   // refined ones (8.5.1).
   for (const RefinedMotion& r : dmvr_store_) motion_->set(r.x, r.y, r.w, r.h, r.mi);
   // ALF on the deblocked picture, then the final CABAC pass with the ALF CTU syntax.
+  set_ctu_qp(pc_.qp);
   return alf_finish_slice_data(cfg_, orig_, recon_, enc_, pc_, rl_.is_b ? 2 : 1,
                                lambdas_.comp_lambda);
 }
@@ -1676,9 +1747,12 @@ std::vector<uint8_t> PictureEncoder::run() {
     rec[c].tree = c ? TreeType::kDualChroma : TreeType::kDualLuma;
     rec[c].splits.reserve(4096);
   }
+  qpy_map_.assign(static_cast<size_t>(maps_.w4()) * maps_.h4(), static_cast<int8_t>(pc_.qp));
+  int ctuIndex = 0;
   for (int cy = 0; cy < H; cy += ctu) {
     for (int cx = 0; cx < W; cx += ctu) {
       enc_.mark_ctu();  // ALF syntax goes before each CTU in the final pass
+      start_ctu_qg(ctuIndex++, cx, cy);
       for (int c = 0; c < 2; ++c) {
         rec[c].x = cx;
         rec[c].y = cy;
@@ -1713,6 +1787,7 @@ std::vector<uint8_t> PictureEncoder::run() {
 
   if (cfg_.deblock) deblock_picture(recon_, deblock_, deblock_params());
   // ALF on the deblocked picture, then the final CABAC pass with the ALF CTU syntax.
+  set_ctu_qp(pc_.qp);
   return alf_finish_slice_data(cfg_, orig_, recon_, enc_, pc_, 0, lambdas_.comp_lambda);
 }
 

@@ -61,6 +61,9 @@ struct PictureCoding {
   AlfApsStore* alf_store = nullptr;
   // Where encode_picture adds up how the picture was coded (nullptr: not counted).
   CuStats* stats_out = nullptr;
+  // QP offset of each CTU (raster order) against qp, signalled with cu_qp_delta (needs
+  // EncoderConfig::cu_qp_delta); empty: every CTU at qp.
+  std::vector<int> ctu_qp_offset;
 };
 
 // Codes orig (coded size cfg.width x cfg.height, 10-bit samples) as one slice. Returns the

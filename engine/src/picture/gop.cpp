@@ -196,12 +196,33 @@ double picture_lambda(int qp, SliceType st, int temporalId, int bitDepth) {
   return 0.57 * std::pow(2.0, qpTemp / 3.0);
 }
 
+namespace {
+
+// kFirstGop: the IRAP closes one GOP, or the part of the intra period beyond whole GOPs, cut
+// to the largest power of two the sequence holds (a dyadic hierarchy of leading pictures); at
+// most 128 pictures so that the IDR's POC fits in the slice's POC LSBs (8 bits).
+int first_gop_irap_poc(const GopParams& p) {
+  const int gop = gop_size(p.config);
+  const int period = p.intra_period > 0 ? p.intra_period : gop;
+  const int len = std::min({period % gop ? period % gop : gop, p.num_frames, 128});
+  int pow2 = 1;
+  while (pow2 * 2 <= len) pow2 *= 2;
+  return pow2 - 1;
+}
+
+}  // namespace
+
+int irap_count(const GopParams& p, int first) {
+  if (first >= p.num_frames) return 0;
+  return p.intra_period > 0 ? 1 + (p.num_frames - 1 - first) / p.intra_period : 1;
+}
+
 int first_irap_poc(const GopParams& p) {
-  if (p.config != GopConfig::RandomAccess || p.poc0_irap || p.num_frames <= 1) return 0;
-  // One intra period (one GOP when only the first picture is intra), at most 128 pictures so
-  // that the IDR's POC fits in the slice's POC LSBs (8 bits) with room for the RADL pictures.
-  const int period = p.intra_period > 0 ? p.intra_period : gop_size(p.config);
-  return std::min({period, p.num_frames, 128}) - 1;
+  if (p.config != GopConfig::RandomAccess || p.num_frames <= 1) return 0;
+  if (p.first_irap == FirstIrap::kPoc0) return 0;
+  const int closing = first_gop_irap_poc(p);
+  if (p.first_irap == FirstIrap::kFirstGop) return closing;
+  return irap_count(p, 0) <= irap_count(p, closing) ? 0 : closing;
 }
 
 SequencePlan plan_sequence(const GopParams& p) {

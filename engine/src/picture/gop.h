@@ -5,8 +5,8 @@
 // Configurations (VTM's CTC cfg files, values also in VVenC's vvencCfg.cpp GOP tables):
 //  - random access (encoder_randomaccess_vtm.cfg): GOP 32, hierarchical B over temporal
 //    layers 0..5, a CRA picture every intra period, leading pictures coded as RASL; the first
-//    IRAP either at POC 0 (VTM) or closing the first intra period with RADL leading pictures
-//    (VVenC's default; GopParams::poc0_irap);
+//    IRAP either at POC 0 (VTM) or closing the first GOP with RADL leading pictures (VVenC's
+//    default), GopParams::first_irap;
 //  - low-delay B (encoder_lowdelay_vtm.cfg): GOP 8 in output order, all temporal ID 0, each
 //    picture references previous ones in both lists;
 //  - all intra: every picture an IDR_N_LP picture with one I slice (stage 1).
@@ -87,22 +87,35 @@ int picture_qp(int baseQp, const GopEntry* entry, bool intra, GopConfig c);
 // 0.57 * 2^((qp + 6 * (bitDepth - 8) - 12) / 3) for every slice type and temporal layer.
 double picture_lambda(int qp, SliceType st, int temporalId, int bitDepth = 10);
 
+// Where the first IRAP picture of a random-access sequence goes.
+//  - kPoc0: at POC 0, as VTM's CTC cfg: every GOP of the first intra period has pictures
+//    on both sides.
+//  - kFirstGop (VVenC's default, POC0IDR=0): closing the first GOP (one GOP of 32, or the
+//    part of the intra period beyond whole GOPs, down to a power of two the sequence holds),
+//    coded first as an IDR_W_RADL picture whose leading pictures POC 0 .. first-1 are RADL
+//    pictures predicted from it and each other (from one side only): later IRAPs follow
+//    every intra period after it, which saves an intra picture on most lengths.
+//  - kAuto: kPoc0 unless kFirstGop codes fewer intra pictures for the sequence's length
+//    (measured in docs/random-access.md: one-sided prediction of the first GOP costs more
+//    than it saves unless it saves a whole intra picture).
+enum class FirstIrap { kAuto, kPoc0, kFirstGop };
+
 struct GopParams {
   GopConfig config = GopConfig::RandomAccess;
   int num_frames = 0;
   int intra_period = 32;  // CRA every intra_period pictures (POC multiple); <= 0: first only
   int base_qp = 32;
   bool temporal_mvp = true;  // ph_temporal_mvp_enabled_flag for inter pictures
-  // Random access only. true: the first picture (POC 0) is the first IRAP, as VTM's CTC cfg.
-  // false (VVenC's default, POC0IDR=0): the first IRAP closes the first intra period
-  // (POC first_irap_poc()), coded first as an IDR_W_RADL picture whose leading pictures
-  // POC 0 .. first-1 are RADL pictures predicted from it: one intra picture fewer per
-  // sequence; later IRAPs follow every intra period after it.
-  bool poc0_irap = true;
+  // Random access only: where the first IRAP picture goes (FirstIrap).
+  FirstIrap first_irap = FirstIrap::kPoc0;
 };
 
-// POC of the first IRAP picture of a random-access plan (0 when poc0_irap or not RA).
+// POC of the first IRAP picture of a random-access plan (0 when it is POC 0 or not RA).
 int first_irap_poc(const GopParams& p);
+
+// IRAP pictures of a random-access plan of num_frames pictures whose first IRAP is at POC
+// first: first, first + intra_period, ... up to the last picture.
+int irap_count(const GopParams& p, int first);
 
 // One picture of the plan, in coding order.
 struct PicturePlan {

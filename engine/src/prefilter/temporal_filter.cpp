@@ -6,6 +6,7 @@
 
 #include "inter/interp.h"
 #include "inter/mv.h"
+#include "prefilter/block_importance.h"
 
 namespace vvc {
 
@@ -319,7 +320,7 @@ int mctf_unit_size(int width, int height) {
 }
 
 Picture temporal_filter(const Picture& cur, const std::vector<FilterNeighbour>& neighbours,
-                        const FilterSettings& s) {
+                        const FilterSettings& s, std::vector<MvGrid>* motion) {
   Picture out = cur;
   if (neighbours.empty() || s.strength <= 0) return out;
   const int u = s.unit;
@@ -382,6 +383,7 @@ Picture temporal_filter(const Picture& cur, const std::vector<FilterNeighbour>& 
       }
     }
   }
+  if (motion) *motion = std::move(grids);
   return out;
 }
 
@@ -396,9 +398,14 @@ int schedule_level(const MctfParams& p, int poc, int& levels) {
   while ((2 << log2Gop) <= p.gop_size) ++log2Gop;
   log2Gop = std::min(6, log2Gop);
   levels = std::max(1, log2Gop - (p.base_qp >> 4));
-  if (std::find(p.irap_pocs.begin(), p.irap_pocs.end(), poc) != p.irap_pocs.end()) return 0;
+  int pos = poc + p.poc_offset;
+  if (!p.gop_position.empty()) {
+    if (poc >= static_cast<int>(p.gop_position.size())) return -1;
+    pos = p.gop_position[static_cast<size_t>(poc)];
+    if (pos == 0) return 0;  // IRAP
+  }
   for (int k = 0; k < levels; ++k)
-    if ((poc + p.poc_offset) % (p.gop_size >> k) == 0) return k;
+    if (pos % (p.gop_size >> k) == 0) return k;
   return -1;
 }
 
@@ -425,7 +432,8 @@ int mctf_first_needed(const MctfParams& p, int poc) {
 }
 
 bool filter_source(const MctfParams& p, int poc,
-                   const std::function<const Picture&(int poc)>& frame, Picture& out) {
+                   const std::function<const Picture&(int poc)>& frame, Picture& out,
+                   QpOffsetMap* bim, int ctuSize) {
   const double strength = mctf_strength(p, poc);
   if (strength <= 0) return false;
   std::vector<FilterNeighbour> nb;
@@ -440,7 +448,9 @@ bool filter_source(const MctfParams& p, int poc,
   s.base_qp = p.base_qp;
   s.future_refs = p.future_refs;
   s.unit = mctf_unit_size(p.width, p.height);
-  out = temporal_filter(frame(poc), nb, s);
+  std::vector<MvGrid> motion;
+  out = temporal_filter(frame(poc), nb, s, bim ? &motion : nullptr);
+  if (bim) *bim = bim_from_motion(nb, motion, s.unit, strength, p.width, p.height, ctuSize);
   return true;
 }
 

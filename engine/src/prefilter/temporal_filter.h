@@ -48,9 +48,10 @@ struct MctfParams {
   int poc_offset = 0;  // key pictures are those with (poc + poc_offset) % gop_size == 0 (1 when
                        // the GOPs start at POC -1: a first IRAP that is not POC 0)
   int width = 0, height = 0;  // source size (block size choice)
-  // IRAP pictures: filtered at the top level wherever they fall (an intra period or a
-  // sequence end that is not a multiple of the GOP size moves them off the grid above).
-  std::vector<int> irap_pocs;
+  // By POC: the picture's position in its GOP (1 .. GOP size; 0 for an IRAP picture, always
+  // filtered at the top level) from the coding structure, which replaces poc + poc_offset
+  // where intra periods or the sequence's end cut GOPs short; empty: poc + poc_offset.
+  std::vector<int> gop_position;
 };
 
 // Overall strength for POC poc; 0 when the picture is not filtered.
@@ -102,16 +103,21 @@ struct FilterSettings {
 };
 
 // Returns the filtered picture (same size as cur). With no neighbours it is a copy of cur.
+// motion (optional) receives the final motion grid towards each neighbour.
 Picture temporal_filter(const Picture& cur, const std::vector<FilterNeighbour>& neighbours,
-                        const FilterSettings& s);
+                        const FilterSettings& s, std::vector<MvGrid>* motion = nullptr);
 
 // Block size the filter uses for a source size: 8 below 720 lines/columns, else 16.
 int mctf_unit_size(int width, int height);
 
 // The app's hook: when the schedule filters `poc`, gathers the neighbours (clamped to the
 // sequence) through `frame` (source by POC, coded size) and writes the filtered source to
-// out; returns false (out untouched) when the picture is not filtered.
+// out; returns false (out untouched) when the picture is not filtered. With bim, the block
+// importance map of the filtered picture (prefilter/block_importance.h, CTUs of ctuSize)
+// goes there (left empty when the neighbours do not allow one).
+struct QpOffsetMap;
 bool filter_source(const MctfParams& p, int poc,
-                   const std::function<const Picture&(int poc)>& frame, Picture& out);
+                   const std::function<const Picture&(int poc)>& frame, Picture& out,
+                   QpOffsetMap* bim = nullptr, int ctuSize = 128);
 
 }  // namespace vvc
