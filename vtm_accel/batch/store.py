@@ -44,11 +44,28 @@ def point_key(fields: Mapping[str, object]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
 
 
+def _umask() -> int:
+    # /proc first: setting the umask to read it would race with other threads creating files
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_json_atomic(path: Path, data: object) -> None:
-    """Write JSON to ``path`` via a temporary file and ``os.replace`` (atomic on POSIX)."""
+    """Write JSON to ``path`` via a temporary file and ``os.replace`` (atomic on POSIX).
+
+    The file gets the mode an ordinary ``open`` would give it (0666 less the umask): mkstemp's
+    0600 would hide results from the others who share an output folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w") as f:
             json.dump(data, f, indent=2, sort_keys=True, default=str)
             f.write("\n")
