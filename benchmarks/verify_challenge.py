@@ -44,8 +44,9 @@ def planes(path: Path, w: int, h: int, frames: int) -> list[tuple[np.ndarray, ..
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
-    mse = float(np.mean((a - b) ** 2))
-    return 999.99 if mse == 0 else 10 * np.log10(1023.0**2 / mse)
+    # a lossless plane counts as one sample off by one (the harness's stated cap)
+    mse = max(float(np.mean((a - b) ** 2)), 1.0 / a.size)
+    return 10 * np.log10(1023.0**2 / mse)
 
 
 def main() -> int:

@@ -7,8 +7,6 @@ import os
 import stat
 from pathlib import Path
 
-import pytest
-
 from vtm_accel.report import write_reports
 
 REPO = Path(__file__).resolve().parents[1]

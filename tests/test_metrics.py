@@ -12,13 +12,13 @@ from content import make_clip
 from vtm_accel.codecs.base import HarnessError
 from vtm_accel.io import Frame, probe_video, read_frames, write_yuv
 from vtm_accel.metrics import (
-    MAX_PSNR,
     bd_psnr,
     bd_psnr_per_sequence,
     bd_rate,
     bd_rate_per_sequence,
     bitrate_kbps,
     frame_psnr,
+    lossless_psnr,
     mean_bd,
     peak_value,
     psnr_yuv,
@@ -75,7 +75,9 @@ def test_8bit_source_compared_at_10bit(tmp_path: Path) -> None:
     # perfect reconstruction of the shifted source is lossless
     write_yuv(tmp_path / "p.yuv", up, 10)
     perfect = video_psnr(src, probe_video(tmp_path / "p.yuv", width=50, height=30, bit_depth=10))
-    assert perfect.y == perfect.u == perfect.v == MAX_PSNR
+    # a lossless plane counts as one sample off by one: 10 log10(peak^2 N), N its samples
+    assert perfect.y == pytest.approx(10 * math.log10(1023**2 * 50 * 30))
+    assert perfect.u == perfect.v == pytest.approx(10 * math.log10(1023**2 * 25 * 15))
 
 
 def test_peak_is_a_parameter() -> None:
@@ -150,3 +152,38 @@ def test_bd_input_errors() -> None:
         bd_rate([1, 2, 3], [30, 31], [1, 2, 3], [30, 31, 32])
     with pytest.raises(HarnessError):
         bd_rate([0, 2], [30, 31], [1, 2], [30, 31])
+
+
+def test_lossless_plane_has_a_finite_stated_cap() -> None:
+    """A plane with no error counts as the PSNR of one sample off by one, not 999.99 dB that
+    would swamp PSNR-YUV (issue 18, item 4)."""
+    rng = np.random.default_rng(1)
+    ref = Frame(
+        *(rng.integers(0, 1024, s, dtype=np.uint16) for s in ((32, 64), (16, 32), (16, 32)))
+    )
+    y, u, v = frame_psnr(ref, ref, 1023.0)
+    assert y == pytest.approx(10 * math.log10(1023**2 * 64 * 32))
+    assert u == v == pytest.approx(lossless_psnr(16 * 32, 1023.0))
+    off = Frame(ref.y, ref.u.copy(), ref.v)
+    off.u[0, 0] ^= 1
+    assert frame_psnr(ref, off, 1023.0)[1] == pytest.approx(u)  # the cap: one sample off by one
+    # lossy luma at about 40 dB, flat (lossless) chroma: PSNR-YUV stays a plausible number
+    assert psnr_yuv(40.0, u, v) < 60.0
+
+
+def test_bd_rate_robust_to_equal_points() -> None:
+    """Two lossless points at the same capped PSNR broke pchip ("x must be strictly
+    increasing") even for identical encoders; a point that adds rate without adding quality is
+    dropped."""
+    cap = lossless_psnr(1920 * 1080 // 4, 1023.0)
+    rates, psnrs = [400.0, 900.0, 1800.0, 3000.0], [38.0, 41.0, cap, cap]
+    assert bd_rate(rates, psnrs, rates, psnrs) == pytest.approx(0.0, abs=1e-9)
+    assert bd_psnr(rates, psnrs, rates, psnrs) == pytest.approx(0.0, abs=1e-9)
+    same_rate = [400.0, 900.0, 900.0, 1800.0]
+    assert bd_rate(same_rate, [38.0, 40.0, 41.0, 44.0], same_rate, [38.0, 40.0, 41.0, 44.0]) == (
+        pytest.approx(0.0, abs=1e-9)
+    )
+    cheaper = [0.9 * r for r in rates]
+    assert bd_rate(rates, psnrs, cheaper, psnrs) == pytest.approx(-10.0, abs=0.01)
+    with pytest.raises(HarnessError, match="fewer than 2 points"):
+        bd_rate(rates, [cap] * 4, rates, psnrs)

@@ -35,8 +35,10 @@ DEFAULT_QPS: tuple[int, ...] = (22, 27, 32, 37)
 PSNR_CONVENTION = (
     "PSNR per component between source and decoded output at the decoded bit depth B "
     "(lower-bit sources scaled up by left shift), peak 2^B-1 (1023 at 10 bits; VTM uses 1020), "
-    "mean over frames of frame PSNR; PSNR-YUV = (6*Y+U+V)/8; BD-rate/BD-PSNR by pchip "
-    "(bjontegaard) on PSNR-YUV; kbps = bytes*8*fps/frames/1000"
+    "mean over frames of frame PSNR, a lossless plane of N samples counting as "
+    "10*log10(peak^2*N) (one sample off by one; not 999.99); PSNR-YUV = (6*Y+U+V)/8; "
+    "BD-rate/BD-PSNR by pchip (bjontegaard) on PSNR-YUV, points that add rate without adding "
+    "PSNR dropped; kbps = bytes*8*fps/frames/1000"
 )
 
 

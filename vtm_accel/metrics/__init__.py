@@ -2,7 +2,7 @@
 and Bjontegaard deltas (pchip, via the ``bjontegaard`` package).
 
 Public API (re-exported here):
-- psnr: ``MAX_PSNR``, ``PsnrResult``, ``peak_value``, ``plane_sse``, ``psnr_from_sse``,
+- psnr: ``PsnrResult``, ``lossless_psnr``, ``peak_value``, ``plane_sse``, ``psnr_from_sse``,
   ``frame_psnr``, ``psnr_yuv``, ``bitrate_kbps``, ``video_psnr``
 - bd: ``bd_rate``, ``bd_psnr``, ``bd_rate_per_sequence``, ``bd_psnr_per_sequence``, ``mean_bd``
 """
@@ -15,10 +15,10 @@ from vtm_accel.metrics.bd import (
     mean_bd,
 )
 from vtm_accel.metrics.psnr import (
-    MAX_PSNR,
     PsnrResult,
     bitrate_kbps,
     frame_psnr,
+    lossless_psnr,
     peak_value,
     plane_sse,
     psnr_from_sse,
@@ -27,7 +27,6 @@ from vtm_accel.metrics.psnr import (
 )
 
 __all__ = [
-    "MAX_PSNR",
     "PsnrResult",
     "bd_psnr",
     "bd_psnr_per_sequence",
@@ -35,6 +34,7 @@ __all__ = [
     "bd_rate_per_sequence",
     "bitrate_kbps",
     "frame_psnr",
+    "lossless_psnr",
     "mean_bd",
     "peak_value",
     "plane_sse",

@@ -40,10 +40,24 @@ def _prepare(
     if (arrs[0] <= 0).any() or (arrs[2] <= 0).any():
         raise HarnessError("BD: rates must be positive")
     out = []
-    for r, p in ((arrs[0], arrs[1]), (arrs[2], arrs[3])):
-        order = np.argsort(r)
-        out += [r[order], p[order]]
+    for which, (r, p) in (("anchor", (arrs[0], arrs[1])), ("test", (arrs[2], arrs[3]))):
+        r, p = _frontier(r, p)
+        if len(r) < 2:
+            raise HarnessError(
+                f"BD: the {which} curve has fewer than 2 points of distinct rate and quality"
+            )
+        out += [r, p]
     return out[0], out[1], out[2], out[3]
+
+
+def _frontier(rates: np.ndarray, psnrs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The points in increasing rate that each raise the PSNR (the others are dominated)."""
+    order = np.lexsort((-psnrs, rates))  # by rate, the best PSNR first among equal rates
+    keep: list[int] = []
+    for i in order:
+        if not keep or psnrs[i] > psnrs[keep[-1]]:
+            keep.append(int(i))
+    return rates[keep], psnrs[keep]
 
 
 def _bjontegaard(

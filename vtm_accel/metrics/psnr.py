@@ -8,7 +8,9 @@ Convention (state it in every report):
 - peak = 2^B - 1 by default (1023 at 10 bits). VTM's encoder log uses 255 << (B-8) (1020 at
   10 bits), about 0.0170 dB lower; pass ``peak=peak_value(B, "vtm")`` to reproduce VTM.
 - per component: PSNR of each frame (10*log10(peak^2 * N / SSE)), then the mean over frames;
-  a frame with SSE 0 counts as ``MAX_PSNR`` (999.99 dB, as VTM prints).
+  a lossless plane (SSE 0) counts as ``lossless_psnr(N, peak)`` = 10*log10(peak^2 * N), the
+  PSNR it would have with one sample off by one (N samples in the plane; 117.3 dB for 10-bit
+  chroma of 1920x1080). VTM prints 999.99 instead, which swamps PSNR-YUV and breaks BD-rate.
 - PSNR-YUV = (6*Y + U + V) / 8 of the per-component means (the challenge's metric; VTM's own
   "YUV-PSNR" column is a different, sample-weighted number).
 - bitrate (kbit/s) = bytes * 8 * fps / frames / 1000.
@@ -19,6 +21,7 @@ hidden thread pool competes with timed encodes running on other cores).
 Public functions:
 - ``peak_value(bit_depth, convention="full") -> float``  ("full": 2^B-1, "vtm": 255<<(B-8))
 - ``plane_sse(a, b) -> float``
+- ``lossless_psnr(n, peak) -> float``
 - ``psnr_from_sse(sse, n, peak) -> float``
 - ``frame_psnr(ref, test, peak) -> tuple[float, float, float]``
 - ``psnr_yuv(y, u, v) -> float``
@@ -37,7 +40,6 @@ from vtm_accel.codecs.base import HarnessError, VideoInfo
 from vtm_accel.io.frames import Frame, convert_bit_depth
 from vtm_accel.io.video import count_frames, iter_frames
 
-MAX_PSNR = 999.99
 _CHUNK = 1 << 16  # samples per step: the int64 buffer (512 KiB) stays in cache
 
 
@@ -65,10 +67,15 @@ def plane_sse(a: np.ndarray, b: np.ndarray) -> float:
     return float(total)
 
 
+def lossless_psnr(n: int, peak: float) -> float:
+    """The finite PSNR given to a lossless plane of ``n`` samples: that of an SSE of 1."""
+    return 10.0 * math.log10(peak * peak * n)
+
+
 def psnr_from_sse(sse: float, n: int, peak: float) -> float:
-    if sse <= 0.0:
-        return MAX_PSNR
-    return min(MAX_PSNR, 10.0 * math.log10(peak * peak * n / sse))
+    """10*log10(peak^2 * n / sse); an SSE of 0 counts as 1 (``lossless_psnr``), so no plane
+    is ever above that cap (integer samples: any error has SSE >= 1)."""
+    return 10.0 * math.log10(peak * peak * n / max(sse, 1.0))
 
 
 def frame_psnr(ref: Frame, test: Frame, peak: float) -> tuple[float, float, float]:
