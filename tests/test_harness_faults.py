@@ -7,6 +7,8 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
+
 from vtm_accel.report import write_reports
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,3 +31,141 @@ def test_results_json_has_the_mode_of_the_other_reports(tmp_path: Path) -> None:
         os.umask(old)
     assert _mode(files.results_json) == 0o644
     assert _mode(files.results_json) == _mode(files.report_md) == _mode(files.results_csv)
+
+
+# ------------------------------------------------------------ one-line errors, early checks --
+
+
+def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from vtm_accel.cli import main
+
+    rc = main(argv)
+    cap = capsys.readouterr()
+    return rc, cap.out, cap.err
+
+
+def _one_line_error(rc: int, err: str) -> str:
+    assert rc == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("vtm-accel: error: "), err
+    return lines[0]
+
+
+def _y4m(path: Path, header: str, frames: int = 2, frame_bytes: int = 64 * 32 * 3 // 2) -> Path:
+    path.write_bytes(header.encode() + b"\n" + (b"FRAME\n" + b"\x80" * frame_bytes) * frames)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("header", "word"),
+    [
+        ("YUV4MPEG2 Wabc H32 F30:1 C420jpeg", "'Wabc'"),
+        ("YUV4MPEG2 W64 H32 F30:x C420jpeg", "'F30:x'"),
+        ("YUV4MPEG2 W64 H32 F30:0 C420jpeg", "'F30:0'"),
+    ],
+)
+def test_bad_y4m_header_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str, word: str
+) -> None:
+    src = _y4m(tmp_path / "bad.y4m", header)
+    argv = ["encode", "--encoder", "vvenc:faster", "--input", str(src), "--frames", "1"]
+    line = _one_line_error(*_cli([*argv, "--qp", "32", "--out", str(tmp_path / "o")], capsys)[::2])
+    assert word in line and "y4m header" in line
+
+
+@pytest.mark.parametrize("fps", ["nan", "inf", "-inf"])
+def test_non_finite_fps_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fps: str
+) -> None:
+    src = _y4m(tmp_path / "ok.y4m", "YUV4MPEG2 W64 H32 F30:1 C420jpeg")
+    argv = ["encode", "--encoder", "vvenc:faster", "--input", str(src), "--frames", "1"]
+    with pytest.raises(SystemExit) as e:
+        _cli([*argv, "--qp", "32", "--out", str(tmp_path / "o"), f"--fps={fps}"], capsys)
+    assert e.value.code == 2
+    assert "expected a positive number" in capsys.readouterr().err
+
+
+def test_non_finite_fps_in_a_sequence_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = _y4m(tmp_path / "ok.y4m", "YUV4MPEG2 W64 H32 F30:1 C420jpeg")
+    seqs = tmp_path / "seqs.csv"
+    seqs.write_text(f"path,fps\n{src},nan\n")
+    argv = ["challenge", "--sequences", str(seqs), "--anchor", "vvenc:faster"]
+    rc, _, err = _cli([*argv, "--candidate", "vvenc:fast", "--out", str(tmp_path / "o")], capsys)
+    assert "frame rate nan" in _one_line_error(rc, err)
+
+
+def test_directory_as_input_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["encode", "--encoder", "vvenc:faster", "--input", str(tmp_path), "--frames", "1"]
+    rc, _, err = _cli([*argv, "--qp", "32", "--out", str(tmp_path / "o")], capsys)
+    assert "is a directory" in _one_line_error(rc, err)
+
+
+def _raw(path: Path, w: int, h: int, frames: int, bit_depth: int = 8) -> Path:
+    cw, ch = (w + 1) // 2, (h + 1) // 2
+    size = (w * h + 2 * cw * ch) * (1 if bit_depth == 8 else 2) * frames
+    path.write_bytes(bytes(i * 7 % 251 for i in range(size)))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "extra", "encoder", "word"),
+    [
+        (lambda d: _raw(d / "odd_63x32.yuv", 63, 32, 2), [], "vvenc:faster", "odd side"),
+        (
+            lambda d: _y4m(d / "huge.y4m", "YUV4MPEG2 W100000 H2 F30:1 C420jpeg", 1, 300000),
+            [],
+            "engine",
+            "larger than any VVC level",
+        ),
+        (
+            lambda d: _y4m(d / "deep.y4m", "YUV4MPEG2 W64 H32 F30:1 C420p12", 2, 64 * 32 * 3),
+            [],
+            "engine",
+            "8- or 10-bit",
+        ),
+        (
+            lambda d: _raw(d / "ok_64x32.yuv", 64, 32, 2),
+            ["--intra-period", "-5"],
+            "vvenc:faster",
+            "intra period -5",
+        ),
+    ],
+)
+def test_encode_rejects_what_no_encoder_can_code_up_front(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    make,
+    extra: list[str],
+    encoder: str,
+    word: str,
+) -> None:
+    from vtm_accel.challenge import points
+
+    def no_run(*a: object, **k: object) -> None:
+        raise AssertionError("an encoder ran")
+
+    monkeypatch.setattr(points, "run_point", no_run)
+    src = make(tmp_path)
+    argv = ["encode", "--encoder", encoder, "--input", str(src), "--frames", "1", "--qp", "32"]
+    rc, _, err = _cli([*argv, "--out", str(tmp_path / "o"), *extra], capsys)
+    assert word in _one_line_error(rc, err)
+
+
+def test_challenge_checks_every_row_before_the_first_encode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The second row (12-bit, which the engine does not read) stopped the run only after the
+    first row's points were encoded, with a multi-line dump."""
+    good = _raw(tmp_path / "good_64x32.yuv", 64, 32, 2)
+    deep = _y4m(tmp_path / "deep.y4m", "YUV4MPEG2 W64 H32 F30:1 C420p12", 2, 64 * 32 * 3)
+    seqs = tmp_path / "seqs.csv"
+    seqs.write_text(f"path,frames,name\n{good},1,good\n{deep},1,deep\n")
+    out = tmp_path / "run"
+    argv = ["challenge", "--sequences", str(seqs), "--anchor", "vvenc:faster"]
+    rc, _, err = _cli([*argv, "--candidate", "engine", "--out", str(out)], capsys)
+    line = _one_line_error(rc, err)
+    assert "sequence deep" in line and "8- or 10-bit" in line
+    assert not (out / "points").exists() and not (out / "work").exists()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,7 +54,7 @@ def _positive_float(text: str) -> float:
         v = float(text)
     except ValueError as e:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from e
-    if v <= 0:
+    if not math.isfinite(v) or v <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
     return v
 
@@ -168,6 +169,7 @@ def with_nn_options(spec: str, nn: Path | None, level: int | None) -> str:
 
 def cmd_encode(args: argparse.Namespace, console: Console) -> int:
     from vtm_accel.batch.store import ensure_writable_dir, write_json_atomic
+    from vtm_accel.challenge import backends
     from vtm_accel.challenge.points import PointTask, run_point
     from vtm_accel.challenge.run import default_intra_period
     from vtm_accel.io import probe_video
@@ -178,8 +180,9 @@ def cmd_encode(args: argparse.Namespace, console: Console) -> int:
             f"{args.input} has {video.num_frames} frames, --frames {args.frames} requested"
         )
     encoder_spec = with_nn_options(args.encoder, args.nn, args.nn_level)
-    out = ensure_writable_dir(args.out)
     ip = args.intra_period if args.intra_period is not None else default_intra_period(video.fps)
+    backends.check_input(backends.make_encoder(encoder_spec), video, args.frames, ip)
+    out = ensure_writable_dir(args.out)
     task = PointTask(
         sequence=args.input.stem,
         role="encode",
@@ -275,8 +278,6 @@ def read_rd_csv(path: Path) -> tuple[list[float], list[float]]:
 
 
 def cmd_bdrate(args: argparse.Namespace, console: Console) -> int:
-    import math
-
     from vtm_accel.metrics import bd_psnr, bd_rate
 
     ra, pa = read_rd_csv(args.anchor)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vtm_accel.codecs import registry
-from vtm_accel.codecs.base import Decoder, Encoder, HarnessError
+from vtm_accel.codecs.base import Decoder, Encoder, HarnessError, VideoInfo, check_codable
 
 if TYPE_CHECKING:
     from vtm_accel.challenge.run import SequenceSpec
@@ -27,6 +27,15 @@ def make_decoder(spec: str) -> Decoder:
 def decoder_identity(decoder: Decoder) -> str:
     ident = getattr(decoder, "identity", None)
     return str(ident()) if callable(ident) else str(getattr(decoder, "name", type(decoder)))
+
+
+def check_input(encoder: Encoder, video: VideoInfo, frames: int, intra_period: int) -> None:
+    """HarnessError when ``encoder`` cannot code this source: the limits of VVC itself, then
+    the backend's own (``check_input``, where it has one)."""
+    check_codable(video, intra_period)
+    own = getattr(encoder, "check_input", None)
+    if callable(own):
+        own(video, frames, intra_period)
 
 
 def supports_qp_fraction(encoder: Encoder) -> bool:

@@ -103,11 +103,22 @@ def validate_sequences(sequences: Sequence[SequenceSpec]) -> None:
             )
 
 
-def check_backends(config: ChallengeConfig) -> dict[str, str]:
-    """Build every backend once up front, so a missing binary stops the run with a clear error."""
+def check_backends(
+    config: ChallengeConfig, sequences: Sequence[SequenceSpec] = ()
+) -> dict[str, str]:
+    """Build every backend once up front, so a missing binary stops the run with a clear error,
+    and check every sequence against every encoder, so a source one of them cannot code stops
+    the run before the first encode rather than after hours of others."""
     ids = {}
     for role in ("anchor", "candidate"):
-        ids[f"{role}_identity"] = backends.make_encoder(getattr(config, role)).identity()
+        spec = getattr(config, role)
+        encoder = backends.make_encoder(spec)
+        ids[f"{role}_identity"] = encoder.identity()
+        for s in sequences:
+            try:
+                backends.check_input(encoder, s.video, s.frames, s.intra_period)
+            except HarnessError as e:
+                raise HarnessError(f"sequence {s.name} ({role} {spec}): {e}") from e
     ids["decoder_identity"] = backends.decoder_identity(backends.make_decoder(config.decoder))
     return ids
 
@@ -120,7 +131,7 @@ def run_challenge(
     if not config.qps:
         raise HarnessError("no QPs given (--qps)")
     ensure_writable_dir(out_dir)
-    ids = check_backends(config)
+    ids = check_backends(config, sequences)
     store = ResultStore(out_dir)
 
     def task(seq: SequenceSpec, role: str, qp: int) -> PointTask:

@@ -79,6 +79,9 @@ class Encoder(Protocol):
 
     def identity(self) -> str: ...
 
+    # Optional: ``check_input(video, frames, intra_period) -> None`` raises HarnessError for a
+    # source or coding structure the backend cannot code (see ``check_codable``).
+
     def encode(self, job: EncodeJob, timeout_s: float | None = None) -> EncodeResult: ...
 
 
@@ -98,3 +101,30 @@ class Decoder(Protocol):
 
 class HarnessError(RuntimeError):
     """A user-facing error: the message says what was wrong and how to fix it."""
+
+
+# The largest picture VVC allows (level 6.2: MaxLumaPs 35651584, sqrt(8 * MaxLumaPs) a side).
+MAX_LUMA_PS = 35_651_584
+MAX_SIDE = 16_888
+
+
+def check_codable(video: VideoInfo, intra_period: int) -> None:
+    """What no VVC encoder can code, checked before any encode starts: a picture larger than
+    level 6.2 allows, an odd size (4:2:0 VVC crops in units of two luma samples) or an intra
+    period that is neither positive nor -1/0 (only the first picture)."""
+    w, h = video.width, video.height
+    if w > MAX_SIDE or h > MAX_SIDE or w * h > MAX_LUMA_PS:
+        raise HarnessError(
+            f"{video.path}: {w}x{h} is larger than any VVC level allows (at most {MAX_SIDE} "
+            f"samples a side and {MAX_LUMA_PS} in all); check the size flags or y4m header"
+        )
+    if w % 2 or h % 2:
+        raise HarnessError(
+            f"{video.path}: {w}x{h} has an odd side, which 4:2:0 VVC cannot code; crop it to "
+            f"{w - w % 2}x{h - h % 2} first"
+        )
+    if intra_period < -1:
+        raise HarnessError(
+            f"intra period {intra_period}: use a positive period, or -1 (or 0) for an intra "
+            f"picture at the start only"
+        )

@@ -42,7 +42,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from vtm_accel.codecs.base import EncodeJob, EncodeResult, HarnessError
+from vtm_accel.codecs.base import EncodeJob, EncodeResult, HarnessError, VideoInfo
 from vtm_accel.codecs.common import OutputPaths, file_digest, output_paths, resolve_binary
 from vtm_accel.timing import run_timed
 
@@ -115,6 +115,18 @@ class EngineEncoder:
                 opts += f",nn-digest={file_digest(model)}"
             self._id = f"engine:{file_digest(self.binary)}{opts}"
         return self._id
+
+    def check_input(self, video: VideoInfo, frames: int, intra_period: int) -> None:
+        """What the engine's reader and options take (checked before any encode starts)."""
+        if video.bit_depth not in (8, 10):
+            raise HarnessError(
+                f"{video.path}: the engine reads 8- or 10-bit sources, not {video.bit_depth}-bit; "
+                f"convert it, e.g. ffmpeg -i IN -pix_fmt yuv420p10le OUT.y4m"
+            )
+        if intra_period > 100_000:
+            raise HarnessError(f"the engine takes an intra period up to 100000, not {intra_period}")
+        if frames > 1_000_000:
+            raise HarnessError(f"the engine codes at most 1000000 frames, not {frames}")
 
     def argv(self, job: EncodeJob, paths: OutputPaths) -> list[str]:
         v = job.video

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from vtm_accel.codecs.base import EncodeJob, EncodeResult, HarnessError
+from vtm_accel.codecs.base import EncodeJob, EncodeResult, HarnessError, VideoInfo
 from vtm_accel.codecs.common import (
     OutputPaths,
     ffmpeg_exe,
@@ -74,6 +74,14 @@ class VvencEncoder:
 
     def _intra_period(self, job: EncodeJob) -> int:
         return 1 if self.all_intra else job.intra_period
+
+    def check_input(self, video: VideoInfo, frames: int, intra_period: int) -> None:
+        """What FFmpeg's raw reader and libvvenc take (checked before any encode starts)."""
+        if video.bit_depth not in _RAW_PIX_FMT:
+            raise HarnessError(
+                f"{video.path}: vvenc via FFmpeg reads 8-, 10-, 12- or 16-bit sources, not "
+                f"{video.bit_depth}-bit"
+            )
 
     def argv(self, job: EncodeJob, paths: OutputPaths) -> list[str]:
         v = job.video

@@ -20,6 +20,7 @@ Public functions:
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -63,17 +64,34 @@ def parse_y4m_header(path: Path) -> Y4mHeader:
     width = height = 0
     fps = 25.0
     cs = "420jpeg"
+
+    def number(tok: str) -> int:
+        if not tok.isdigit():
+            raise ValueError(tok)
+        return int(tok)
+
     for tok in head[:nl].decode("ascii", "replace").split()[1:]:
         key, val = tok[0], tok[1:]
-        if key == "W":
-            width = int(val)
-        elif key == "H":
-            height = int(val)
-        elif key == "F":
-            num, _, den = val.partition(":")
-            fps = int(num) / int(den or 1) if int(den or 1) else 0.0
-        elif key == "C":
-            cs = val
+        try:
+            if key == "W":
+                width = number(val)
+            elif key == "H":
+                height = number(val)
+            elif key == "F":
+                num, colon, den = val.partition(":")
+                n = number(num)
+                d = number(den) if colon else 1
+                if n <= 0 or d <= 0:
+                    raise ValueError(val)
+                fps = n / d
+            elif key == "C":
+                cs = val
+        except ValueError:
+            what = {"W": "a width", "H": "a height", "F": "a frame rate N:D (N, D > 0)"}[key]
+            raise HarnessError(
+                f"{path}: y4m header field {tok!r} is not {what}; fix the header "
+                f"(e.g. W1920 H1080 F50:1)"
+            ) from None
     if width <= 0 or height <= 0:
         raise HarnessError(f"{path}: y4m header lacks W/H")
     if cs in _Y4M_8BIT:
@@ -106,8 +124,12 @@ def probe_video(
     to 8. A raw file without a size anywhere is an error that says which flags to pass.
     """
     path = Path(path)
+    if path.is_dir():
+        raise HarnessError(f"input {path} is a directory; give a .yuv or .y4m file")
     if not path.is_file():
         raise HarnessError(f"input video not found: {path}")
+    if fps is not None and not (math.isfinite(fps) and fps > 0):
+        raise HarnessError(f"{path}: frame rate {fps} is not a positive number")
     if path.suffix.lower() == ".y4m" or _is_y4m(path):
         hdr = parse_y4m_header(path)
         for given, have, what in ((width, hdr.width, "width"), (height, hdr.height, "height")):
