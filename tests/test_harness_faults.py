@@ -169,3 +169,54 @@ def test_challenge_checks_every_row_before_the_first_encode(
     line = _one_line_error(rc, err)
     assert "sequence deep" in line and "8- or 10-bit" in line
     assert not (out / "points").exists() and not (out / "work").exists()
+
+
+# -------------------------------------------------------------------------- resume key --
+
+
+def test_fingerprint_covers_every_byte_and_is_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vtm_accel.batch import store
+
+    f = tmp_path / "big.yuv"
+    data = bytearray(os.urandom(5 << 20))
+    f.write_bytes(bytes(data))
+    cache = tmp_path / "digests"
+    first = store.input_fingerprint(f, cache)
+    data[5 << 19] ^= 0xFF  # one byte in the middle, same size
+    f.write_bytes(bytes(data))
+    assert store.input_fingerprint(f, cache) != first
+    # a rerun (a new process: empty memory cache) takes the digest from the cache directory
+    calls: list[Path] = []
+    monkeypatch.setattr(store, "_DIGESTS", {})
+    monkeypatch.setattr(store, "hash_file", lambda p, *a: calls.append(p) or "0:x")
+    second = store.input_fingerprint(f, cache)
+    assert second != "0:x" and calls == []
+    os.utime(f, ns=(1, 1))  # touched: hashed again
+    assert store.input_fingerprint(f, cache) == "0:x" and calls == [f]
+
+
+def test_resume_notices_a_changed_frame_of_the_same_size(tmp_path: Path) -> None:
+    """Frame 200 of a 400-frame file overwritten in place: the old point (first and last MiB
+    unchanged) was reused as cached."""
+    from vtm_accel.challenge.run import ChallengeConfig, SequenceSpec, run_challenge
+    from vtm_accel.io import probe_video
+
+    w = h = 64
+    fb = w * h * 3 // 2
+    src = tmp_path / f"flat_{w}x{h}.yuv"
+    src.write_bytes(b"\x80" * fb * 400)
+    video = probe_video(src)
+    seqs = [SequenceSpec("flat", video, 1, 32, frame_skip=200)]
+    cfg = ChallengeConfig("vvenc:faster", "vvenc:faster", qps=(27, 32))
+    out = tmp_path / "run"
+    before = run_challenge(seqs, cfg, out).results["sequences"][0]["points"][0]["anchor"]
+    with src.open("r+b") as fh:
+        fh.seek(200 * fb)
+        fh.write(bytes(i * 97 % 256 for i in range(fb)))  # a busy frame instead of a flat one
+    after = run_challenge(seqs, cfg, out).results["sequences"][0]["points"][0]["anchor"]
+    assert not after["cached"]
+    assert after["bytes"] > 3 * before["bytes"] and after["psnr_y"] < before["psnr_y"] - 5
+    again = run_challenge(seqs, cfg, out).results["sequences"][0]["points"][0]["anchor"]
+    assert again["cached"] and again["bytes"] == after["bytes"]

@@ -1,9 +1,12 @@
 """Results stored per point as JSON, as each point finishes, so an interrupted batch resumes.
 
-A point's key is a hash of everything that determines its result: the input's content (size and
-hashes of its first and last MiB: no mtime, so a copied file keeps its key), the encoder's and
-decoder's identities and every argument of the job. Files are written atomically (temporary file
-in the same directory, then ``os.replace``), so a killed batch never leaves a half-written record.
+A point's key is a hash of everything that determines its result: the input's content (its size
+and the SHA-256 of the whole file: any changed frame changes the key; no mtime, so a copied file
+keeps its key), the encoder's and decoder's identities and every argument of the job. Hashing a
+10 GB source takes a while, so digests are cached (``digests/`` beside the point records, and in
+memory) under the file's path, device, inode, size, mtime and ctime: a rerun rehashes only a
+file that was written since. Files are written atomically (temporary file in the same
+directory, then ``os.replace``), so a killed batch never leaves a half-written record.
 """
 
 from __future__ import annotations
@@ -21,21 +24,53 @@ from pathlib import Path
 from vtm_accel.codecs.base import HarnessError
 
 FINGERPRINT_CHUNK = 1 << 20
+_DIGESTS: dict[str, str] = {}  # stat key -> fingerprint, for this process
 
 
-def input_fingerprint(path: Path, chunk: int = FINGERPRINT_CHUNK) -> str:
-    """Content fingerprint of a (possibly huge) input: size + SHA-256 of first and last MiB."""
+def _stat_key(path: Path) -> str:
+    st = path.stat()
+    ident = (
+        f"{path.resolve()}\0{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+    )
+    return hashlib.sha256(ident.encode()).hexdigest()[:32]
+
+
+def hash_file(path: Path, chunk: int = FINGERPRINT_CHUNK) -> str:
+    """``<size>:<SHA-256 of every byte>``, streamed."""
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+            size += len(block)
+    return f"{size}:{h.hexdigest()}"
+
+
+def input_fingerprint(path: Path, cache_dir: Path | None = None) -> str:
+    """Content fingerprint of an input: its size and the SHA-256 of the whole file, taken from
+    the cache while the file's path, inode, size, mtime and ctime are unchanged."""
     try:
-        size = path.stat().st_size
-        h = hashlib.sha256(str(size).encode())
-        with path.open("rb") as f:
-            h.update(f.read(chunk))
-            if size > chunk:
-                f.seek(max(chunk, size - chunk))
-                h.update(f.read(chunk))
+        key = _stat_key(path)
+        if key in _DIGESTS:
+            return _DIGESTS[key]
+        cached = cache_dir / f"{key}.json" if cache_dir is not None else None
+        if cached is not None:
+            try:
+                got = json.loads(cached.read_text()).get("fingerprint")
+            except (OSError, ValueError, AttributeError):
+                got = None
+            if isinstance(got, str):
+                _DIGESTS[key] = got
+                return got
+        digest = hash_file(path)
+        if key != _stat_key(path):  # written while we read it: do not cache a torn digest
+            raise HarnessError(f"input {path} changed while it was being hashed; rerun")
     except OSError as e:
         raise HarnessError(f"cannot read input {path}: {e.strerror or e}") from e
-    return f"{size}:{h.hexdigest()}"
+    _DIGESTS[key] = digest
+    if cached is not None:
+        write_json_atomic(cached, {"path": str(path), "fingerprint": digest})
+    return digest
 
 
 def point_key(fields: Mapping[str, object]) -> str:

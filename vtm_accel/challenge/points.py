@@ -30,7 +30,7 @@ from vtm_accel.codecs.base import (
 )
 from vtm_accel.metrics import bitrate_kbps, video_psnr
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: the input's key hashes the whole file
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def _key_fields(task: PointTask, encoder_id: str, decoder_id: str) -> dict[str, 
     v = task.video
     return {
         "v": RECORD_VERSION,
-        "input": input_fingerprint(v.path),
+        "input": input_fingerprint(v.path, task.store_root / "digests"),
         "container": v.container,
         "width": v.width,
         "height": v.height,
