@@ -260,8 +260,11 @@ def test_engine_argv(clip8: VideoInfo, tmp_path: Path) -> None:
 
 
 def test_engine_missing_says_how_to_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import vtm_accel.codecs.engine as engine_mod
+
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("VTM_ACCEL_ENGINE", raising=False)
+    monkeypatch.setattr(engine_mod, "_install_dirs", lambda: [])
     with pytest.raises(HarnessError, match="cmake"):
         find_engine(repo_root=tmp_path)
     monkeypatch.setenv("VTM_ACCEL_ENGINE", str(tmp_path / "nope"))

@@ -220,3 +220,31 @@ def test_resume_notices_a_changed_frame_of_the_same_size(tmp_path: Path) -> None
     assert after["bytes"] > 3 * before["bytes"] and after["psnr_y"] < before["psnr_y"] - 5
     again = run_challenge(seqs, cfg, out).results["sequences"][0]["points"][0]["anchor"]
     assert again["cached"] and again["bytes"] == after["bytes"]
+
+
+# ---------------------------------------------------------------------- engine lookup --
+
+
+def test_engine_found_beside_an_unactivated_venv(tmp_path: Path) -> None:
+    """`/path/to/venv/bin/vtm-accel encode --encoder engine` without activating the venv: the
+    engine pip put next to vtm-accel is found (PATH does not hold it)."""
+    import subprocess
+    import sys
+
+    venv = tmp_path / "venv"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)],
+        check=True,
+    )
+    engine = venv / "bin" / "vtm-accel-engine"
+    engine.write_text("#!/bin/sh\nexit 0\n")
+    engine.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "VTM_ACCEL_ENGINE"}
+    env["PATH"] = "/usr/bin:/bin"
+    env["PYTHONPATH"] = str(REPO)
+    code = "from vtm_accel.codecs.engine import find_engine; print(find_engine())"
+    r = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", code], env=env, capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == str(engine)

@@ -1,9 +1,10 @@
 """The project's own C++ encoder (``vtm-accel-engine``), driven through its CLI contract.
 
-Binary lookup (``find_engine``): ``$VTM_ACCEL_ENGINE``, else ``vtm-accel-engine`` on PATH (what
-``pip install .`` puts there), else ``build*/vtm-accel-engine``, ``build/*/vtm-accel-engine`` or
-``engine/build*/vtm-accel-engine`` under the repository. Missing: HarnessError saying how to
-build it.
+Binary lookup (``find_engine``): ``$VTM_ACCEL_ENGINE``, else ``vtm-accel-engine`` beside the
+running interpreter or in its scripts directory (where ``pip install .`` puts it, found also
+when the venv is not activated), else on PATH, else ``build*/vtm-accel-engine``,
+``build/*/vtm-accel-engine`` or ``engine/build*/vtm-accel-engine`` under the repository.
+Missing: HarnessError saying how to build it.
 
 Command (argv, no shell)::
 
@@ -39,6 +40,7 @@ import json
 import os
 import shutil
 import sys
+import sysconfig
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -58,6 +60,10 @@ def find_engine(repo_root: Path | None = None) -> Path:
     env = os.environ.get("VTM_ACCEL_ENGINE")
     if env:
         return resolve_binary(env, "engine binary from $VTM_ACCEL_ENGINE")
+    for d in _install_dirs():
+        p = d / ENGINE_NAME
+        if p.is_file() and os.access(p, os.X_OK):
+            return p
     on_path = shutil.which(ENGINE_NAME)
     if on_path:
         return Path(on_path)
@@ -71,6 +77,18 @@ def find_engine(repo_root: Path | None = None) -> Path:
     if found:
         return found[0]
     raise HarnessError(f"the engine binary {ENGINE_NAME} was not found: {_BUILD_HINT}")
+
+
+def _install_dirs() -> list[Path]:
+    """Where pip put this package's scripts: beside ``sys.executable`` (a venv's bin, used
+    without activating it) and the interpreter's scripts directory (unresolved paths: a venv's
+    python is a symlink to the base interpreter)."""
+    dirs = [Path(sys.executable).parent] if sys.executable else []
+    try:
+        dirs.append(Path(sysconfig.get_path("scripts")))
+    except KeyError:
+        pass
+    return list(dict.fromkeys(dirs))
 
 
 def read_engine_log(path: Path) -> list[dict]:
