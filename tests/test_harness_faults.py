@@ -248,3 +248,42 @@ def test_engine_found_beside_an_unactivated_venv(tmp_path: Path) -> None:
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == str(engine)
+
+
+# ---------------------------------------------------------------------------- RD plot --
+
+LONG_ANCHOR = (
+    "vtm:encoder=/home/organizer/vvc/VVCSoftware_VTM-20.2/bin/EncoderAppStatic,"
+    "cfg=/home/organizer/vvc/VVCSoftware_VTM-20.2/cfg/encoder_randomaccess_vtm.cfg"
+)
+LONG_CANDIDATE = "engine:nn=/home/organizer/submissions/team7/weights/split_cnn_v3.pt,nn-level=2"
+
+
+def test_rd_plot_keeps_its_panels_with_long_specs(tmp_path: Path) -> None:
+    """A two-sequence run with a VTM anchor and a CNN candidate: the legend carries short
+    labels and fits inside each panel, whose axes keep most of the panel's room."""
+    from test_report import _results
+
+    from vtm_accel.report.plots import rd_figure
+
+    results = _results(tmp_path)
+    results["config"].update(anchor=LONG_ANCHOR, candidate=LONG_CANDIDATE)
+    fig = rd_figure(results)
+    assert fig is not None
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    panels = [ax for ax in fig.axes if ax.get_legend() is not None]
+    assert len(panels) == 2
+    fig_w, fig_h = fig.bbox.width, fig.bbox.height
+    for ax in panels:
+        box = ax.get_window_extent(renderer)
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert legend.width < box.width and legend.x0 >= box.x0 - 1 and legend.x1 <= box.x1 + 1
+        assert box.width > 0.6 * fig_w / 2 and box.height > 0.6 * fig_h
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert labels == [
+            "anchor: VTM EncoderAppStatic (cfg randomaccess)",
+            "candidate: engine + CNN L2",
+        ]
+    md = (write_reports(results, tmp_path / "out").report_md).read_text()
+    assert LONG_ANCHOR in md and LONG_CANDIDATE in md  # the full specs are in the header
