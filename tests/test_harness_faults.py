@@ -287,3 +287,147 @@ def test_rd_plot_keeps_its_panels_with_long_specs(tmp_path: Path) -> None:
         ]
     md = (write_reports(results, tmp_path / "out").report_md).read_text()
     assert LONG_ANCHOR in md and LONG_CANDIDATE in md  # the full specs are in the header
+
+
+# ------------------------------------------------------- no process or segment left behind --
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
+def _descendants(pid: int) -> set[int]:
+    seen: set[int] = set()
+    todo = [pid]
+    while todo:
+        for c in _children(todo.pop()):
+            if c not in seen:
+                seen.add(c)
+                todo.append(c)
+    return seen
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _wait_for(cond, timeout_s: float, what: str) -> None:  # noqa: ANN001
+    import time
+
+    t0 = time.monotonic()
+    while not cond():
+        if time.monotonic() - t0 > timeout_s:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def _harness(argv: list[str], tmp_path: Path):  # noqa: ANN202
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    log = (tmp_path / "harness.log").open("wb")
+    return subprocess.Popen(
+        [sys.executable, "-m", "vtm_accel.cli", *argv], env=env, stdout=log, stderr=log
+    )
+
+
+def _segments_of(pids: set[int]) -> list[str]:
+    return [
+        p.name for p in Path("/dev/shm").glob("vtm-accel-*") if int(p.name.split("-")[2]) in pids
+    ]
+
+
+@pytest.fixture(scope="module")
+def busy_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("skimage")
+    from content import make_clip
+
+    return make_clip(tmp_path_factory.mktemp("busy") / "busy_256x128.yuv", 256, 128, 16).path
+
+
+def _nn_encode_argv(clip: Path, out: Path) -> list[str]:
+    model = REPO / "tests" / "nn_test_predictor.py"
+    return ["encode", "--encoder", "engine", "--input", str(clip), "--frames", "16", "--qp",
+            "22", "--out", str(out), "--nn", str(model), "--nn-level", "2"]  # fmt: skip
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_stopping_the_harness_stops_engine_and_service(
+    tmp_path: Path, busy_clip: Path, engine_exe: Path, sig: str
+) -> None:
+    """SIGTERM (`timeout`) left the engine and its CNN service running with parent 1; Ctrl-C
+    (SIGINT) killed them with SIGKILL, so the engine's shared-memory channel stayed."""
+    import signal
+
+    h = _harness(_nn_encode_argv(busy_clip, tmp_path / "o"), tmp_path)
+    try:
+        _wait_for(lambda: _segments_of(_descendants(h.pid)), 60, "the engine's CNN channel")
+        _wait_for(lambda: len(_descendants(h.pid)) >= 2, 30, "the predictor service")
+        tree = _descendants(h.pid)
+        assert any("vtm-accel-engine" in _cmdline(p) for p in tree)
+        h.send_signal(getattr(signal, sig))
+        assert h.wait(timeout=30) == 128 + getattr(signal, sig)
+    finally:
+        if h.poll() is None:
+            h.kill()
+    _wait_for(lambda: not [p for p in tree if _alive(p)], 10, "the children to end")
+    assert _segments_of(tree) == []
+    assert "interrupted" in (tmp_path / "harness.log").read_text()
+
+
+def test_sigkill_of_a_challenge_takes_its_encoders_down(tmp_path: Path) -> None:
+    """SIGKILL during a challenge with two local workers: no worker and no encoder lives on."""
+    import signal
+
+    src = _raw(tmp_path / "clip_64x32.yuv", 64, 32, 2)
+    seqs = tmp_path / "seqs.csv"
+    seqs.write_text(f"path,frames\n{src},1\n")
+    slow = "template:sh -c 'sleep 120' {bitstream}"
+    argv = ["challenge", "--sequences", str(seqs), "--anchor", slow, "--candidate", slow + " x"]
+    h = _harness([*argv, "--out", str(tmp_path / "o"), "--jobs", "2", "--qps", "27,32"], tmp_path)
+    try:
+        sleeping = lambda: [p for p in _descendants(h.pid) if "sleep 120" in _cmdline(p)]  # noqa: E731
+        _wait_for(lambda: len(sleeping()) >= 2, 60, "two encoders")
+        tree = _descendants(h.pid)
+        h.send_signal(signal.SIGKILL)
+        h.wait(timeout=10)
+    finally:
+        if h.poll() is None:
+            h.kill()
+    _wait_for(lambda: not [p for p in tree if _alive(p)], 10, "the workers and encoders to end")
+
+
+def test_a_second_encode_into_the_same_out_stops_at_once(
+    tmp_path: Path, busy_clip: Path, engine_exe: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two `encode` runs into one --out raced on result.json (the last one to finish won)."""
+    out = tmp_path / "o"
+    first = _harness(_nn_encode_argv(busy_clip, out), tmp_path)
+    try:
+        _wait_for(lambda: (out / "work").is_dir(), 60, "the first encode to start")
+        argv = ["encode", "--encoder", "vvenc:faster", "--input", str(busy_clip), "--frames"]
+        rc, _, err = _cli([*argv, "1", "--qp", "37", "--out", str(out)], capsys)
+        line = _one_line_error(rc, err)
+        assert f"pid {first.pid}" in line and "another vtm-accel run" in line
+        assert first.poll() is None
+    finally:
+        first.terminate()
+        first.wait(timeout=30)

@@ -70,7 +70,7 @@ def test_timeout_kills_the_whole_group(tmp_path: Path) -> None:
     with pytest.raises(RunTimeout, match="ran past its 0.5 s limit") as err:
         run_timed([sys.executable, "-c", code], tmp_path / "t.log", timeout_s=0.5)
     assert time.monotonic() - t0 < 5
-    assert err.value.stats.returncode == -9
+    assert err.value.stats.returncode in (-15, -9)  # SIGTERM, then SIGKILL after a grace
     assert "started" in str(err.value)
     time.sleep(2.5)
     assert not marker.exists()  # the grandchild was killed with the group

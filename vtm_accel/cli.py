@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -168,7 +170,7 @@ def with_nn_options(spec: str, nn: Path | None, level: int | None) -> str:
 
 
 def cmd_encode(args: argparse.Namespace, console: Console) -> int:
-    from vtm_accel.batch.store import ensure_writable_dir, write_json_atomic
+    from vtm_accel.batch.store import ensure_writable_dir, exclusive_out_dir, write_json_atomic
     from vtm_accel.challenge import backends
     from vtm_accel.challenge.points import PointTask, run_point
     from vtm_accel.challenge.run import default_intra_period
@@ -195,8 +197,9 @@ def cmd_encode(args: argparse.Namespace, console: Console) -> int:
         store_root=out,
         timeout_s=args.timeout,
     )
-    rec = run_point(task)
-    write_json_atomic(out / "result.json", rec)
+    with exclusive_out_dir(out):
+        rec = run_point(task)
+        write_json_atomic(out / "result.json", rec)
     if rec["status"] != "ok" and rec.get("stage") in ("setup", "encode"):
         raise HarnessError(rec["error"])
     t = Table(title=f"{args.input.name} QP {args.qp} ({args.encoder})")
@@ -317,20 +320,43 @@ COMMANDS = {
 }
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised where the harness is, so that it unwinds as for Ctrl-C: every
+    running encoder is stopped (``timing.run_timed``) before the harness exits."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``vtm-accel``; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     console = Console(highlight=False, soft_wrap=True)
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {s: signal.signal(s, _terminate) for s in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return COMMANDS[args.command](args, console)
     except HarnessError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated) as e:
         print(f"{PROG}: interrupted; finished points are stored, rerun to resume", file=sys.stderr)
-        return 130
+        return 128 + e.signum if isinstance(e, Terminated) else 130
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if args.command in ("encode", "challenge", "demo"):
+            from vtm_accel.procs import remove_orphaned_segments
+
+            remove_orphaned_segments()  # of an engine killed with its worker
 
 
 if __name__ == "__main__":

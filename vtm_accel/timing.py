@@ -6,8 +6,12 @@
   exec, so every thread and descendant inherits it); ``core=None`` leaves the affinity alone;
 - single-threaded libraries: OMP/MKL/OpenBLAS/numexpr/TBB thread counts forced to 1 in the
   child's environment (unless the caller's ``env`` sets them);
-- its own session / process group; on timeout the whole group is killed (SIGKILL) and
-  ``RunTimeout`` is raised; processes left in the group after the main child exits are killed too;
+- its own session / process group; on timeout, and when the harness is interrupted (Ctrl-C,
+  SIGTERM), the group gets SIGTERM, then SIGKILL after ``STOP_GRACE_S`` (time for an engine to
+  remove its shared memory and reap its predictor service), and ``RunTimeout`` (or the
+  interrupt) is raised; processes left in the group after the main child exits are killed too;
+- the child dies with the thread that started it (``procs.die_with_parent``): a harness killed
+  with SIGKILL leaves no encoder running on a core whose lock it no longer holds;
 - CPU time = user + sys of the whole process tree, from ``os.wait4`` on the child: the kernel
   adds to a process's rusage the rusage of every descendant it (recursively) waited for, so an
   encoder that runs helpers and waits for them is fully counted. ``RUSAGE_CHILDREN`` deltas are
@@ -31,12 +35,14 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from vtm_accel.codecs.base import HarnessError, RunStats
+from vtm_accel.procs import die_with_parent, die_with_parent_supported
 
 _THREAD_VARS = (
     "OMP_NUM_THREADS",
@@ -91,11 +97,59 @@ def _tail(path: Path, lines: int, max_bytes: int = 16384) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def _kill_group(pgid: int) -> None:
+STOP_GRACE_S = 2.0
+
+
+def _kill_group(pgid: int, sig: int = signal.SIGKILL) -> None:
     try:
-        os.killpg(pgid, signal.SIGKILL)
+        os.killpg(pgid, sig)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+# A guard per run: it waits for SIGTERM, the signal it gets when the thread that ran the encoder
+# ends (the harness killed, even with SIGKILL), then kills the encoder's whole process group.
+# The encoder itself dies with that thread too, but its own children (a predictor service, the
+# programs a script starts) would not: the parent-death signal is not inherited across fork.
+_GUARD = (
+    "import os,signal,sys\n"
+    "signal.sigwait({signal.SIGTERM})\n"
+    "try:\n os.killpg(int(sys.argv[1]),signal.SIGKILL)\n"
+    "except OSError:\n pass\n"
+)
+
+
+def _start_guard(pgid: int, parent: int) -> subprocess.Popen[bytes] | None:
+    def setup() -> None:
+        # blocked before exec, so a SIGTERM that comes during start-up waits for sigwait
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        die_with_parent(parent, signal.SIGTERM)
+
+    if not die_with_parent_supported():
+        return None
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _GUARD, str(pgid)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # no Ctrl-C from the terminal: the harness stops the run
+            preexec_fn=setup,
+        )
+    except OSError:
+        return None
+
+
+def _stop_group(pgid: int, proc: subprocess.Popen[bytes], grace_s: float = STOP_GRACE_S) -> None:
+    """SIGTERM the group, give its leader ``grace_s`` to exit, then SIGKILL what is left."""
+    _kill_group(pgid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        pass
+    finally:
+        _kill_group(pgid)
+        proc.wait()
 
 
 def run_timed(
@@ -120,7 +174,10 @@ def run_timed(
     log.parent.mkdir(parents=True, exist_ok=True)
     child_env = single_thread_env(env)
 
-    def pin() -> None:  # runs in the child between fork and exec
+    parent = os.getpid()
+
+    def setup() -> None:  # runs in the child between fork and exec
+        die_with_parent(parent)
         if core is not None:
             os.sched_setaffinity(0, {core})
 
@@ -135,20 +192,26 @@ def run_timed(
                 env=child_env,
                 cwd=os.fspath(cwd) if cwd is not None else None,
                 start_new_session=True,
-                preexec_fn=pin if core is not None else None,
+                preexec_fn=setup,
             )
         except FileNotFoundError as e:
             raise HarnessError(f"cannot run {args[0]}: program not found") from e
         except PermissionError as e:
             raise HarnessError(f"cannot run {args[0]}: not executable") from e
         pgid = proc.pid  # start_new_session: the child leads its own group
+        guard = _start_guard(pgid, parent)
         lock = threading.Lock()
         state = {"done": False, "timed_out": False}
 
         def on_timeout() -> None:
             with lock:
+                if state["done"]:
+                    return
+                state["timed_out"] = True
+                _kill_group(pgid, signal.SIGTERM)
+            time.sleep(STOP_GRACE_S)
+            with lock:
                 if not state["done"]:
-                    state["timed_out"] = True
                     _kill_group(pgid)
 
         timer = threading.Timer(timeout_s, on_timeout) if timeout_s else None
@@ -163,8 +226,7 @@ def run_timed(
                 except InterruptedError:
                     continue
         except BaseException:  # Ctrl-C or a signal in the harness: take the run down with it
-            _kill_group(pgid)
-            proc.wait()
+            _stop_group(pgid, proc)
             raise
         finally:
             wall = time.perf_counter() - t0
@@ -172,6 +234,9 @@ def run_timed(
                 state["done"] = True
             if timer:
                 timer.cancel()
+            if guard is not None:
+                guard.kill()
+                guard.wait()
         # Tell Popen the child is reaped so it never waits on a recycled pid.
         proc.returncode = os.waitstatus_to_exitcode(status)
         _kill_group(pgid)  # leftovers (daemons, orphans) must not outlive the measured run

@@ -2,10 +2,12 @@
 
 Each task that times an encode claims its own core (``batch.pinning``), so the number of worker
 processes is capped at the number of usable cores: never more timed encodes at once than cores.
+Workers die with the harness (``procs.die_with_parent``), and their encoders with them.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -13,6 +15,7 @@ from joblib import Parallel, delayed
 
 from vtm_accel.batch.pinning import available_cores
 from vtm_accel.batch.progress import progress_bar
+from vtm_accel.procs import die_with_parent
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -24,7 +27,9 @@ def effective_jobs(jobs: int) -> int:
     return cores if jobs <= 0 else max(1, min(jobs, cores))
 
 
-def _indexed(fn: Callable[[T], R], i: int, item: T) -> tuple[int, R]:
+def _indexed(fn: Callable[[T], R], i: int, item: T, harness_pid: int) -> tuple[int, R]:
+    if os.getpid() != harness_pid:  # a worker process: it must not outlive the harness
+        die_with_parent(harness_pid)
     return i, fn(item)
 
 
@@ -48,7 +53,8 @@ def run_local(
                 advance()
         else:
             par = Parallel(n_jobs=n, backend="loky", return_as="generator_unordered")
-            for i, r in par(delayed(_indexed)(fn, i, item) for i, item in enumerate(items)):
+            me = os.getpid()
+            for i, r in par(delayed(_indexed)(fn, i, item, me) for i, item in enumerate(items)):
                 out[i] = r
                 advance()
     return [out[i] for i in range(len(items))]

@@ -125,6 +125,29 @@ def ensure_writable_dir(path: Path) -> Path:
     return path
 
 
+@contextmanager
+def exclusive_out_dir(path: Path) -> Iterator[None]:
+    """Hold ``path/.vtm-accel.lock`` for one run writing into ``path``: a second run into the
+    same folder would overwrite its result.json / results.json and reports under it, so it
+    stops at once with a HarnessError naming the holder (released when the holder ends)."""
+    lock = path / ".vtm-accel.lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            raise HarnessError(
+                f"another vtm-accel run (pid {holder}) is writing into {path}; wait for it to "
+                f"finish or choose another --out"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
 @dataclass(frozen=True)
 class ResultStore:
     """A directory of finished point records: ``<root>/points/<key>.json``."""

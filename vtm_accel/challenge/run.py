@@ -17,7 +17,7 @@ from pathlib import Path
 
 import vtm_accel
 from vtm_accel.batch import run_tasks
-from vtm_accel.batch.store import ResultStore, ensure_writable_dir
+from vtm_accel.batch.store import ResultStore, ensure_writable_dir, exclusive_out_dir
 from vtm_accel.challenge import backends
 from vtm_accel.challenge.points import MatchTask, PointTask, run_any
 from vtm_accel.challenge.rules import (
@@ -132,6 +132,13 @@ def run_challenge(
         raise HarnessError("no QPs given (--qps)")
     ensure_writable_dir(out_dir)
     ids = check_backends(config, sequences)
+    with exclusive_out_dir(out_dir):
+        return _run(sequences, config, out_dir, ids)
+
+
+def _run(
+    sequences: Sequence[SequenceSpec], config: ChallengeConfig, out_dir: Path, ids: dict[str, str]
+) -> ChallengeOutcome:
     store = ResultStore(out_dir)
 
     def task(seq: SequenceSpec, role: str, qp: int) -> PointTask:

@@ -46,6 +46,7 @@ from pathlib import Path
 
 from vtm_accel.codecs.base import EncodeJob, EncodeResult, HarnessError, VideoInfo
 from vtm_accel.codecs.common import OutputPaths, file_digest, output_paths, resolve_binary
+from vtm_accel.procs import remove_orphaned_segments
 from vtm_accel.timing import run_timed
 
 ENGINE_NAME = "vtm-accel-engine"
@@ -185,9 +186,13 @@ class EngineEncoder:
         paths = output_paths(job)
         for p in (paths.bitstream, paths.recon, paths.jsonl):
             p.unlink(missing_ok=True)
-        stats = run_timed(
-            self.argv(job, paths), paths.log, core=job.core, timeout_s=timeout_s, env=self.env()
-        )
+        try:
+            stats = run_timed(
+                self.argv(job, paths), paths.log, core=job.core, timeout_s=timeout_s, env=self.env()
+            )
+        finally:
+            if "nn" in self.options:  # a channel left by an engine that had to be killed
+                remove_orphaned_segments()
         if not paths.bitstream.is_file() or paths.bitstream.stat().st_size == 0:
             raise HarnessError(f"the engine wrote no bitstream (log: {paths.log})")
         pictures = read_engine_log(paths.jsonl)

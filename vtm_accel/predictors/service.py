@@ -40,6 +40,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from vtm_accel.predictors import protocol as P
+from vtm_accel.procs import die_with_parent
 
 
 class Predictor(Protocol):
@@ -320,6 +321,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGHUP, _on_signal)
+    if parent is not None and parent == os.getppid():
+        # an engine's own service: end with it at once (SIGTERM, so the channel is removed),
+        # not at the next poll, which a model load can delay by seconds
+        die_with_parent(parent, signal.SIGTERM)
     removed = P.cleanup_stale_segments()
     if removed:
         _log(f"removed {len(removed)} stale segment(s): {' '.join(removed)}")
