@@ -431,3 +431,68 @@ def test_a_second_encode_into_the_same_out_stops_at_once(
     finally:
         first.terminate()
         first.wait(timeout=30)
+
+
+# ------------------------------------------------------------------- a CNN that failed --
+
+
+@pytest.fixture(scope="module")
+def small_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("skimage")
+    from content import make_clip
+
+    return make_clip(tmp_path_factory.mktemp("small") / "small_128x64.yuv", 128, 64, 2).path
+
+
+@pytest.fixture(scope="module")
+def corrupt_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    p = tmp_path_factory.mktemp("model") / "corrupt.pt"
+    p.write_bytes(bytes(range(256)) * 4)
+    return p
+
+
+def test_encode_with_a_corrupt_cnn_fails_unless_fallback_is_allowed(
+    tmp_path: Path,
+    small_clip: Path,
+    corrupt_model: Path,
+    engine_exe: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`encode --nn corrupt.pt` exited 0 with status ok: the engine had fallen back to the
+    exhaustive search and said so only in its own log."""
+    import json
+
+    argv = ["encode", "--encoder", "engine", "--input", str(small_clip), "--frames", "2"]
+    argv += ["--qp", "32", "--nn", str(corrupt_model), "--nn-level", "2"]
+    rc, out, _ = _cli([*argv, "--out", str(tmp_path / "o")], capsys)
+    rec = json.loads((tmp_path / "o" / "result.json").read_text())
+    assert rc == 1 and rec["status"] == "failed" and rec["stage"] == "checks"
+    assert rec["nn"]["fell_back"] and rec["nn"]["predicted"] == 0 and rec["nn"]["pictures"] == 2
+    assert "service is gone" in rec["nn"]["reason"]
+    assert not rec["checks"]["nn"]["passed"] and "--allow-nn-fallback" in rec["error"]
+    assert "CNN: the CNN answered for 0 of 2 pictures" in out
+    rc, out, _ = _cli([*argv, "--out", str(tmp_path / "o"), "--allow-nn-fallback"], capsys)
+    rec = json.loads((tmp_path / "o" / "result.json").read_text())
+    assert rc == 0 and rec["status"] == "ok" and rec["nn"]["fell_back"]
+    assert rec["checks"]["nn"]["passed"] and "0 of 2 pictures" in out and "allowed" in out
+    # the point stored while fallback was allowed is not reused when it is not
+    rc, _, _ = _cli([*argv, "--out", str(tmp_path / "o")], capsys)
+    assert rc == 1
+
+
+def test_challenge_fails_a_candidate_whose_cnn_did_not_run(
+    tmp_path: Path, small_clip: Path, corrupt_model: Path, engine_exe: Path
+) -> None:
+    from vtm_accel.challenge.run import ChallengeConfig, SequenceSpec, run_challenge
+    from vtm_accel.io import probe_video
+
+    seqs = [SequenceSpec("small", probe_video(small_clip), 1, 32)]
+    cand = f"engine:nn={corrupt_model},nn-level=2"
+    cfg = ChallengeConfig("vvenc:faster", cand, qps=(32, 37))
+    res = run_challenge(seqs, cfg, tmp_path / "run").results
+    for p in res["sequences"][0]["points"]:
+        c = p["candidate"]
+        assert c["status"] == "failed" and not c["checks"]["nn"]["passed"]
+    assert not res["summary"]["passed"]
+    md = (tmp_path / "run" / "report.md").read_text()
+    assert "0/1 fell back" in md and "candidate CNN: the CNN answered for 0 of 1" in md

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from vtm_accel.batch.progress import default_enabled
 from vtm_accel.codecs.base import HarnessError
+from vtm_accel.report.render import nn_cell
 
 PROG = "vtm-accel"
 
@@ -82,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--timeout", type=_positive_float, metavar="S", help="per program, seconds")
     e.add_argument("--nn", type=Path, metavar="MODEL", help="engine only: CNN split predictor")
     e.add_argument("--nn-level", type=int, choices=range(6), metavar="L", help="engine: 0..5")
+    e.add_argument(
+        "--allow-nn-fallback", action="store_true", help="accept a CNN that did not answer"
+    )
 
     c = sub.add_parser("challenge", help="run the track-3 challenge: anchor vs candidate")
     c.add_argument("--sequences", required=True, type=Path, metavar="FILE")
@@ -96,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--timeout", type=_positive_float, metavar="S", help="per program, seconds")
     c.add_argument("--frames", type=_positive_int, metavar="N", help="code at most N frames each")
     c.add_argument("--max-extra-encodes", type=int, default=6, metavar="N")
+    c.add_argument(
+        "--allow-nn-fallback",
+        action="store_true",
+        help="accept points whose CNN fell back to the exhaustive search (default: they fail)",
+    )
 
     r = sub.add_parser("report", help="rebuild report.md/html/csv/png from DIR/results.json")
     r.add_argument("dir", type=Path, metavar="DIR")
@@ -128,7 +137,8 @@ def print_summary(results: dict, console: Console) -> None:
     """The per-point table and the verdicts of a results.json document."""
     for seq in results.get("sequences", []):
         t = Table(title=f"{seq['name']}  BD-rate {_fmt(seq.get('bd_rate'))}%")
-        for col in ("QP", "role", "QP used", "kbps", "PSNR-Y", "PSNR-YUV", "CPU s", "status"):
+        cols = ("QP", "role", "QP used", "kbps", "PSNR-Y", "PSNR-YUV", "CPU s", "CNN", "status")
+        for col in cols:
             t.add_column(col, justify="right")
         for p in seq.get("points", []):
             for role in ("anchor", "candidate"):
@@ -141,6 +151,7 @@ def print_summary(results: dict, console: Console) -> None:
                     _fmt(rec.get("psnr_y"), 3),
                     _fmt(rec.get("psnr_yuv"), 3),
                     _fmt(rec.get("cpu_s"), 3),
+                    nn_cell(rec),
                     str(rec.get("status", "missing")),
                 )
         console.print(t)
@@ -196,6 +207,7 @@ def cmd_encode(args: argparse.Namespace, console: Console) -> int:
         decoder_spec=args.decoder,
         store_root=out,
         timeout_s=args.timeout,
+        allow_nn_fallback=args.allow_nn_fallback,
     )
     with exclusive_out_dir(out):
         rec = run_point(task)
@@ -211,6 +223,9 @@ def cmd_encode(args: argparse.Namespace, console: Console) -> int:
         rec["status"],
     )
     console.print(t)
+    nn = (rec.get("checks") or {}).get("nn")
+    if nn is not None:
+        console.print(f"CNN: {nn['detail']}", markup=False)
     console.print(f"bitstream: {rec['bitstream']}\nresult: {out / 'result.json'}", markup=False)
     if rec["status"] != "ok":
         console.print(f"point failed: {rec['error']}", markup=False)
@@ -234,6 +249,7 @@ def cmd_challenge(args: argparse.Namespace, console: Console) -> int:
         timeout_s=args.timeout,
         max_extra_encodes=args.max_extra_encodes,
         progress=default_enabled(),
+        allow_nn_fallback=args.allow_nn_fallback,
     )
     outcome = run_challenge(seqs, cfg, args.out)
     print_summary(outcome.results, console)

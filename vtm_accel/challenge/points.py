@@ -50,6 +50,7 @@ class PointTask:
     qp_encode: int | None = None  # the QP actually coded (rate matching); default ``qp``
     qp_fraction: float = 0.0
     frame_skip: int = 0
+    allow_nn_fallback: bool = False  # accept a point whose CNN fell back (not part of the key)
 
     @property
     def coded_qp(self) -> int:
@@ -87,6 +88,24 @@ def _key_fields(task: PointTask, encoder_id: str, decoder_id: str) -> dict[str, 
         "encoder": encoder_id,
         "decoder": decoder_id,
     }
+
+
+def nn_verdict(nn: dict | None, allow_fallback: bool) -> dict | None:
+    """Did the CNN that the encoder was asked to use run? None when none was asked for (or
+    level 0, the exhaustive search). A fallback fails the point unless it is allowed: timed
+    without its CNN, a candidate would be judged as something it is not."""
+    if not nn or not nn.get("requested") or int(nn.get("level") or 0) <= 0:
+        return None
+    n, k = nn.get("pictures"), nn.get("predicted") or 0
+    if not nn.get("fell_back"):
+        return {"rule": "nn", "passed": True, "detail": f"the CNN answered for all {n} pictures"}
+    detail = (
+        f"the CNN answered for {k} of {n} pictures, the rest were searched exhaustively "
+        f"({nn.get('reason') or 'no reason given'})"
+    )
+    if allow_fallback:
+        return {"rule": "nn", "passed": True, "detail": f"{detail}; allowed"}
+    return {"rule": "nn", "passed": False, "detail": f"{detail}; --allow-nn-fallback accepts it"}
 
 
 def _decorate(record: dict, task: PointTask, cached: bool) -> dict:
@@ -127,6 +146,7 @@ def _empty_record(task: PointTask) -> dict:
         "log": None,
         "core": None,
         "checks": {},
+        "nn": None,
         "key": None,
         "finished": None,
     }
@@ -149,7 +169,12 @@ def run_point(task: PointTask) -> dict:
         with store.key_lock(key):
             hit = store.get(key)
             if hit is not None and hit.get("status") == "ok":
-                return _decorate(hit, task, cached=True)
+                # a fallback stored when it was allowed is computed again when it is not
+                nn = nn_verdict(hit.get("nn"), task.allow_nn_fallback)
+                if nn is None or nn["passed"]:
+                    if nn is not None:
+                        hit["checks"] = {**hit.get("checks", {}), "nn": nn}
+                    return _decorate(hit, task, cached=True)
             _compute(task, rec, encoder, decoder, store.work_dir(key))
             if rec["status"] == "ok":
                 store.put(key, rec)
@@ -186,6 +211,9 @@ def _compute(task: PointTask, rec: dict, encoder: Encoder, decoder: Decoder, wor
             raise
     rec["stage"] = "metrics"
     _fill_decode(rec, enc, dec, task)
+    nn = nn_verdict(rec["nn"], task.allow_nn_fallback)
+    if nn is not None:
+        rec["checks"]["nn"] = nn
     rec["finished"] = _now()
     failed = [k for k, v in rec["checks"].items() if not v.get("passed")]
     if failed:
@@ -210,6 +238,7 @@ def _fill_encode(rec: dict, enc: EncodeResult, task: PointTask) -> None:
         recon=str(enc.recon) if enc.recon else None,
         log=str(enc.log) if enc.log else None,
         encoder_id=enc.encoder_id or rec["encoder_id"],
+        nn=enc.extra.get("nn"),
     )
 
 

@@ -65,6 +65,7 @@ class ChallengeConfig:
     timeout_s: float | None = None
     max_extra_encodes: int = 6
     progress: bool = False
+    allow_nn_fallback: bool = False  # accept points whose CNN fell back to the full search
 
 
 @dataclass
@@ -154,6 +155,7 @@ def _run(
             decoder_spec=config.decoder,
             store_root=store.root,
             timeout_s=config.timeout_s,
+            allow_nn_fallback=config.allow_nn_fallback,
         )
 
     grid = [(s, qp) for s in sequences for qp in config.qps]
@@ -324,6 +326,7 @@ def assemble(
             "match_anchor": config.match_anchor,
             "max_extra_encodes": config.max_extra_encodes,
             "timeout_s": config.timeout_s,
+            "allow_nn_fallback": config.allow_nn_fallback,
             **identities,
         },
         "psnr": {"convention": PSNR_CONVENTION, "peak": "2^B-1", "yuv_weights": [6, 1, 1]},

@@ -22,7 +22,9 @@ intra period; the first one at POC 0 unless closing the first GOP, with RADL lea
 as VVenC does, codes fewer intra pictures; ``engine:first_irap=poc0|gop`` forces either)
 otherwise. The
 JSON-lines log (one object per picture: poc, slice_type, qp, bits, psnr_y/u/v, time_s, nodes)
-is read into ``extra["pictures"]`` with ``extra["bits"]`` (sum).
+is read into ``extra["pictures"]`` with ``extra["bits"]`` (sum); with ``nn=MODEL``,
+``extra["nn"]`` says whether the CNN answered (``read_nn_outcome``: level, pictures, predicted,
+fell_back, reason), read from the engine's console, which alone reports a fallback.
 
 CNN acceleration: ``engine:nn=MODEL,nn-level=2`` gives ``--nn MODEL --nn-level 2``; the engine
 starts the predictor service (``python -m vtm_accel.predictors.service``) as its own child and
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import sysconfig
@@ -50,6 +53,7 @@ from vtm_accel.procs import remove_orphaned_segments
 from vtm_accel.timing import run_timed
 
 ENGINE_NAME = "vtm-accel-engine"
+DEFAULT_NN_LEVEL = 2  # the engine's --nn-level default
 _REPO = Path(__file__).resolve().parents[2]
 _BUILD_HINT = (
     "build it with `cmake -S engine -B engine/build -G Ninja && cmake --build engine/build` "
@@ -90,6 +94,41 @@ def _install_dirs() -> list[Path]:
     except KeyError:
         pass
     return list(dict.fromkeys(dirs))
+
+
+_NN_SUMMARY = re.compile(r"^nn: level (\d+), (\d+) of (\d+) pictures pruned by the CNN")
+_NN_FALLBACK = re.compile(r"^nn: (.*); falling back to exhaustive search")
+
+
+def read_nn_outcome(console_log: Path, level: int, frames: int) -> dict[str, object]:
+    """Whether the CNN answered, from the engine's console: the pictures it pruned, and the
+    reason it gave when it fell back to the exhaustive search (none of this is in the JSON
+    log, so without it a failed CNN would go unnoticed)."""
+    out: dict[str, object] = {
+        "requested": True,
+        "level": level,
+        "pictures": frames,
+        "predicted": None,
+        "fell_back": False,
+        "reason": None,
+    }
+    if level <= 0:  # level 0 is the exhaustive search: the service is never started
+        out.update(predicted=0)
+        return out
+    try:
+        lines = console_log.read_text(errors="replace").splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        if m := _NN_FALLBACK.match(line):
+            out.update(fell_back=True, reason=out["reason"] or m.group(1))
+        elif m := _NN_SUMMARY.match(line):
+            out.update(predicted=int(m.group(2)), pictures=int(m.group(3)))
+    if out["predicted"] is None:
+        out.update(fell_back=True, reason=out["reason"] or "the engine reported no CNN summary")
+    elif out["predicted"] < out["pictures"]:  # type: ignore[operator]
+        out.update(fell_back=True)
+    return out
 
 
 def read_engine_log(path: Path) -> list[dict]:
@@ -196,6 +235,15 @@ class EngineEncoder:
         if not paths.bitstream.is_file() or paths.bitstream.stat().st_size == 0:
             raise HarnessError(f"the engine wrote no bitstream (log: {paths.log})")
         pictures = read_engine_log(paths.jsonl)
+        extra: dict[str, object] = {
+            "pictures": pictures,
+            "bits": sum(int(p.get("bits", 0)) for p in pictures),
+            "bytes": paths.bitstream.stat().st_size,
+            "jsonl": str(paths.jsonl),
+        }
+        if "nn" in self.options:
+            level = int(self.options.get("nn-level", DEFAULT_NN_LEVEL))
+            extra["nn"] = read_nn_outcome(paths.log, level, job.frames)
         return EncodeResult(
             job=job,
             bitstream=paths.bitstream,
@@ -205,10 +253,5 @@ class EngineEncoder:
             intra_period=job.intra_period,
             encoder_id=self.identity(),
             log=paths.log,
-            extra={
-                "pictures": pictures,
-                "bits": sum(int(p.get("bits", 0)) for p in pictures),
-                "bytes": paths.bitstream.stat().st_size,
-                "jsonl": str(paths.jsonl),
-            },
+            extra=extra,
         )

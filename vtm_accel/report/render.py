@@ -38,12 +38,25 @@ def _mark(v: dict | None) -> str:
     return "pass" if v.get("passed") else "FAIL"
 
 
+def nn_cell(rec: dict) -> str:
+    """The CNN of a point: "-" when none was asked for, "16/16" pictures answered, or
+    "0/16 fell back" (the reason is in the point's nn check and error)."""
+    nn = rec.get("nn") or {}
+    if not nn.get("requested") or int(nn.get("level") or 0) <= 0:
+        return "-"
+    cell = f"{nn.get('predicted') or 0}/{nn.get('pictures')}"
+    return cell + " fell back" if nn.get("fell_back") else cell
+
+
 def _point_checks(point: dict) -> str:
     marks = []
     for role in ("anchor", "candidate"):
         rec = point.get(role) or {}
         if rec.get("status") != "ok":
             marks.append(f"{role} failed")
+        nn = (rec.get("checks") or {}).get("nn")
+        if nn and (not nn.get("passed") or (rec.get("nn") or {}).get("fell_back")):
+            marks.append(f"{role} CNN: {nn['detail']}")
         for name in ("decodable", "recon_match"):
             v = (rec.get("checks") or {}).get(name)
             if v and not v.get("passed"):
@@ -69,6 +82,7 @@ def sequence_table(seq: dict) -> Table:
         "anchor CPU s",
         "cand. CPU s",
         "T1/T2",
+        "cand. CNN",
         "checks",
     ]
     rows = []
@@ -91,6 +105,7 @@ def sequence_table(seq: dict) -> Table:
                 _f(a.get("cpu_s"), 3),
                 _f(c.get("cpu_s"), 3),
                 _f(t.get("ratio"), 3),
+                nn_cell(c),
                 _point_checks(p),
             ]
         )
@@ -130,6 +145,7 @@ def _header_lines(results: dict) -> list[tuple[str, str]]:
         ("decoder", str(cfg.get("decoder"))),
         ("QPs", ", ".join(str(q) for q in cfg.get("qps", []))),
         ("rate matching", "on (--match-anchor)" if cfg.get("match_anchor") else "off"),
+        ("CNN fallback", "allowed" if cfg.get("allow_nn_fallback") else "fails the point"),
         ("average BD-rate (PSNR-YUV)", f"{_f(s.get('bd_rate'))}%"),
         ("average BD-PSNR (PSNR-YUV)", f"{_f(s.get('bd_psnr'), 3)} dB"),
         ("total CPU time T1/T2", f"{_f(t.get('ratio'), 3)} ({t.get('detail', '-')})"),

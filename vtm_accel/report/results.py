@@ -9,6 +9,7 @@ from pathlib import Path
 
 from vtm_accel.batch.store import write_json_atomic
 from vtm_accel.codecs.base import HarnessError
+from vtm_accel.report.render import nn_cell
 
 SCHEMA = "vtm-accel/results/1"
 ROLES = ("anchor", "candidate")
@@ -35,6 +36,7 @@ CSV_COLUMNS = (
     "rate_window",
     "time_ratio",
     "intra_period_check",
+    "nn",
     "bitstream",
     "decoded",
     "error",
@@ -89,6 +91,7 @@ def iter_rows(results: dict) -> Iterator[dict[str, object]]:
                     intra_period_check=(
                         verdict(pair_checks, "intra_period") if role == "candidate" else ""
                     ),
+                    nn=nn_cell(rec) if rec.get("nn") else "",
                 )
                 yield {k: ("" if v is None else v) for k, v in row.items()}
 
