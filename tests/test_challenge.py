@@ -157,6 +157,8 @@ def _rec(kbps: float, psnr: float, cpu: float, status: str = "ok", ip: int = 32)
         "psnr_yuv": psnr,
         "cpu_s": cpu,
         "intra_period": ip,
+        "irap": {"error": None, "positions": [0], "intra_period": ip},  # as coded
+        "bitstream": "/x/out.266",
         "qp_used": 0.0,
         "error": None if status == "ok" else "decode failed: boom",
         "checks": {

@@ -496,3 +496,47 @@ def test_challenge_fails_a_candidate_whose_cnn_did_not_run(
     assert not res["summary"]["passed"]
     md = (tmp_path / "run" / "report.md").read_text()
     assert "0/1 fell back" in md and "candidate CNN: the CNN answered for 0 of 1" in md
+
+
+# ------------------------------------------------------- rule 5 on what the streams code --
+
+
+def test_coded_intra_period() -> None:
+    from vtm_accel.challenge.rules import coded_intra_period
+
+    ra32 = [i % 32 == 0 for i in range(65)]
+    assert coded_intra_period(ra32) == 32
+    assert coded_intra_period([True] * 5) == 1
+    assert coded_intra_period([i == 0 for i in range(17)]) == 17
+    # an IDR after its leading pictures (VVenC's first GOP): the run before it counts
+    assert coded_intra_period([i in (7, 15) for i in range(17)]) == 8
+
+
+def test_rule5_is_judged_on_the_coded_irap_positions(tmp_path: Path, ffmpeg_exe: str) -> None:
+    """A template encoder that ignores {intra_period} (VVenC with IntraPeriod=64 fixed) passed
+    rule 5 against an anchor asked for 8: the rule compared the values the harness passed."""
+    from vtm_accel.challenge.run import ChallengeConfig, SequenceSpec, run_challenge
+    from vtm_accel.io import probe_video
+
+    src = _raw(tmp_path / "clip_64x64.yuv", 64, 64, 17)
+    seqs = [SequenceSpec("clip", probe_video(src), 17, 8)]
+    fixed = (
+        f"template:{ffmpeg_exe} -hide_banner -nostdin -y -f rawvideo -pix_fmt yuv420p -s 64x64 "
+        "-r 30 -i {input} -frames:v {frames} -c:v libvvenc -preset faster -qp {qp} -qpa 0 "
+        "-threads 1 -vvenc-params IntraPeriod=64 -pix_fmt yuv420p10le -f vvc {bitstream}"
+    )
+    cfg = ChallengeConfig("vvenc:faster", fixed, qps=(32, 37))
+    res = run_challenge(seqs, cfg, tmp_path / "run").results
+    for p in res["sequences"][0]["points"]:
+        assert p["anchor"]["irap"]["positions"] == [7, 15]  # IDR (RADL before it), CRA
+        assert p["anchor"]["irap"]["intra_period"] == 8
+        assert p["candidate"]["intra_period"] == 8  # what was asked ...
+        assert p["candidate"]["irap"]["intra_period"] == 16  # ... and what was coded
+        v = p["checks"]["intra_period"]
+        assert (
+            not v["passed"] and v["measured"] and "coded intra period 16 > anchor 8" in v["detail"]
+        )
+    assert not res["summary"]["rules"]["intra_period"]["passed"]
+    same = ChallengeConfig("vvenc:faster", "vvenc:fast", qps=(32, 37))
+    res = run_challenge(seqs, same, tmp_path / "run2").results
+    assert res["summary"]["rules"]["intra_period"]["passed"]

@@ -32,6 +32,7 @@ def _rec(kbps: float, psnr: float, cpu: float, ok: bool = True, recon_ok: bool =
         "max_rss": 1 << 20,
         "qp_used": 0.0,
         "intra_period": 32,
+        "irap": {"error": None, "positions": [0], "intra_period": 32},
         "bitstream": "/x/out.266",
         "decoded": "/x/decoded.yuv",
         "checks": {"decodable": check_decode(2, 2 if ok else 1).to_dict(), "recon_match": recon},

@@ -18,7 +18,14 @@ from vtm_accel.batch.pinning import pinned_core
 from vtm_accel.batch.store import ResultStore, input_fingerprint, point_key
 from vtm_accel.challenge import backends
 from vtm_accel.challenge.ratematch import match_rate
-from vtm_accel.challenge.rules import FrameLayout, check_decode, check_recon, frame_md5s
+from vtm_accel.challenge.rules import (
+    IRAP_TYPES,
+    FrameLayout,
+    check_decode,
+    check_recon,
+    coded_intra_period,
+    frame_md5s,
+)
 from vtm_accel.codecs.base import (
     Decoder,
     DecodeResult,
@@ -30,7 +37,7 @@ from vtm_accel.codecs.base import (
 )
 from vtm_accel.metrics import bitrate_kbps, video_psnr
 
-RECORD_VERSION = 2  # 2: the input's key hashes the whole file
+RECORD_VERSION = 3  # 2: the input's key hashes the whole file; 3: irap from the bitstream
 
 
 @dataclass(frozen=True)
@@ -147,6 +154,7 @@ def _empty_record(task: PointTask) -> dict:
         "core": None,
         "checks": {},
         "nn": None,
+        "irap": None,
         "key": None,
         "finished": None,
     }
@@ -211,6 +219,7 @@ def _compute(task: PointTask, rec: dict, encoder: Encoder, decoder: Decoder, wor
             raise
     rec["stage"] = "metrics"
     _fill_decode(rec, enc, dec, task)
+    rec["irap"] = read_irap(enc.bitstream)
     nn = nn_verdict(rec["nn"], task.allow_nn_fallback)
     if nn is not None:
         rec["checks"]["nn"] = nn
@@ -222,6 +231,24 @@ def _compute(task: PointTask, rec: dict, encoder: Encoder, decoder: Decoder, wor
     else:
         rec["status"] = "ok"
         rec["stage"] = None
+
+
+def read_irap(bitstream: Path) -> dict:
+    """Where a bitstream codes IRAP pictures (output order) and the intra period that makes
+    (``rules.coded_intra_period``), read from its NAL unit types; rule 5 is judged on these."""
+    from vtm_accel.analysis.pictures import read_pictures
+
+    try:
+        pics = sorted(read_pictures(bitstream), key=lambda p: (p.cvs, p.poc))
+    except HarnessError as e:
+        return {"error": str(e).splitlines()[0], "positions": None, "intra_period": None}
+    flags = [p.nal_type in IRAP_TYPES for p in pics]
+    return {
+        "error": None,
+        "pictures": len(pics),
+        "positions": [i for i, f in enumerate(flags) if f],
+        "intra_period": coded_intra_period(flags),
+    }
 
 
 def _fill_encode(rec: dict, enc: EncodeResult, task: PointTask) -> None:

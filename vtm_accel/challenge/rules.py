@@ -9,12 +9,15 @@ results without re-encoding.
 3. decodable: every bitstream decodes, with the expected number of frames;
 4. reconstruction match: where the encoder wrote a reconstruction, the decoded output equals it
    bit-exactly (compared per frame by MD5);
-5. intra period: the candidate's intra period is not longer than the anchor's.
+5. intra period: the candidate's intra period is not longer than the anchor's, judged on what
+   each bitstream codes (``coded_intra_period``: the IRAP pictures' positions in output order),
+   not on the value the harness asked for, which an encoder may ignore.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -72,6 +75,22 @@ class ReconVerdict(Verdict):
 class IntraPeriodVerdict(Verdict):
     candidate_intra_period: int = 0
     anchor_intra_period: int = 0
+    measured: bool = False  # True: read from the bitstreams' IRAP positions
+
+
+IRAP_TYPES = ("IDR_W_RADL", "IDR_N_LP", "CRA")
+
+
+def coded_intra_period(irap_in_output_order: Sequence[bool]) -> int:
+    """The intra period a bitstream codes: 1 + the longest run of consecutive pictures without
+    an IRAP picture, in output order (leading pictures before the first IRAP count, as with an
+    IDR after RADL pictures). A period-32 random-access stream gives 32; a stream shorter than
+    its period gives at most its length, and every stream is measured the same way."""
+    longest = run = 0
+    for irap in irap_in_output_order:
+        run = 0 if irap else run + 1
+        longest = max(longest, run)
+    return longest + 1
 
 
 def check_rate(
@@ -193,10 +212,14 @@ def check_recon(recon_md5: list[str] | None, decoded_md5: list[str]) -> ReconVer
     )
 
 
-def check_intra_period(candidate_intra_period: int, anchor_intra_period: int) -> IntraPeriodVerdict:
+def check_intra_period(
+    candidate_intra_period: int, anchor_intra_period: int, measured: bool = False
+) -> IntraPeriodVerdict:
     """Rule 5: the candidate's intra period is not longer than the anchor's.
 
     An intra period of 0 or less means "only the first picture is intra" (infinitely long).
+    ``measured``: the periods are ``coded_intra_period`` of the bitstreams (as the pipeline
+    judges the rule), not the values asked for.
     """
 
     def eff(p: int) -> float:
@@ -204,13 +227,20 @@ def check_intra_period(candidate_intra_period: int, anchor_intra_period: int) ->
 
     ok = eff(candidate_intra_period) <= eff(anchor_intra_period)
     cmp = "<=" if ok else ">"
+    what = "coded intra period" if measured else "intra period"
     return IntraPeriodVerdict(
         "intra_period",
         ok,
-        f"candidate intra period {candidate_intra_period} {cmp} anchor {anchor_intra_period}",
+        f"candidate {what} {candidate_intra_period} {cmp} anchor {anchor_intra_period}",
         candidate_intra_period,
         anchor_intra_period,
+        measured,
     )
+
+
+def unmeasured_intra_period(detail: str) -> IntraPeriodVerdict:
+    """Rule 5 when a bitstream's IRAP positions could not be read: it fails (not judged)."""
+    return IntraPeriodVerdict("intra_period", False, detail, 0, 0, False)
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,12 @@ from vtm_accel.challenge import backends
 from vtm_accel.challenge.points import MatchTask, PointTask, run_any
 from vtm_accel.challenge.rules import (
     RULES,
+    IntraPeriodVerdict,
     RuleSummary,
     check_intra_period,
     check_rate,
     check_time,
+    unmeasured_intra_period,
 )
 from vtm_accel.codecs.base import HarnessError, VideoInfo
 from vtm_accel.report import write_reports
@@ -227,6 +229,19 @@ def _bd(points: list[dict]) -> tuple[float | None, float | None, str | None]:
     return rate, psnr, None
 
 
+def _intra_period_verdict(anchor: dict, candidate: dict) -> IntraPeriodVerdict:
+    """Rule 5 on what the two bitstreams code; it fails when either could not be read."""
+    got = [(r.get("irap") or {}).get("intra_period") for r in (candidate, anchor)]
+    if None in got:
+        why = "; ".join(
+            f"{role}: {(r.get('irap') or {}).get('error') or 'not read'}"
+            for role, r in (("candidate", candidate), ("anchor", anchor))
+            if (r.get("irap") or {}).get("intra_period") is None
+        )
+        return unmeasured_intra_period(f"IRAP positions unknown ({why})")
+    return check_intra_period(int(got[0]), int(got[1]), measured=True)
+
+
 def assemble(
     sequences: Sequence[SequenceSpec],
     config: ChallengeConfig,
@@ -271,8 +286,8 @@ def assemble(
                 checks["time_ratio"] = check_time(c["cpu_s"], a["cpu_s"]).to_dict()
                 seq_a += a["cpu_s"]
                 seq_c += c["cpu_s"]
-            if a.get("intra_period") is not None and c.get("intra_period") is not None:
-                v = check_intra_period(int(c["intra_period"]), int(a["intra_period"]))
+            if a.get("bitstream") and c.get("bitstream"):
+                v = _intra_period_verdict(a, c)
                 checks["intra_period"] = v.to_dict()
                 note("intra_period", v.passed, f"{where}: {v.detail}")
             points.append({"qp": qp, "anchor": a or None, "candidate": c or None, "checks": checks})

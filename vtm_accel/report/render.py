@@ -13,7 +13,7 @@ RULE_TITLES = {
     "time_ratio": "2. candidate CPU time T1 <= 0.70 x anchor T2",
     "decodable": "3. every bitstream decodes with the right frame count",
     "recon_match": "4. decoded output equals the encoder's reconstruction",
-    "intra_period": "5. candidate intra period <= anchor's",
+    "intra_period": "5. candidate intra period <= anchor's (as coded: IRAP positions)",
 }
 
 
