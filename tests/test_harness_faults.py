@@ -540,3 +540,57 @@ def test_rule5_is_judged_on_the_coded_irap_positions(tmp_path: Path, ffmpeg_exe:
     same = ChallengeConfig("vvenc:faster", "vvenc:fast", qps=(32, 37))
     res = run_challenge(seqs, same, tmp_path / "run2").results
     assert res["summary"]["rules"]["intra_period"]["passed"]
+
+
+# ------------------------------------------- harness and engine agree on what a file is --
+
+
+def _engine(engine_exe: Path, *args: str):  # noqa: ANN202
+    import subprocess
+
+    return subprocess.run([str(engine_exe), *args], capture_output=True, text=True, timeout=120)
+
+
+def test_y4m_named_yuv_encodes_with_the_engine(
+    tmp_path: Path, engine_exe: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The harness knew it by its magic bytes, the engine by its extension: it failed there."""
+    import json
+
+    src = _y4m(tmp_path / "clip.yuv", "YUV4MPEG2 W64 H32 F30:1 C420jpeg", 2)
+    argv = ["encode", "--encoder", "engine", "--input", str(src), "--frames", "1", "--qp", "37"]
+    rc, _, err = _cli([*argv, "--out", str(tmp_path / "o")], capsys)
+    assert rc == 0, err
+    assert json.loads((tmp_path / "o" / "result.json").read_text())["status"] == "ok"
+
+
+def test_engine_input_checks(tmp_path: Path, engine_exe: Path) -> None:
+    common = ["--frames", "1", "--qp", "37", "--bitstream", str(tmp_path / "b.266")]
+    r = _engine(engine_exe, "--input", str(tmp_path), *common)
+    assert r.returncode == 2 and "is a directory" in r.stderr
+    assert "9223372036854775807" not in r.stderr
+    raw = _raw(tmp_path / "raw.y4m", 64, 32, 1)  # named .y4m, no magic
+    r = _engine(engine_exe, "--input", str(raw), *common)
+    assert r.returncode == 2 and "not a Y4M file" in r.stderr
+    for header, word in (
+        ("YUV4MPEG2 W64 H32 F30:0 C420jpeg", "F30:0"),
+        ("YUV4MPEG2 W64 H32 F30:x C420jpeg", "F30:x"),
+        ("YUV4MPEG2 Wabc H32 F30:1 C420jpeg", "Wabc"),
+        ("YUV4MPEG2 W100000 H2 F30:1 C420jpeg", "W100000"),
+    ):
+        r = _engine(engine_exe, "--input", str(_y4m(tmp_path / "h.y4m", header, 1)), *common)
+        assert r.returncode == 2 and word in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+def test_engine_leaves_no_bitstream_when_recon_cannot_be_opened(
+    tmp_path: Path, engine_exe: Path
+) -> None:
+    src = _y4m(tmp_path / "clip.y4m", "YUV4MPEG2 W64 H32 F30:1 C420jpeg", 1)
+    bits = tmp_path / "b.266"
+    r = _engine(engine_exe, "--input", str(src), "--frames", "1", "--qp", "37", "--bitstream",
+                str(bits), "--recon", str(tmp_path / "missing" / "r.yuv"))  # fmt: skip
+    assert r.returncode == 2 and "cannot write" in r.stderr
+    assert not bits.exists()
+    r = _engine(engine_exe, "--input", str(src), "--frames", "1", "--qp", "37", "--bitstream",
+                str(bits), "--recon", os.devnull)  # fmt: skip
+    assert r.returncode == 0 and bits.stat().st_size > 0 and Path(os.devnull).exists()

@@ -1,5 +1,7 @@
 #include "app/frame_log.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -48,9 +50,19 @@ std::string json_line(const FrameStats& s) {
   return line;
 }
 
+OutFile::~OutFile() {
+  if (!f_) return;
+  std::fclose(f_);
+  f_ = nullptr;
+  if (regular_) std::remove(path_.c_str());
+}
+
 std::string OutFile::open(const std::string& path) {
   f_ = std::fopen(path.c_str(), "wb");
   if (!f_) return "cannot write '" + path + "': " + std::strerror(errno);
+  struct stat st = {};
+  path_ = path;
+  regular_ = ::fstat(::fileno(f_), &st) == 0 && S_ISREG(st.st_mode);
   return "";
 }
 

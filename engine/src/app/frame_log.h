@@ -38,13 +38,16 @@ double plane_psnr(const Plane& a, const Plane& b, int w, int h);
 // CUs, by bi-predicted CUs and by CUs with a residual, and the number of CUs.
 std::string json_line(const FrameStats& s);
 
-// An output file opened for binary writing; closes on destruction.
+// An output file opened for binary writing. One that is destroyed without a successful
+// close() (the encode stopped: an error, another output that cannot be opened) is removed when
+// it is a regular file, so a failed run leaves no empty or partial output to be taken for a
+// result.
 class OutFile {
  public:
   OutFile() = default;
   OutFile(const OutFile&) = delete;
   OutFile& operator=(const OutFile&) = delete;
-  ~OutFile() { close(); }
+  ~OutFile();
   // Returns "" or an error message.
   std::string open(const std::string& path);
   bool is_open() const { return f_ != nullptr; }
@@ -53,6 +56,8 @@ class OutFile {
 
  private:
   FILE* f_ = nullptr;
+  std::string path_;
+  bool regular_ = false;  // a regular file (never unlink a device such as /dev/null)
 };
 
 // Writes the top-left srcW x srcH area of pic as 10-bit little-endian 4:2:0 planes.

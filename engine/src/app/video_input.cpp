@@ -1,5 +1,7 @@
 #include "app/video_input.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -26,6 +28,19 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return true;
 }
 
+// A Y4M header number: digits only, at least 1, at most `max` (false otherwise).
+bool header_number(const std::string& v, int64_t max, int64_t& out) {
+  if (v.empty() || v.size() > 10) return false;
+  int64_t n = 0;
+  for (const char c : v) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + (c - '0');
+  }
+  if (n < 1 || n > max) return false;
+  out = n;
+  return true;
+}
+
 // Reads one '\n'-terminated line (max 4096 bytes). Returns false at EOF or when too long.
 bool read_line(FILE* f, std::string& line) {
   line.clear();
@@ -44,31 +59,46 @@ VideoReader::~VideoReader() {
 }
 
 std::string VideoReader::open(const InputRequest& req) {
+  struct stat st = {};
+  if (::stat(req.path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    return "input '" + req.path + "' is a directory; give a .yuv or .y4m file";
   f_ = std::fopen(req.path.c_str(), "rb");
   if (!f_) return "cannot open input file '" + req.path + "': " + std::strerror(errno);
+  if (::fstat(::fileno(f_), &st) != 0 || !S_ISREG(st.st_mode))
+    return "input '" + req.path + "' is not a regular file; give a .yuv or .y4m file";
   const int64_t size = file_size(f_);
   if (size < 0) return "cannot determine the size of input file '" + req.path + "'";
-  info_.y4m = ends_with(req.path, ".y4m");
+  // Y4M is what starts with its magic, whatever the name (as the harness decides); a file
+  // named .y4m without it is an error rather than raw samples.
+  char magic[9] = {};
+  info_.y4m = std::fread(magic, 1, sizeof magic, f_) == sizeof magic &&
+              std::memcmp(magic, "YUV4MPEG2", sizeof magic) == 0;
+  std::fseek(f_, 0, SEEK_SET);
+  if (!info_.y4m && ends_with(req.path, ".y4m"))
+    return "'" + req.path + "' is not a Y4M file (the first line must start with YUV4MPEG2)";
 
   if (info_.y4m) {
     std::string header;
-    if (!read_line(f_, header) || header.rfind("YUV4MPEG2", 0) != 0)
-      return "'" + req.path + "' is not a Y4M file (the first line must start with YUV4MPEG2)";
+    if (!read_line(f_, header)) return "'" + req.path + "' has no complete Y4M header line";
     std::istringstream ss(header.substr(9));
     std::string colour = "420jpeg";  // the Y4M default
     for (std::string tok; ss >> tok;) {
       const char tag = tok[0];
       const std::string val = tok.substr(1);
-      if (tag == 'W') {
-        info_.width = std::atoi(val.c_str());
-      } else if (tag == 'H') {
-        info_.height = std::atoi(val.c_str());
+      int64_t n = 0, d = 0;
+      if (tag == 'W' || tag == 'H') {
+        if (!header_number(val, kMaxSide, n))
+          return "Y4M header of '" + req.path + "': " + tok + " is not a width/height of 1.." +
+                 std::to_string(kMaxSide);
+        (tag == 'W' ? info_.width : info_.height) = static_cast<int>(n);
       } else if (tag == 'F') {
         const size_t colon = val.find(':');
-        if (colon != std::string::npos) {
-          info_.fps_num = std::atoi(val.substr(0, colon).c_str());
-          info_.fps_den = std::atoi(val.substr(colon + 1).c_str());
-        }
+        if (colon == std::string::npos || !header_number(val.substr(0, colon), 1000000000, n) ||
+            !header_number(val.substr(colon + 1), 1000000000, d))
+          return "Y4M header of '" + req.path + "': " + tok +
+                 " is not a frame rate N:D with N, D > 0 (e.g. F50:1)";
+        info_.fps_num = static_cast<int>(n);
+        info_.fps_den = static_cast<int>(d);
       } else if (tag == 'C') {
         colour = val;
       } else if (tag == 'I' && val != "p" && val != "?") {
@@ -77,6 +107,7 @@ std::string VideoReader::open(const InputRequest& req) {
     }
     if (info_.width <= 0 || info_.height <= 0)
       return "Y4M header of '" + req.path + "' lacks a valid W or H";
+
     if (colour == "420jpeg" || colour == "420paldv" || colour == "420mpeg2" || colour == "420") {
       info_.bit_depth = 8;
     } else if (colour == "420p10") {
@@ -100,6 +131,10 @@ std::string VideoReader::open(const InputRequest& req) {
     info_.bit_depth = req.bit_depth ? req.bit_depth : 8;
     if (info_.bit_depth != 8 && info_.bit_depth != 10) return "--input-bit-depth must be 8 or 10";
   }
+  if (static_cast<int64_t>(info_.width) * info_.height > kMaxLumaSamples)
+    return std::to_string(info_.width) + "x" + std::to_string(info_.height) +
+           " is larger than VVC level 6.2 allows (" + std::to_string(kMaxLumaSamples) +
+           " luma samples)";
   if (info_.width % 2 || info_.height % 2)
     return "4:2:0 input needs an even width and height (got " + std::to_string(info_.width) + "x" +
            std::to_string(info_.height) + ")";

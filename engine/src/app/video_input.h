@@ -1,5 +1,6 @@
 // Source video reading: raw planar 4:2:0 .yuv (8-bit, or 10-bit in 16-bit little-endian
-// words) and .y4m (W/H/F/C from the stream header). Frames come out at the internal 10-bit
+// words) and Y4M (W/H/F/C from the stream header; a file is Y4M when it starts with
+// YUV4MPEG2, whatever its name). Frames come out at the internal 10-bit
 // depth (8-bit samples << 2), padded to the coded size by edge replication.
 #pragma once
 #include <cstdint>
@@ -10,6 +11,11 @@
 #include "common/picture.h"
 
 namespace vvc {
+
+// The largest picture the reader accepts: VVC level 6.2 (MaxLumaPs 35651584, at most
+// sqrt(8 * MaxLumaPs) = 16888 samples a side), the same bound as --width/--height.
+constexpr int kMaxSide = 16888;
+constexpr int64_t kMaxLumaSamples = 35651584;
 
 struct VideoInfo {
   int width = 0;
