@@ -24,6 +24,17 @@ using Bytes = std::vector<uint8_t>;
 
 namespace {
 
+// Checks that need a tool this machine lacks (FFmpeg, the engine binary) are skipped, and the
+// test then exits with kSkipped, which ctest reports as "Skipped" (SKIP_RETURN_CODE in
+// engine/CMakeLists.txt) instead of counting a pass for checks that never ran.
+constexpr int kSkipped = 77;
+int g_skipped = 0;
+
+void skip(const char* what) {
+  std::printf("SKIPPED: %s\n", what);
+  ++g_skipped;
+}
+
 // Bits of a writer as a '0'/'1' string.
 std::string bits_of(const BitWriter& bw) {
   std::string s;
@@ -294,7 +305,7 @@ std::string read_file(const std::string& path) {
 void test_cli() {
   struct stat st;
   if (stat("./vtm-accel-engine", &st) != 0) {
-    std::printf("skipping CLI checks: ./vtm-accel-engine not built next to the test\n");
+    skip("CLI checks: ./vtm-accel-engine not built next to the test");
     return;
   }
   const std::string dir = "test_bitstream_cli";
@@ -356,5 +367,9 @@ int main() {
   test_slice_header();
   test_chroma_qp();
   test_cli();
+  if (vvc_test::failures() == 0 && g_skipped > 0) {
+    std::printf("%d check group(s) skipped\n", g_skipped);
+    return kSkipped;
+  }
   TEST_MAIN_END();
 }
