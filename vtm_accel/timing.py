@@ -199,7 +199,7 @@ def run_timed(
         except PermissionError as e:
             raise HarnessError(f"cannot run {args[0]}: not executable") from e
         pgid = proc.pid  # start_new_session: the child leads its own group
-        guard = _start_guard(pgid, parent)
+        guard: subprocess.Popen[bytes] | None = None
         lock = threading.Lock()
         state = {"done": False, "timed_out": False}
 
@@ -215,10 +215,11 @@ def run_timed(
                     _kill_group(pgid)
 
         timer = threading.Timer(timeout_s, on_timeout) if timeout_s else None
-        if timer:
-            timer.daemon = True
-            timer.start()
-        try:
+        try:  # from here on, an interrupt (even while the guard starts) stops the run
+            guard = _start_guard(pgid, parent)
+            if timer:
+                timer.daemon = True
+                timer.start()
             while True:
                 try:
                     _, status, ru = os.wait4(proc.pid, 0)
