@@ -19,7 +19,6 @@ import ctypes
 import os
 import signal
 import sys
-from pathlib import Path
 
 _PR_SET_PDEATHSIG = 1
 _libc: ctypes.CDLL | None = None
@@ -48,20 +47,6 @@ def die_with_parent(parent_pid: int, sig: int = signal.SIGKILL) -> bool:
     return True
 
 
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    try:  # a zombie still answers kill(pid, 0), but it will never clean up
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
-    except (OSError, IndexError):
-        return False
-
-
 def remove_orphaned_segments() -> list[str]:
     """Unlink predictor channels whose owning engine is gone; returns their names."""
     from vtm_accel.predictors import protocol as P
@@ -69,7 +54,7 @@ def remove_orphaned_segments() -> list[str]:
     removed = []
     for name in P.list_segments():
         pid = P.parse_owner_pid(name)
-        if pid is not None and _gone(pid):
+        if pid is not None and not P.pid_alive(pid):
             try:
                 (P.SHM_DIR / name).unlink()
                 removed.append(name)

@@ -228,14 +228,20 @@ def parse_owner_pid(name: str) -> int | None:
 
 
 def pid_alive(pid: int) -> bool:
-    """True while a process with this pid exists (zombies included; EPERM counts as alive)."""
+    """True while a process with this pid runs (EPERM counts as alive). A zombie is gone: it
+    will never clean up, and a service whose engine was SIGKILLed sees it as one until its
+    parent reaps it."""
     if pid <= 0:
         return False
     try:
         os.kill(pid, 0)
     except OSError as e:
         return e.errno == errno.EPERM
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True
 
 
 def list_segments(shm_dir: Path = SHM_DIR) -> list[str]:
