@@ -339,13 +339,22 @@ def _wait_for(cond, timeout_s: float, what: str) -> None:  # noqa: ANN001
 
 
 def _harness(argv: list[str], tmp_path: Path):  # noqa: ANN202
+    import signal
     import subprocess
     import sys
 
     env = dict(os.environ, PYTHONPATH=str(REPO))
     log = (tmp_path / "harness.log").open("wb")
+    # A shell that runs the tests in the background (`cmd &` without job control) ignores
+    # SIGINT, and an ignored SIGINT stays ignored across exec: Python then installs no Ctrl-C
+    # handler, as a user's background run would want. The harness here stands for one started
+    # from a terminal.
     return subprocess.Popen(
-        [sys.executable, "-m", "vtm_accel.cli", *argv], env=env, stdout=log, stderr=log
+        [sys.executable, "-m", "vtm_accel.cli", *argv],
+        env=env,
+        stdout=log,
+        stderr=log,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

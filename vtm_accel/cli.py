@@ -20,6 +20,7 @@ from rich.table import Table
 
 from vtm_accel.batch.progress import default_enabled
 from vtm_accel.codecs.base import HarnessError
+from vtm_accel.report.labels import short_label
 from vtm_accel.report.render import nn_cell
 
 PROG = "vtm-accel"
@@ -91,6 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--sequences", required=True, type=Path, metavar="FILE")
     c.add_argument("--anchor", required=True, metavar="SPEC")
     c.add_argument("--candidate", required=True, metavar="SPEC")
+    c.add_argument(
+        "--reference",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="another encoder to compare with the anchor (repeatable): coded, decoded, checked, "
+        "plotted and given a BD-rate, outside the rules (it never fails the run)",
+    )
     c.add_argument("--out", required=True, type=Path, metavar="DIR")
     c.add_argument("--match-anchor", action="store_true", help="search candidate QPs to match rate")
     c.add_argument("--jobs", type=int, default=1, metavar="N", help="local cores (0: all)")
@@ -133,16 +142,28 @@ def _fmt(v: object, digits: int = 2) -> str:
     return "-" if v is None else f"{v:.{digits}f}" if isinstance(v, (int, float)) else str(v)
 
 
+def _reference_name(index: int, count: int) -> str:
+    """The role of a reference encoder in the console table: "reference", or numbered."""
+    return "reference" if count == 1 else f"reference {index + 1}"
+
+
 def print_summary(results: dict, console: Console) -> None:
     """The per-point table and the verdicts of a results.json document."""
     for seq in results.get("sequences", []):
         t = Table(title=f"{seq['name']}  BD-rate {_fmt(seq.get('bd_rate'))}%")
         cols = ("QP", "role", "QP used", "kbps", "PSNR-Y", "PSNR-YUV", "CPU s", "CNN", "status")
         for col in cols:
-            t.add_column(col, justify="right")
+            # the role stays whole in an 80-column log; the numbers give way first
+            t.add_column(col, justify="right", no_wrap=col == "role")
+        refs = list((results.get("config") or {}).get("references") or [])
         for p in seq.get("points", []):
-            for role in ("anchor", "candidate"):
-                rec = p.get(role) or {}
+            ref_recs = list(p.get("references") or [])
+            sides = [(role, p.get(role) or {}) for role in ("anchor", "candidate")]
+            sides += [
+                (_reference_name(i, len(refs)), (ref_recs[i] if i < len(ref_recs) else None) or {})
+                for i in range(len(refs))
+            ]
+            for role, rec in sides:
                 t.add_row(
                     str(p["qp"]),
                     role,
@@ -158,6 +179,15 @@ def print_summary(results: dict, console: Console) -> None:
     s = results.get("summary", {})
     console.print(f"average BD-rate (PSNR-YUV): {_fmt(s.get('bd_rate'))}%")
     console.print(f"average BD-PSNR (PSNR-YUV): {_fmt(s.get('bd_psnr'), 3)} dB")
+    refs = s.get("references") or []
+    for i, r in enumerate(refs):
+        console.print(
+            f"{_reference_name(i, len(refs))}: {short_label(str(r.get('encoder')))} "
+            f"({r.get('encoder')}), outside the rules: BD-rate "
+            f"{_fmt(r.get('bd_rate'))}% vs the anchor, CPU time {_fmt(r.get('cpu_ratio'), 3)} "
+            f"of the anchor's, {r.get('failed_points', 0)} failed points",
+            markup=False,
+        )
     for name, r in (s.get("rules") or {}).items():
         verdict = "pass" if r.get("passed") else "FAIL"
         first = f"  ({r['failures'][0]})" if r.get("failures") else ""
@@ -250,6 +280,7 @@ def cmd_challenge(args: argparse.Namespace, console: Console) -> int:
         max_extra_encodes=args.max_extra_encodes,
         progress=default_enabled(),
         allow_nn_fallback=args.allow_nn_fallback,
+        references=tuple(args.reference),
     )
     outcome = run_challenge(seqs, cfg, args.out)
     print_summary(outcome.results, console)

@@ -18,13 +18,32 @@ def run_tasks(
     scheduler: str | None = None,
     progress: bool = False,
     description: str = "points",
+    describe: Callable[[R], str] | None = None,
+    lines: bool = False,
 ) -> list[R]:
-    """Run on a Dask cluster when ``scheduler`` is given, else locally with ``jobs`` cores."""
+    """Run on a Dask cluster when ``scheduler`` is given, else locally with ``jobs`` cores;
+    ``describe``/``lines``: one line per finished item (``batch.progress``)."""
     if scheduler:
         from vtm_accel.batch.dask import run_dask
 
-        return run_dask(fn, items, scheduler, progress=progress, description=description)
-    return run_local(fn, items, jobs=jobs, progress=progress, description=description)
+        return run_dask(
+            fn,
+            items,
+            scheduler,
+            progress=progress,
+            description=description,
+            describe=describe,
+            lines=lines,
+        )
+    return run_local(
+        fn,
+        items,
+        jobs=jobs,
+        progress=progress,
+        description=description,
+        describe=describe,
+        lines=lines,
+    )
 
 
 __all__ = ["run_local", "run_tasks"]

@@ -25,6 +25,8 @@ def run_dask(
     progress: bool = False,
     description: str = "points",
     connect_timeout_s: float = 30.0,
+    describe: Callable[[R], str] | None = None,
+    lines: bool = False,
 ) -> list[R]:
     """``[fn(x) for x in items]`` on the cluster at ``scheduler``, results in input order."""
     from distributed import Client, as_completed
@@ -39,10 +41,12 @@ def run_dask(
         futures = client.map(fn, list(items), pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         out: dict[int, R] = {}
-        with client.as_current(), progress_bar(description, len(futures), progress) as advance:
+        bar = progress_bar(description, len(futures), progress, lines)
+        with client.as_current(), bar as advance:
             for fut in as_completed(futures):
-                out[index[fut.key]] = fut.result()
-                advance()
+                r = fut.result()
+                out[index[fut.key]] = r
+                advance(1, describe(r) if describe else None)
         return [out[i] for i in range(len(futures))]
     finally:
         client.close()

@@ -39,22 +39,26 @@ def run_local(
     jobs: int = 1,
     progress: bool = False,
     description: str = "points",
+    describe: Callable[[R], str] | None = None,
+    lines: bool = False,
 ) -> list[R]:
     """``[fn(x) for x in items]`` on up to ``jobs`` cores, results in input order.
 
     ``fn`` must be a picklable top-level function; with one job it runs in this process.
+    ``describe`` names a finished result in one line, printed as it finishes (under the bar,
+    or alone with ``lines`` when there is no terminal; ``batch.progress``).
     """
     n = effective_jobs(jobs)
     out: dict[int, R] = {}
-    with progress_bar(description, len(items), progress) as advance:
+    with progress_bar(description, len(items), progress, lines) as advance:
         if n == 1 or len(items) <= 1:
             for i, item in enumerate(items):
                 out[i] = fn(item)
-                advance()
+                advance(1, describe(out[i]) if describe else None)
         else:
             par = Parallel(n_jobs=n, backend="loky", return_as="generator_unordered")
             me = os.getpid()
             for i, r in par(delayed(_indexed)(fn, i, item, me) for i, item in enumerate(items)):
                 out[i] = r
-                advance()
+                advance(1, describe(r) if describe else None)
     return [out[i] for i in range(len(items))]

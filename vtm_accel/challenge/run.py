@@ -1,17 +1,20 @@
 """The challenge pipeline: sequences x QPs x {anchor, candidate} -> checks, BD-rates, reports.
 
-Phase 1 runs every anchor point (and every candidate point when rates are not matched) as
-independent tasks; with ``--match-anchor`` phase 2 runs each candidate point as a QP search
-towards its anchor's rate. Points are stored as they finish (``batch.store``), so an interrupted
-run resumes where it stopped. ``assemble`` turns the point records into results.json (schema in
-docs/results-schema.md) and is pure: reports can be rebuilt from stored results.
+Phase 1 runs every anchor point, every ``--reference`` point (and every candidate point when
+rates are not matched) as independent tasks; with ``--match-anchor`` phase 2 runs each candidate
+point as a QP search towards its anchor's rate. Reference encoders are coded, decoded and
+checked like the others and get a BD-rate against the anchor, but stand outside the five rules:
+they are there to be compared with, never to fail the run. Points are stored as they finish
+(``batch.store``), so an interrupted run resumes where it stopped. ``assemble`` turns the point
+records into results.json (schema in docs/results-schema.md) and is pure: reports can be rebuilt
+from stored results.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -68,6 +71,8 @@ class ChallengeConfig:
     max_extra_encodes: int = 6
     progress: bool = False
     allow_nn_fallback: bool = False  # accept points whose CNN fell back to the full search
+    references: tuple[str, ...] = ()  # encoders compared with the anchor, outside the rules
+    point_lines: bool = False  # a line per finished point on stderr even without a terminal
 
 
 @dataclass
@@ -106,24 +111,68 @@ def validate_sequences(sequences: Sequence[SequenceSpec]) -> None:
             )
 
 
+def validate_references(config: ChallengeConfig) -> None:
+    """A reference is a third encoder: the same spec twice, or the anchor's or the candidate's
+    spec again, would only code the same points twice under another name."""
+    seen: set[str] = set()
+    for spec in config.references:
+        if not spec.strip():
+            raise HarnessError("--reference needs an encoder spec, e.g. --reference vvenc:slower")
+        for role in ("anchor", "candidate"):
+            if spec == getattr(config, role):
+                raise HarnessError(f"--reference {spec} is the {role} already; drop it")
+        if spec in seen:
+            raise HarnessError(f"--reference {spec} is given twice")
+        seen.add(spec)
+
+
 def check_backends(
     config: ChallengeConfig, sequences: Sequence[SequenceSpec] = ()
-) -> dict[str, str]:
+) -> dict[str, object]:
     """Build every backend once up front, so a missing binary stops the run with a clear error,
     and check every sequence against every encoder, so a source one of them cannot code stops
-    the run before the first encode rather than after hours of others."""
-    ids = {}
-    for role in ("anchor", "candidate"):
-        spec = getattr(config, role)
+    the run before the first encode rather than after hours of others (references included:
+    a typo in one is bad input, not a reference that failed)."""
+    ids: dict[str, object] = {}
+    encoders = [("anchor", config.anchor), ("candidate", config.candidate)]
+    encoders += [("reference", spec) for spec in config.references]
+    ref_ids = []
+    for role, spec in encoders:
         encoder = backends.make_encoder(spec)
-        ids[f"{role}_identity"] = encoder.identity()
+        if role == "reference":
+            ref_ids.append(encoder.identity())
+        else:
+            ids[f"{role}_identity"] = encoder.identity()
         for s in sequences:
             try:
                 backends.check_input(encoder, s.video, s.frames, s.intra_period)
             except HarnessError as e:
                 raise HarnessError(f"sequence {s.name} ({role} {spec}): {e}") from e
     ids["decoder_identity"] = backends.decoder_identity(backends.make_decoder(config.decoder))
+    ids["reference_identities"] = ref_ids
     return ids
+
+
+def point_line(rec: dict) -> str:
+    """One finished point for the progress display: where, what, rate, quality, time, verdict."""
+    from vtm_accel.report.labels import short_label
+
+    role = str(rec.get("role"))
+    who = f"{role} {short_label(str(rec.get('encoder')))}"
+    used = rec.get("qp_used")
+    qp = f"QP{rec.get('qp')}"
+    if used is not None and float(used) != float(rec.get("qp") or 0):
+        qp += f" (coded at {float(used):g})"
+    if rec.get("status") == "ok":
+        what = (
+            f"{rec.get('kbps'):.1f} kbps, {rec.get('psnr_yuv'):.2f} dB PSNR-YUV, "
+            f"{rec.get('cpu_s'):.1f} s CPU"
+        )
+        what += ", stored earlier" if rec.get("cached") else ""
+    else:
+        first = (str(rec.get("error") or "").splitlines() or [""])[0]
+        what = f"FAILED ({first})" if first else "FAILED"
+    return f"{rec.get('sequence')} {qp} {who}: {what}"
 
 
 def run_challenge(
@@ -133,6 +182,7 @@ def run_challenge(
     validate_sequences(sequences)
     if not config.qps:
         raise HarnessError("no QPs given (--qps)")
+    validate_references(config)
     ensure_writable_dir(out_dir)
     ids = check_backends(config, sequences)
     with exclusive_out_dir(out_dir):
@@ -140,11 +190,14 @@ def run_challenge(
 
 
 def _run(
-    sequences: Sequence[SequenceSpec], config: ChallengeConfig, out_dir: Path, ids: dict[str, str]
+    sequences: Sequence[SequenceSpec],
+    config: ChallengeConfig,
+    out_dir: Path,
+    ids: dict[str, object],
 ) -> ChallengeOutcome:
     store = ResultStore(out_dir)
 
-    def task(seq: SequenceSpec, role: str, qp: int) -> PointTask:
+    def task(seq: SequenceSpec, role: str, qp: int, spec: str | None = None) -> PointTask:
         return PointTask(
             sequence=seq.name,
             role=role,
@@ -153,7 +206,7 @@ def _run(
             intra_period=seq.intra_period,
             frame_skip=seq.frame_skip,
             qp=qp,
-            encoder_spec=getattr(config, role),
+            encoder_spec=spec if spec is not None else getattr(config, role),
             decoder_spec=config.decoder,
             store_root=store.root,
             timeout_s=config.timeout_s,
@@ -165,17 +218,24 @@ def _run(
     same = config.anchor == config.candidate  # same key: never run one point twice at once
     if not config.match_anchor and not same:
         phase1 += [task(s, "candidate", qp) for s, qp in grid]
-    recs = run_tasks(
-        run_any,
-        phase1,
-        jobs=config.jobs,
-        scheduler=config.scheduler,
-        progress=config.progress,
-        description="encode+decode",
-    )
-    records: dict[tuple[str, int, str], dict] = {
-        (r["sequence"], r["qp"], r["role"]): r for r in recs
+    # references in phase 1: they need no anchor rate, and they fill the cores beside it
+    ref_slots = [(s.name, qp, i) for i in range(len(config.references)) for s, qp in grid]
+    n_main = len(phase1)
+    phase1 += [task(s, "reference", qp, spec) for spec in config.references for s, qp in grid]
+    progress = {
+        "jobs": config.jobs,
+        "scheduler": config.scheduler,
+        "progress": config.progress,
+        "describe": point_line,
+        "lines": config.point_lines,
     }
+    recs = run_tasks(run_any, phase1, description="encode+decode", **progress)
+    records: dict[tuple[str, int, str], dict] = {
+        (r["sequence"], r["qp"], r["role"]): r for r in recs[:n_main]
+    }
+    # by slot, not by the record's spec: a stored record may carry another spelling of the
+    # same encoder (the key is its identity)
+    ref_records = dict(zip(ref_slots, recs[n_main:], strict=True))
     if same and not config.match_anchor:
         for (name, qp, _), r in list(records.items()):
             records[(name, qp, "candidate")] = {**r, "role": "candidate"}
@@ -189,36 +249,24 @@ def _run(
                 )
             else:
                 phase2.append(task(s, "candidate", qp))
-        for r in run_tasks(
-            run_any,
-            phase2,
-            jobs=config.jobs,
-            scheduler=config.scheduler,
-            progress=config.progress,
-            description="rate matching",
-        ):
+        for r in run_tasks(run_any, phase2, description="rate matching", **progress):
             records[(r["sequence"], r["qp"], r["role"])] = r
-    results = assemble(sequences, config, records, ids)
+    results = assemble(sequences, config, records, ids, ref_records)
     files = write_reports(results, out_dir)
     return ChallengeOutcome(
         results, out_dir, {k: str(v) for k, v in asdict(files).items() if v is not None}
     )
 
 
-def _bd(points: list[dict]) -> tuple[float | None, float | None, str | None]:
+def _bd(pairs: Sequence[tuple[dict, dict]]) -> tuple[float | None, float | None, str | None]:
+    """BD-rate and BD-PSNR of the test curve against the anchor's, from (anchor, test) point
+    records per QP; None with the reason when a point failed or the curves do not overlap."""
     from vtm_accel.metrics import bd_psnr, bd_rate
 
-    ok = [
-        p
-        for p in points
-        if all((p.get(r) or {}).get("status") == "ok" for r in ("anchor", "candidate"))
-    ]
-    if len(ok) < 2 or len(ok) < len(points):
-        return None, None, f"BD needs every rate point; {len(points) - len(ok)} failed"
-    curves = [
-        ([p[r]["kbps"] for p in ok], [p[r]["psnr_yuv"] for p in ok])
-        for r in ("anchor", "candidate")
-    ]
+    ok = [(a, t) for a, t in pairs if a.get("status") == "ok" and t.get("status") == "ok"]
+    if len(ok) < 2 or len(ok) < len(pairs):
+        return None, None, f"BD needs every rate point; {len(pairs) - len(ok)} failed"
+    curves = [([p[side]["kbps"] for p in ok], [p[side]["psnr_yuv"] for p in ok]) for side in (0, 1)]
     try:
         rate = bd_rate(*curves[0], *curves[1])
         psnr = bd_psnr(*curves[0], *curves[1])
@@ -242,13 +290,45 @@ def _intra_period_verdict(anchor: dict, candidate: dict) -> IntraPeriodVerdict:
     return check_intra_period(int(got[0]), int(got[1]), measured=True)
 
 
+def _cpu(recs: Iterable[dict]) -> float | None:
+    """Total encoder CPU time of the records, None when one of them has none."""
+    total = 0.0
+    seen = False
+    for r in recs:
+        t = r.get("cpu_s")
+        if t is None:
+            return None
+        total, seen = total + float(t), True
+    return total if seen else None
+
+
+def _reference_summary(
+    spec: str, pairs: Sequence[tuple[dict, dict]], bd: tuple[float | None, ...]
+) -> dict:
+    """A reference encoder against the anchor over some points: BD, CPU time, failed points
+    (informational: outside the rules)."""
+    a_cpu, r_cpu = _cpu(a for a, _ in pairs), _cpu(r for _, r in pairs)
+    return {
+        "encoder": spec,
+        "bd_rate": bd[0],
+        "bd_psnr": bd[1],
+        "failed_points": sum(1 for _, r in pairs if r.get("status") != "ok"),
+        "cpu_s": r_cpu,
+        "anchor_cpu_s": a_cpu,
+        "cpu_ratio": r_cpu / a_cpu if r_cpu is not None and a_cpu else None,
+    }
+
+
 def assemble(
     sequences: Sequence[SequenceSpec],
     config: ChallengeConfig,
     records: dict[tuple[str, int, str], dict],
-    identities: dict[str, str],
+    identities: dict[str, object],
+    reference_records: dict[tuple[str, int, int], dict] | None = None,
 ) -> dict:
-    """Build the results.json document from point records (pure)."""
+    """Build the results.json document from point records (pure); ``reference_records`` by
+    (sequence, QP, index of the reference in ``config.references``)."""
+    refs = reference_records or {}
     summaries = {r: RuleSummary(r, True) for r in RULES}
 
     def note(name: str, passed: bool, where: str) -> None:
@@ -290,8 +370,23 @@ def assemble(
                 v = _intra_period_verdict(a, c)
                 checks["intra_period"] = v.to_dict()
                 note("intra_period", v.passed, f"{where}: {v.detail}")
-            points.append({"qp": qp, "anchor": a or None, "candidate": c or None, "checks": checks})
-        rate, psnr, err = _bd(points)
+            points.append(
+                {
+                    "qp": qp,
+                    "anchor": a or None,
+                    "candidate": c or None,
+                    "checks": checks,
+                    "references": [
+                        refs.get((seq.name, qp, i)) for i in range(len(config.references))
+                    ],
+                }
+            )
+        rate, psnr, err = _bd([(p["anchor"] or {}, p["candidate"] or {}) for p in points])
+        seq_refs = []
+        for i, spec in enumerate(config.references):
+            pairs = [(p["anchor"] or {}, p["references"][i] or {}) for p in points]
+            bd = _bd(pairs)
+            seq_refs.append({**_reference_summary(spec, pairs, bd), "bd_error": bd[2]})
         t = check_time(seq_c, seq_a)
         total_a += seq_a
         total_c += seq_c
@@ -311,6 +406,7 @@ def assemble(
                 "bd_psnr": psnr,
                 "bd_error": err,
                 "time": t.to_dict(),
+                "references": seq_refs,
             }
         )
     total = check_time(total_c, total_a)
@@ -329,6 +425,18 @@ def assemble(
         for r in ("anchor", "candidate")
         if (p.get(r) or {}).get("status") != "ok"
     )
+    ref_summaries = []
+    for i, spec in enumerate(config.references):
+        per_seq = [s["references"][i] for s in seqs_out]
+        pairs = [
+            (p["anchor"] or {}, p["references"][i] or {}) for s in seqs_out for p in s["points"]
+        ]
+        rbd = [r["bd_rate"] for r in per_seq if r["bd_rate"] is not None]
+        rbp = [r["bd_psnr"] for r in per_seq if r["bd_psnr"] is not None]
+        mean = (sum(rbd) / len(rbd) if rbd else None, sum(rbp) / len(rbp) if rbp else None)
+        ref_summaries.append(
+            {**_reference_summary(spec, pairs, mean), "bd_complete": len(rbd) == len(per_seq)}
+        )
     return {
         "schema": SCHEMA,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -342,6 +450,7 @@ def assemble(
             "max_extra_encodes": config.max_extra_encodes,
             "timeout_s": config.timeout_s,
             "allow_nn_fallback": config.allow_nn_fallback,
+            "references": list(config.references),
             **identities,
         },
         "psnr": {"convention": PSNR_CONVENTION, "peak": "2^B-1", "yuv_weights": [6, 1, 1]},
@@ -354,6 +463,8 @@ def assemble(
             "failed_points": failed_points,
             "time": total.to_dict(),
             "rules": {k: v.to_dict() for k, v in summaries.items()},
+            # references are outside the rules: a failed reference point never fails the run
             "passed": all(v.passed for v in summaries.values()) and complete,
+            "references": ref_summaries,
         },
     }

@@ -1,4 +1,5 @@
-"""RD curves (PSNR-YUV over kbps, anchor and candidate) per sequence, as one PNG (Agg).
+"""RD curves (PSNR-YUV over kbps) per sequence, as one PNG (Agg): the anchor, the candidate
+and every ``--reference`` encoder (dotted, outside the rules).
 
 The legend names each encoder by a short label (``short_label``: "VTM EncoderApp (cfg
 randomaccess)", "engine + CNN L2"); the full specs, with their paths, are in the report's header.
@@ -15,54 +16,19 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from vtm_accel.codecs.registry import parse_spec  # noqa: E402
-
-_MAX_LABEL = 40
+from vtm_accel.report.labels import short_label  # noqa: E402
 
 
-def _cfg_name(cfg: str) -> str:
-    stem = Path(cfg).stem
-    for prefix in ("encoder_",):
-        stem = stem.removeprefix(prefix)
-    return stem.removesuffix("_vtm")
-
-
-def short_label(spec: str) -> str:
-    """A legend-sized name for an encoder spec: the kind and what sets it apart, no paths."""
-    try:
-        kind, pos, opts = parse_spec(spec)
-    except Exception:  # noqa: BLE001 - a label never fails a report
-        kind, pos, opts = "", [], {}
-    one = {k: v[-1] for k, v in opts.items() if v}
-    if kind == "engine":
-        label = "engine"
-        if "nn" in one:
-            label += f" + CNN L{one.get('nn-level', one.get('nn_level', '2'))}"
-        extras = [w for w in pos if w not in ("md5-sei", "md5_sei")]
-        if "speed" in one:
-            extras.insert(0, one["speed"])
-        if "config" in one:
-            extras.append(one["config"])
-        return label + (f" ({', '.join(extras)})" if extras else "")
-    if kind == "vtm":
-        exe = Path(one.get("encoder", pos[0] if pos else "EncoderApp")).name
-        cfgs = [_cfg_name(c) for c in opts.get("cfg", [])]
-        return f"VTM {exe}" + (f" (cfg {'+'.join(cfgs)})" if cfgs else "")
-    if kind == "vvenc":
-        words = [p for p in pos if p.lower() not in ("ai", "all_intra", "intra")]
-        preset = one.get("preset") or (words[0] if words else "medium")
-        ai = one.get("mode") == "ai" or len(words) < len(pos)
-        return f"VVenC {preset}" + (" all intra" if ai else "")
-    if kind == "template":
-        prog = Path(pos[0].split()[0]).name if pos and pos[0].split() else "template"
-        return f"template: {prog}"[:_MAX_LABEL]
-    return spec if len(spec) <= _MAX_LABEL else spec[: _MAX_LABEL - 3] + "..."
-
-
-def _curve(seq: dict, role: str) -> tuple[list[float], list[float]]:
+def _curve(seq: dict, role: str, index: int = 0) -> tuple[list[float], list[float]]:
+    """The (kbps, PSNR-YUV) points of ``role`` in ``seq``; for ``role="references"`` those of
+    the ``index``-th reference encoder (``Point.references`` is aligned with the config's)."""
     pts = []
     for p in seq.get("points", []):
-        rec = p.get(role) or {}
+        if role == "references":
+            refs = p.get("references") or []
+            rec = (refs[index] if index < len(refs) else None) or {}
+        else:
+            rec = p.get(role) or {}
         if rec.get("kbps") is not None and rec.get("psnr_yuv") is not None:
             pts.append((float(rec["kbps"]), float(rec["psnr_yuv"])))
     pts.sort()
@@ -83,6 +49,10 @@ def rd_figure(results: dict) -> Figure | None:
             x, y = _curve(seq, role)
             if x:
                 ax.plot(x, y, style, label=f"{role}: {short_label(str(cfg.get(role, role)))}")
+        for i, spec in enumerate(cfg.get("references") or []):
+            x, y = _curve(seq, "references", i)
+            if x:
+                ax.plot(x, y, "^:", alpha=0.8, label=f"reference: {short_label(str(spec))}")
         bd = seq.get("bd_rate")
         title = seq.get("name", "")
         if bd is not None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vtm_accel.challenge.rules import RULES
+from vtm_accel.report.labels import short_label
 
 RULE_TITLES = {
     "rate_window": "1. candidate rate within 90-110% of anchor at each QP",
@@ -117,6 +118,84 @@ def sequence_table(seq: dict) -> Table:
     return Table(title, header, rows)
 
 
+def _record_checks(rec: dict) -> str:
+    """The verdict of one encoder's point (a reference's: the rules do not apply to it)."""
+    if not rec:
+        return "missing"
+    marks = []
+    for name in ("decodable", "recon_match", "nn"):
+        v = (rec.get("checks") or {}).get(name)
+        if v and not v.get("passed"):
+            marks.append(f"{name} FAIL")
+    if rec.get("status") != "ok":
+        first = (str(rec.get("error") or "").splitlines() or [""])[0]
+        marks.append(f"FAILED: {first}" if first else "FAILED")
+    return "; ".join(marks) if marks else "pass"
+
+
+def reference_table(seq: dict, references: list[str]) -> Table | None:
+    """The reference encoders of one sequence, point by point, beside the anchor's rate and
+    time (outside the rules); None without references."""
+    summaries = seq.get("references") or []
+    if not references:
+        return None
+    header = [
+        "reference",
+        "QP",
+        "kbps",
+        "rate % of anchor",
+        "QP used",
+        "PSNR-Y",
+        "PSNR-YUV",
+        "CPU s",
+        "CPU / anchor",
+        "CNN",
+        "checks",
+    ]
+    rows = []
+    for i, spec in enumerate(references):
+        for p in seq.get("points", []):
+            refs = p.get("references") or []
+            r = (refs[i] if i < len(refs) else None) or {}
+            a = p.get("anchor") or {}
+            rate = r["kbps"] / a["kbps"] if r.get("kbps") and a.get("kbps") else None
+            cpu = r["cpu_s"] / a["cpu_s"] if r.get("cpu_s") and a.get("cpu_s") else None
+            rows.append(
+                [
+                    short_label(spec),
+                    str(p.get("qp")),
+                    _f(r.get("kbps")),
+                    _f(100 * rate if rate is not None else None, 1),
+                    _f(r.get("qp_used")),
+                    _f(r.get("psnr_y"), 3),
+                    _f(r.get("psnr_yuv"), 3),
+                    _f(r.get("cpu_s"), 3),
+                    _f(cpu, 3),
+                    nn_cell(r),
+                    _record_checks(r),
+                ]
+            )
+    bds = []
+    for spec, summary in zip(references, summaries, strict=False):
+        bd = f"{short_label(spec)} BD-rate {_f(summary.get('bd_rate'))}%"
+        if summary.get("bd_error"):
+            bd += f" ({summary['bd_error']})"
+        bds.append(bd)
+    title = f"{seq.get('name')}: reference encoders, outside the rules"
+    return Table(title + (f" ({'; '.join(bds)})" if bds else ""), header, rows)
+
+
+def _tables(results: dict) -> list[Table]:
+    refs = list((results.get("config") or {}).get("references") or [])
+    tables = [rules_table(results)]
+    for seq in results.get("sequences", []):
+        tables.append(sequence_table(seq))
+        ref = reference_table(seq, refs)
+        if ref is not None:
+            tables.append(ref)
+    return tables
+
+
 def rules_table(results: dict) -> Table:
     rules = (results.get("summary") or {}).get("rules") or {}
     rows = []
@@ -139,9 +218,30 @@ def _header_lines(results: dict) -> list[tuple[str, str]]:
     cfg = results.get("config") or {}
     s = results.get("summary") or {}
     t = s.get("time") or {}
+    refs = list(cfg.get("references") or [])
+    ref_ids = list(cfg.get("reference_identities") or [])
+    ref_lines = [
+        (
+            "reference (outside the rules)",
+            f"{short_label(spec)}: {spec} ({ref_ids[i] if i < len(ref_ids) else ''})",
+        )
+        for i, spec in enumerate(refs)
+    ]
+    ref_scores = [
+        (
+            f"reference {short_label(str(r.get('encoder')))} vs the anchor",
+            f"BD-rate {_f(r.get('bd_rate'))}%, BD-PSNR {_f(r.get('bd_psnr'), 3)} dB, "
+            f"CPU time {_f(r.get('cpu_ratio'), 3)} of the anchor's, "
+            f"{r.get('failed_points', 0)} failed points",
+        )
+        for r in s.get("references") or []
+    ]
     return [
-        ("anchor", f"{cfg.get('anchor')} ({cfg.get('anchor_identity', '')})"),
-        ("candidate", f"{cfg.get('candidate')} ({cfg.get('candidate_identity', '')})"),
+        *(
+            (role, f"{short_label(str(spec))}: {spec} ({cfg.get(f'{role}_identity', '')})")
+            for role, spec in (("anchor", cfg.get("anchor")), ("candidate", cfg.get("candidate")))
+        ),
+        *ref_lines,
         ("decoder", str(cfg.get("decoder"))),
         ("QPs", ", ".join(str(q) for q in cfg.get("qps", []))),
         ("rate matching", "on (--match-anchor)" if cfg.get("match_anchor") else "off"),
@@ -150,6 +250,7 @@ def _header_lines(results: dict) -> list[tuple[str, str]]:
         ("average BD-PSNR (PSNR-YUV)", f"{_f(s.get('bd_psnr'), 3)} dB"),
         ("total CPU time T1/T2", f"{_f(t.get('ratio'), 3)} ({t.get('detail', '-')})"),
         ("overall verdict", "PASS" if s.get("passed") else "FAIL"),
+        *ref_scores,
         ("PSNR convention", str((results.get("psnr") or {}).get("convention", "-"))),
     ]
 
@@ -157,7 +258,7 @@ def _header_lines(results: dict) -> list[tuple[str, str]]:
 def render_markdown(results: dict, png: str | None) -> str:
     out = ["# vtm-accel challenge report", ""]
     out += [f"- **{k}**: {v}" for k, v in _header_lines(results)]
-    tables = [rules_table(results)] + [sequence_table(s) for s in results.get("sequences", [])]
+    tables = _tables(results)
     for t in tables:
         out += ["", f"## {t.title}", ""]
         out.append("| " + " | ".join(t.header) + " |")
@@ -183,7 +284,7 @@ def render_html(results: dict, png: str | None) -> str:
     ]
     out += [f"<li><b>{e(k)}</b>: {e(v)}</li>" for k, v in _header_lines(results)]
     out.append("</ul>")
-    tables = [rules_table(results)] + [sequence_table(s) for s in results.get("sequences", [])]
+    tables = _tables(results)
     for t in tables:
         out.append(f"<h2>{e(t.title)}</h2><table><tr>")
         out += [f"<th>{e(h)}</th>" for h in t.header]

@@ -14,7 +14,8 @@ from vtm_accel.report.render import nn_cell
 SCHEMA = "vtm-accel/results/1"
 ROLES = ("anchor", "candidate")
 
-#: Columns of results.csv, one row per sequence x QP x role.
+#: Columns of results.csv, one row per sequence x QP x encoder (role anchor, candidate or
+#: reference; ``encoder`` is the spec, which tells references apart).
 CSV_COLUMNS = (
     "sequence",
     "role",
@@ -40,6 +41,7 @@ CSV_COLUMNS = (
     "bitstream",
     "decoded",
     "error",
+    "encoder",
 )
 
 
@@ -66,11 +68,20 @@ def load_results(path: Path) -> dict:
 
 def iter_rows(results: dict) -> Iterator[dict[str, object]]:
     """Flatten results into the rows of results.csv."""
+    cfg = results.get("config") or {}
+    refs = list(cfg.get("references") or [])
     for seq in results.get("sequences", []):
         for point in seq.get("points", []):
             pair_checks = point.get("checks", {})
-            for role in ROLES:
-                rec = point.get(role) or {}
+            ref_recs = list(point.get("references") or [])
+            # the spec as the run named it (a stored record may spell the same encoder
+            # otherwise: its key is the encoder's identity)
+            sides = [(role, point.get(role) or {}, cfg.get(role)) for role in ROLES]
+            sides += [
+                ("reference", (ref_recs[i] if i < len(ref_recs) else None) or {}, spec)
+                for i, spec in enumerate(refs)
+            ]
+            for role, rec, spec in sides:
                 checks = rec.get("checks", {})
 
                 def verdict(d: dict, name: str) -> str:
@@ -92,6 +103,7 @@ def iter_rows(results: dict) -> Iterator[dict[str, object]]:
                         verdict(pair_checks, "intra_period") if role == "candidate" else ""
                     ),
                     nn=nn_cell(rec) if rec.get("nn") else "",
+                    encoder=spec or rec.get("encoder"),
                 )
                 yield {k: ("" if v is None else v) for k, v in row.items()}
 
