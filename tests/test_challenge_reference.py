@@ -152,3 +152,39 @@ def test_bad_references_are_one_line_errors(
         rc, _, err = _run(_challenge(seqs, out, *extra), capsys)
         assert rc == 2 and message in err and len(err.strip().splitlines()) == 1, err
         assert not (out / "points").exists()  # stopped before the first encode
+
+
+def test_demo_shows_engine_cnn_against_exhaustive_with_vvenc_reference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], engine_exe: Path
+) -> None:
+    """The demo's own encoders (engine + CNN, engine full search, VVenC slower) on a smaller
+    clip than the real demo's, so the test stays short; a line per point as it finishes."""
+    from vtm_accel import demo
+
+    small = demo.ClipSpec(width=128, height=64, frames=2)
+    out = tmp_path / "demo"
+    outcome = demo.run_demo(out, clip=small, jobs=2)
+    err = capsys.readouterr().err
+    res = outcome.results
+    cfg = res["config"]
+    assert cfg["candidate"] == f"engine:nn={demo.WEIGHTS}"  # the engine's default CNN level
+    assert cfg["anchor"] == "engine:no-fast-inter-split,no-pb-intra-fast"
+    assert cfg["references"] == ["vvenc:slower"] and cfg["match_anchor"]
+    seq = res["sequences"][0]
+    for p in seq["points"]:
+        assert p["anchor"]["status"] == "ok", p["anchor"]["error"]
+        assert p["candidate"]["status"] == "ok", p["candidate"]["error"]
+        assert p["candidate"]["checks"]["nn"]["passed"]  # the CNN answered
+        assert p["references"][0]["status"] == "ok", p["references"][0]["error"]
+    assert set(res["summary"]["rules"]) == {
+        "rate_window", "time_ratio", "decodable", "recon_match", "intra_period",
+    }  # fmt: skip
+    assert seq["bd_rate"] is not None and seq["references"][0]["bd_rate"] is not None
+    assert res["summary"]["time"]["ratio"] is not None
+    for name in ("report.html", "rd_curves.png", "results.csv"):
+        assert (out / name).is_file()
+    page = (out / "report.html").read_text()
+    assert "engine + CNN L2" in page and "VVenC slower" in page and "T1/T2" in page
+    lines = [ln for ln in err.splitlines() if "pan_128x64_30 QP" in ln]
+    assert len(lines) == 3 * 4  # anchor, reference, candidate at four QPs
+    assert sum("candidate engine + CNN L2" in ln for ln in lines) == 4

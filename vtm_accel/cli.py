@@ -122,9 +122,20 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("anchor", type=Path, metavar="ANCHOR.csv")
     b.add_argument("test", type=Path, metavar="TEST.csv")
 
-    d = sub.add_parser("demo", help="a short real-content challenge run (vvenc slower vs medium)")
+    d = sub.add_parser(
+        "demo",
+        help="a short real-content challenge run: the engine with its CNN against the engine's "
+        "exhaustive search, VVenC slower as a reference",
+    )
     d.add_argument("--out", type=Path, default=Path("vtm-accel-demo"), metavar="DIR")
     d.add_argument("--jobs", type=int, default=0, metavar="N", help="local cores (0: all)")
+    d.add_argument(
+        "--anchor",
+        metavar="SPEC",
+        help="another anchor, e.g. stock VTM-20.2: vtm:encoder=PATH/EncoderApp,"
+        "cfg=PATH/encoder_randomaccess_vtm.cfg (default: the engine's exhaustive search)",
+    )
+    d.add_argument("--decoder", default="ffmpeg", metavar="SPEC", help="ffmpeg (default), vtm:PATH")
 
     from vtm_accel.predictors import train as train_mod
 
@@ -344,7 +355,10 @@ def cmd_bdrate(args: argparse.Namespace, console: Console) -> int:
 def cmd_demo(args: argparse.Namespace, console: Console) -> int:
     from vtm_accel.demo import run_demo
 
-    outcome = run_demo(args.out, jobs=args.jobs, progress=default_enabled())
+    anchor = {"anchor": args.anchor} if args.anchor else {}  # else the demo's own
+    outcome = run_demo(
+        args.out, jobs=args.jobs, progress=default_enabled(), decoder=args.decoder, **anchor
+    )
     print_summary(outcome.results, console)
     console.print(f"report: {args.out / 'report.html'}", markup=False)
     return 0 if outcome.passed else 1

@@ -1,10 +1,20 @@
-"""`vtm-accel demo`: a short real-content challenge run that finishes in a few minutes.
+"""`vtm-accel demo`: the product in a few minutes: the engine accelerated by its CNN, judged
+as track 3 judges a submission, on a short real-content clip.
 
 It pans a scikit-image photograph across a 416x240 frame for 8 frames (real texture and real
-motion, no download), then runs the challenge with vvenc 'slower' as the anchor and vvenc
-'medium' as the candidate at QP 22/27/32/37 (the candidate's QP searched to land in the anchor's
-rate window, as ``--match-anchor`` does), decodes with FFmpeg, checks every rule and writes the
-report.
+motion, no download), then runs the challenge at QP 22/27/32/37 with
+
+- candidate: the engine with the shipped CNN (``predictors/weights/split_cnn.pt``) at the
+  engine's default level, pruning the partition search;
+- anchor: the same engine with the stock search and nothing pruned (``ANCHOR``: both early
+  terminations off, the fully exhaustive search), so the run shows what the CNN buys on the
+  same codec, as track 3 measures a VTM-derived submission against VTM;
+- reference: VVenC 'slower' (through FFmpeg), an independent encoder plotted beside them with
+  its BD-rate against the anchor, outside the rules;
+
+with the candidate's QP searched into the anchor's rate window where needed (as
+``--match-anchor`` does), decodes with FFmpeg, checks all five rules, computes BD-rate and
+T1/T2, and writes the RD plot and the HTML report. A line per point shows the run as it goes.
 """
 
 from __future__ import annotations
@@ -19,6 +29,20 @@ from vtm_accel.challenge.run import ChallengeConfig, ChallengeOutcome, SequenceS
 from vtm_accel.codecs.base import HarnessError, VideoInfo
 
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket")
+WEIGHTS = Path(__file__).resolve().parent / "predictors" / "weights" / "split_cnn.pt"
+# The engine's stock search with nothing pruned: its two early terminations (VVenC's fast TT
+# split and VTM's PBIntraFast) off, as the fully exhaustive reference of benchmarks/bench_nn.py.
+ANCHOR = "engine:no-fast-inter-split,no-pb-intra-fast"
+REFERENCE = "vvenc:slower"
+
+
+def default_candidate(weights: Path = WEIGHTS) -> str:
+    """The engine with the shipped CNN at the engine's default level (no nn-level given)."""
+    if not weights.is_file():
+        raise HarnessError(
+            f"the shipped CNN weights {weights} are missing: reinstall vtm-accel (pip install .)"
+        )
+    return f"engine:nn={weights}"
 
 
 @dataclass(frozen=True)
@@ -83,12 +107,17 @@ def make_pan_clip(path: Path, spec: ClipSpec = ClipSpec()) -> VideoInfo:
 def run_demo(
     out_dir: Path,
     clip: ClipSpec = ClipSpec(),
-    anchor: str = "vvenc:slower",
-    candidate: str = "vvenc:medium",
+    anchor: str = ANCHOR,
+    candidate: str | None = None,
+    references: tuple[str, ...] = (REFERENCE,),
     jobs: int = 0,
     progress: bool = False,
     match_anchor: bool = True,
+    decoder: str = "ffmpeg",
 ) -> ChallengeOutcome:
+    """Make the clip and run the challenge on it; ``candidate`` None: ``default_candidate()``.
+    Every finished point prints a line on stderr, with or without a terminal."""
+    candidate = default_candidate() if candidate is None else candidate
     ensure_writable_dir(out_dir)
     name = f"{clip.photo}_pan_{clip.width}x{clip.height}_{int(clip.fps)}"
     video = make_pan_clip(out_dir / "input" / f"{name}.yuv", clip)
@@ -96,8 +125,11 @@ def run_demo(
     cfg = ChallengeConfig(
         anchor=anchor,
         candidate=candidate,
+        decoder=decoder,
         jobs=jobs,
         progress=progress,
         match_anchor=match_anchor,
+        references=tuple(r for r in references if r not in (anchor, candidate)),
+        point_lines=True,
     )
     return run_challenge([seq], cfg, out_dir)
