@@ -1,12 +1,70 @@
 # vtm-accel: the engine (C++20, built by `pip install .` through scikit-build-core) and the
-# Python harness, with `vtm-accel` as the entry point.
+# Python harness, with `vtm-accel` as the entry point. Two stages: the builder has the compilers
+# and builds a virtual environment (/opt/vtm-accel) with the package, its engine and PyTorch's
+# CPU build; the runtime stage is the same base with that environment copied in and no
+# compiler, CMake or headers.
 #
 #   docker build -t vtm-accel .
-#   docker run --rm -v "$PWD:/work" vtm-accel demo --out /work/vtm-accel-demo
+#   docker run --rm --user "$(id -u):$(id -g)" -e HOME=/tmp -v "$PWD:/work" \
+#       vtm-accel demo --out /work/vtm-accel-demo
 #
-# BASE may be any Debian-like image; when it has no Python (a bare Debian root), python3 and
-# venv are installed from its own package archive.
+# (--user: files written to the mounted /work belong to you, not to root; HOME: a writable
+# home for the caches of matplotlib and friends.) BASE may be any Debian-like image; when it has
+# no Python (a bare Debian root), python3 comes from its own package archive in both stages
+# (the same Python, so the environment built in one runs in the other).
 ARG BASE=python:3.11-slim
+
+# ------------------------------------------------------------------------------ builder ----
+FROM ${BASE} AS builder
+
+ENV DEBIAN_FRONTEND=noninteractive \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+         cmake g++ ninja-build make binutils ca-certificates \
+    && if ! python3 -c "import ensurepip" >/dev/null 2>&1; then \
+         apt-get install -y --no-install-recommends python3 python3-venv python3-dev; \
+       fi \
+    && rm -rf /var/lib/apt/lists/*
+
+# A virtual environment keeps pip away from a distribution-managed Python (PEP 668) and is the
+# one thing the runtime stage copies.
+RUN python3 -m venv /opt/vtm-accel
+ENV PATH=/opt/vtm-accel/bin:$PATH
+
+# PyTorch's CPU build, pinned: the "+cpu" local version exists only on the CPU index, so pip
+# cannot pick PyPI's CUDA wheel of a newer release (that would add gigabytes of CUDA
+# libraries). The release is the one scripts/install pins. For a GPU build pass e.g.
+# --build-arg TORCH_INDEX=https://download.pytorch.org/whl/cu126 --build-arg TORCH_SPEC=torch==2.13.0
+ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
+ARG TORCH_SPEC=torch==2.13.0+cpu
+RUN pip install --no-compile --extra-index-url "${TORCH_INDEX}" "${TORCH_SPEC}"
+
+WORKDIR /src
+COPY pyproject.toml CMakeLists.txt README.md ./
+COPY engine ./engine
+COPY vtm_accel ./vtm_accel
+RUN pip install --no-compile . \
+    && vtm-accel --help >/dev/null \
+    && vtm-accel-engine --help >/dev/null
+
+# What only building against torch or testing the libraries needs: C++ headers, CMake files,
+# test programs and test suites, symbol tables of the shared libraries (the dynamic symbols
+# stay). No .pyc either (--no-compile, PYTHONDONTWRITEBYTECODE): they would double the size of
+# the Python sources.
+RUN set -eu; \
+    sp=$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))'); \
+    rm -rf "$sp/torch/include" "$sp/torch/share" "$sp/torch/bin" "$sp/torch/test"; \
+    find "$sp" -depth -type d -name tests -not -path "$sp/torch/*" -exec rm -rf {} +; \
+    find "$sp" -depth -type d -name __pycache__ -exec rm -rf {} +; \
+    find "$sp" -name '*.so*' -type f -exec strip --strip-unneeded {} + ; \
+    python -c "import torch, numpy, scipy, sklearn, skimage.data, matplotlib, dask, distributed, bjontegaard, imageio_ffmpeg; torch.zeros(1)" \
+    && vtm-accel --help >/dev/null
+
+# ------------------------------------------------------------------------------ runtime ----
 FROM ${BASE}
 
 ENV DEBIAN_FRONTEND=noninteractive \
@@ -14,34 +72,21 @@ ENV DEBIAN_FRONTEND=noninteractive \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    MPLBACKEND=Agg
+    MPLBACKEND=Agg \
+    PATH=/opt/vtm-accel/bin:$PATH
 
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends cmake g++ ninja-build make ca-certificates \
-    && if ! python3 -c "import ensurepip" >/dev/null 2>&1; then \
-         apt-get install -y --no-install-recommends python3 python3-venv python3-dev; \
-       fi \
-    && rm -rf /var/lib/apt/lists/*
+# Python itself only where the base has none (the builder made the environment with the same
+# interpreter); the engine needs nothing beyond libstdc++, which every Debian base has.
+RUN if ! command -v python3 >/dev/null 2>&1; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends python3 \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 
-# A virtual environment keeps pip away from a distribution-managed Python (PEP 668).
-RUN python3 -m venv /opt/vtm-accel
-ENV PATH=/opt/vtm-accel/bin:$PATH
-
-# PyTorch's CPU build first (the package requires torch; PyPI's default Linux wheel pulls in
-# CUDA). The CPU index's "+cpu" wheel outranks PyPI's wheel of the same release; set TORCH_SPEC
-# (e.g. torch==2.13.0+cpu) to pin it, or TORCH_INDEX to another PyTorch index for a GPU build.
-ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
-ARG TORCH_SPEC=torch
-RUN pip install --extra-index-url "${TORCH_INDEX}" "${TORCH_SPEC}"
-
-WORKDIR /src
-COPY pyproject.toml CMakeLists.txt README.md ./
-COPY engine ./engine
-COPY vtm_accel ./vtm_accel
-RUN pip install . \
-    && vtm-accel --help >/dev/null \
-    && command -v vtm-accel-engine \
-    && python -c "import skimage.data"  # the photographs the demo pans across the frame
+COPY --from=builder /opt/vtm-accel /opt/vtm-accel
+RUN vtm-accel --help >/dev/null \
+    && vtm-accel-engine --help >/dev/null \
+    && python -c "import torch, skimage.data"  # the CNN and the photographs the demo pans
 
 WORKDIR /work
 ENTRYPOINT ["vtm-accel"]
