@@ -1,8 +1,8 @@
 """Random access against VVenC 'slower': where the engine's inter pictures stand (issue 13).
 
 For every clip (JVET class B/C/D content of ``../shared/data`` plus a fixed-camera clip; class
-B as 416x240 centre crops, which keeps the run under an hour on two cores), QP 22/27/32/37,
-the same frames and intra period for every encoder:
+B and the default class C clip as 416x240 centre crops, which keeps the run near an hour on two
+cores), QP 22/27/32/37, the same frames and intra period for every encoder:
 
 - the candidate (``--candidate``, default the engine) and each anchor encode AT THE SAME TIME,
   pinned to separate cores (the fair CPU comparison on a shared machine, as
@@ -79,7 +79,7 @@ CLIPS = {
         Clip("basketballdrive", "basketballdrive_1920x1080_50_10bit.266", 416, 240, 50, "B (crop)"),
         Clip("marketplace", "marketplace_1920x1080_60_10bit.266", 416, 240, 60, "B (crop)"),
         Clip("ritualdance", "ritualdance_1920x1080_60_10bit.266", 416, 240, 60, "B (crop)"),
-        Clip("basketballdrill", "basketballdrill_832x480_50_10bit.266", 832, 480, 50, "C"),
+        Clip("basketballdrill", "basketballdrill_832x480_50_10bit.266", 416, 240, 50, "C (crop)"),
         Clip("bqmall", "bqmall_832x480_60_10bit.266", 832, 480, 60, "C"),
         Clip("partyscene", "partyscene_832x480_50_10bit.266", 832, 480, 50, "C"),
         Clip("basketballpass", "basketballpass_416x240_50_10bit.266", 416, 240, 50, "D"),
