@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout too
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_time_ratio import _pair  # noqa: E402
+from bench_time_ratio import _pair, paired_run_problem  # noqa: E402
 
 from vtm_accel.analysis.pictures import attach_psnr, layer_table, read_pictures  # noqa: E402
 from vtm_accel.codecs.base import EncodeJob, EncodeResult  # noqa: E402
@@ -177,11 +177,8 @@ def main() -> int:
     ap.add_argument("--result", type=Path, default=ROOT / "benchmarks/results/ra_vs_vvenc.json")
     a = ap.parse_args()
     cores = available_cores()
-    if len(cores) < 2:
-        print("a paired run needs two cores; this process may use only one", file=sys.stderr)
-        return 2
-    if not a.data.is_dir():
-        print(f"no real clips at {a.data}: nothing to measure", file=sys.stderr)
+    if problem := paired_run_problem(cores, a.data):
+        print(problem, file=sys.stderr)
         return 2
     qps = [int(q) for q in a.qps.split(",")]
     clips = [CLIPS[c] for c in a.clips.split(",")]

@@ -37,6 +37,15 @@ from vtm_accel.timing import available_cores  # noqa: E402
 TIMEOUT_S = 4 * 3600  # one encode; a hang fails the run instead of blocking it
 
 
+def paired_run_problem(cores: list[int], data: Path) -> str | None:
+    """Why a paired run cannot measure here (two cores and the real clips), or None."""
+    if len(cores) < 2:
+        return "a paired run needs two cores; this process may use only one"
+    if not data.is_dir():
+        return f"no real clips at {data}: nothing to measure"
+    return None
+
+
 def _pair(cand, anch, jobs: tuple[EncodeJob, EncodeJob]) -> tuple[EncodeResult, EncodeResult]:
     """Runs both encodes at once (one thread each; the encoders are separate processes)."""
     out: dict[str, EncodeResult | BaseException] = {}
@@ -77,11 +86,8 @@ def main() -> int:
     ap.add_argument("--result", type=Path, default=ROOT / "benchmarks/results/time_ratio_ra.json")
     a = ap.parse_args()
     cores = available_cores()
-    if len(cores) < 2:
-        print("a paired run needs two cores; this process may use only one", file=sys.stderr)
-        return 2
-    if not a.data.is_dir():
-        print(f"no real clips at {a.data}: nothing to measure", file=sys.stderr)
+    if problem := paired_run_problem(cores, a.data):
+        print(problem, file=sys.stderr)
         return 2
     qps = [int(q) for q in a.qps.split(",")]
     src = a.data / CLIPS[a.clip]
