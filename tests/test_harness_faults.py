@@ -402,6 +402,32 @@ def test_stopping_the_harness_stops_engine_and_service(
     assert "interrupted" in (tmp_path / "harness.log").read_text()
 
 
+def test_a_stop_whose_exception_a_finalizer_dropped_still_stops_the_run(tmp_path: Path) -> None:
+    """A SIGTERM handled while Python ran a finalizer lost its exception: the harness went on
+    and encoded to the end, exiting 0."""
+    import signal
+    import sys
+    import time
+
+    from vtm_accel import procs
+    from vtm_accel.timing import run_timed
+
+    class Finalized:
+        def __del__(self) -> None:
+            procs.on_stop_signal(signal.SIGTERM, None)
+
+    procs.clear_stop_signal()
+    try:
+        Finalized()  # the handler runs in __del__: its Terminated is printed and dropped
+        assert procs.stop_signal() == signal.SIGTERM
+        t0 = time.monotonic()
+        with pytest.raises(procs.Terminated):
+            run_timed([sys.executable, "-c", "import time; time.sleep(60)"], tmp_path / "log")
+        assert time.monotonic() - t0 < 20
+    finally:
+        procs.clear_stop_signal()
+
+
 def test_sigkill_of_a_challenge_takes_its_encoders_down(tmp_path: Path) -> None:
     """SIGKILL during a challenge with two local workers: no worker and no encoder lives on."""
     import signal

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from vtm_accel.batch.progress import default_enabled
 from vtm_accel.codecs.base import HarnessError
+from vtm_accel.procs import Terminated, clear_stop_signal, on_stop_signal, raise_if_stopped
 from vtm_accel.report.labels import short_label
 from vtm_accel.report.render import nn_cell
 
@@ -381,19 +382,6 @@ COMMANDS = {
 }
 
 
-class Terminated(BaseException):
-    """SIGTERM or SIGHUP, raised where the harness is, so that it unwinds as for Ctrl-C: every
-    running encoder is stopped (``timing.run_timed``) before the harness exits."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _terminate(signum: int, _frame: object) -> None:
-    raise Terminated(signum)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``vtm-accel``; returns the exit status."""
     parser = build_parser()
@@ -402,9 +390,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(highlight=False, soft_wrap=True)
     previous = {}
     if threading.current_thread() is threading.main_thread():
-        previous = {s: signal.signal(s, _terminate) for s in (signal.SIGTERM, signal.SIGHUP)}
+        clear_stop_signal()
+        stops = [signal.SIGTERM, signal.SIGHUP]
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            stops.append(signal.SIGINT)  # not when ignored (started in the background)
+        previous = {s: signal.signal(s, on_stop_signal) for s in stops}
     try:
-        return COMMANDS[args.command](args, console)
+        rc = COMMANDS[args.command](args, console)
+        raise_if_stopped()  # a stop whose exception a finalizer swallowed
+        return rc
     except HarnessError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2

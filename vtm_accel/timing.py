@@ -42,7 +42,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from vtm_accel.codecs.base import HarnessError, RunStats
-from vtm_accel.procs import die_with_parent, die_with_parent_supported
+from vtm_accel.procs import die_with_parent, die_with_parent_supported, raise_if_stopped
 
 _THREAD_VARS = (
     "OMP_NUM_THREADS",
@@ -217,6 +217,7 @@ def run_timed(
         timer = threading.Timer(timeout_s, on_timeout) if timeout_s else None
         try:  # from here on, an interrupt (even while the guard starts) stops the run
             guard = _start_guard(pgid, parent)
+            raise_if_stopped()  # a stop signal whose exception a finalizer swallowed
             if timer:
                 timer.daemon = True
                 timer.start()
