@@ -389,7 +389,12 @@ def test_stopping_the_harness_stops_engine_and_service(
     h = _harness(_nn_encode_argv(busy_clip, tmp_path / "o"), tmp_path)
     try:
         _wait_for(lambda: _segments_of(_descendants(h.pid)), 60, "the engine's CNN channel")
-        _wait_for(lambda: len(_descendants(h.pid)) >= 2, 30, "the predictor service")
+        service = "vtm_accel.predictors.service"
+        _wait_for(
+            lambda: any(service in _cmdline(p) for p in _descendants(h.pid)),
+            30,
+            "the predictor service",
+        )
         tree = _descendants(h.pid)
         assert any("vtm-accel-engine" in _cmdline(p) for p in tree)
         h.send_signal(getattr(signal, sig))
