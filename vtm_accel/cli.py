@@ -365,9 +365,26 @@ def cmd_demo(args: argparse.Namespace, console: Console) -> int:
     return 0 if outcome.passed else 1
 
 
+def _missing_training_modules(step: str, baseline: bool) -> list[str]:
+    """The `train` extra's modules that ``step`` needs and this Python lacks."""
+    import importlib.util
+
+    wanted = [] if step == "gen-data" else ["torch"]
+    if baseline and step in ("all", "evaluate"):
+        wanted.append("sklearn")
+    return [m for m in wanted if importlib.util.find_spec(m) is None]
+
+
 def cmd_train(args: argparse.Namespace, console: Console) -> int:
     from vtm_accel.predictors import train as train_mod
 
+    missing = _missing_training_modules(args.step, not args.no_baseline)
+    if missing:
+        raise HarnessError(
+            f"training needs {' and '.join(missing)}, which this Python lacks (encoding with "
+            f"the CNN does not); install them with: pip install 'vtm-accel[train]', or "
+            f"bash scripts/install"
+        )
     argv = ["vtm-accel", *args.argv]  # recorded beside the weights
     return train_mod.run(args.step, train_mod.options_from_args(args, argv))
 

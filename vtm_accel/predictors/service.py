@@ -67,7 +67,14 @@ def load_model(path: str, device: str = "cpu", threads: int = 1) -> Predictor:
 
         if device == "cpu" and npz_path(Path(path)).exists():
             return load_numpy_predictor(path)  # no torch import: ~2.5 s less CPU per start
-        from vtm_accel.predictors.model import load_predictor  # imports torch (lazily here)
+        try:
+            from vtm_accel.predictors.model import load_predictor  # imports torch (lazily here)
+        except ModuleNotFoundError as e:
+            why = f"device {device}" if device != "cpu" else f"no {npz_path(Path(path)).name}"
+            raise RuntimeError(
+                f"{path} needs PyTorch ({why} for numpy inference), which is not installed: "
+                f"pip install 'vtm-accel[train]'"
+            ) from e
 
         make = functools.partial(load_predictor, Path(path))
     wanted = {"device": device, "threads": threads}
@@ -345,8 +352,9 @@ def main(argv: list[str] | None = None) -> int:
                 args.name_file.write_text(name + "\n")
             print(name, flush=True)
         svc.predictor = load_model(args.model, args.device, args.threads)
-        if "torch" in sys.modules:
-            sys.modules["torch"].set_num_threads(max(1, args.threads))
+        torch = sys.modules.get("torch")  # only when the model needed it
+        if torch is not None:
+            torch.set_num_threads(max(1, args.threads))
         return svc.run()
     except SystemExit as e:
         return int(e.code) if isinstance(e.code, int) else 1
