@@ -1,10 +1,12 @@
 # vtm-accel: the engine (C++20, built by `pip install .` through scikit-build-core) and the
 # Python harness, with `vtm-accel` as the entry point. Two stages: the builder has the compilers
-# and builds a virtual environment (/opt/vtm-accel) with the package, its engine and PyTorch's
-# CPU build; the runtime stage is the same base with that environment copied in and no
-# compiler, CMake or headers.
+# and builds a virtual environment (/opt/vtm-accel) with the package and its engine; the runtime
+# stage is the same base with that environment copied in and no compiler, CMake or headers.
+# Encoding with the CNN needs no PyTorch (the service runs the committed weights in numpy);
+# EXTRAS=train adds PyTorch's CPU build and scikit-learn, for `vtm-accel train` in the image.
 #
-#   docker build -t vtm-accel .
+#   docker build -t vtm-accel .                                # encode, challenge, demo
+#   docker build --build-arg EXTRAS=train -t vtm-accel:train . # and training
 #   docker run --rm --user "$(id -u):$(id -g)" -e HOME=/tmp -v "$PWD:/work" \
 #       vtm-accel demo --out /work/vtm-accel-demo
 #
@@ -35,19 +37,22 @@ RUN apt-get update \
 RUN python3 -m venv /opt/vtm-accel
 ENV PATH=/opt/vtm-accel/bin:$PATH
 
-# PyTorch's CPU build, pinned: the "+cpu" local version exists only on the CPU index, so pip
-# cannot pick PyPI's CUDA wheel of a newer release (that would add gigabytes of CUDA
-# libraries). The release is the one scripts/install pins. For a GPU build pass e.g.
+# With EXTRAS=train: PyTorch's CPU build, pinned: the "+cpu" local version exists only on the
+# CPU index, so pip cannot pick PyPI's CUDA wheel of a newer release (that would add gigabytes
+# of CUDA libraries). The release is the one scripts/install pins. For a GPU build pass e.g.
 # --build-arg TORCH_INDEX=https://download.pytorch.org/whl/cu126 --build-arg TORCH_SPEC=torch==2.13.0
+ARG EXTRAS=
 ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
 ARG TORCH_SPEC=torch==2.13.0+cpu
-RUN pip install --no-compile --extra-index-url "${TORCH_INDEX}" "${TORCH_SPEC}"
+RUN case ",${EXTRAS}," in \
+      *,train,*) pip install --no-compile --extra-index-url "${TORCH_INDEX}" "${TORCH_SPEC}" ;; \
+    esac
 
 WORKDIR /src
 COPY pyproject.toml CMakeLists.txt README.md ./
 COPY engine ./engine
 COPY vtm_accel ./vtm_accel
-RUN pip install --no-compile . \
+RUN pip install --no-compile ".${EXTRAS:+[${EXTRAS}]}" \
     && vtm-accel --help >/dev/null \
     && vtm-accel-engine --help >/dev/null
 
@@ -59,12 +64,15 @@ RUN pip install --no-compile . \
 # PYTHONDONTWRITEBYTECODE): they would double the Python sources.
 RUN set -eu; \
     sp=$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))'); \
-    rm -rf "$sp/torch/include" "$sp/torch/share" "$sp/torch/test"; \
-    find "$sp/torch/bin" -type f ! -name torch_shm_manager -delete; \
     find "$sp" -depth -type d -name tests -not -path "$sp/torch/*" -exec rm -rf {} +; \
     find "$sp" -depth -type d -name __pycache__ -exec rm -rf {} +; \
-    find "$sp/torch/lib" -name '*.so*' -type f -exec strip --strip-unneeded {} + ; \
-    python -c "import torch, numpy, scipy, sklearn, skimage.data, matplotlib, dask, distributed, bjontegaard, imageio_ffmpeg; torch.zeros(1)" \
+    if [ -d "$sp/torch/lib" ]; then \
+      rm -rf "$sp/torch/include" "$sp/torch/share" "$sp/torch/test"; \
+      find "$sp/torch/bin" -type f ! -name torch_shm_manager -delete; \
+      find "$sp/torch/lib" -name '*.so*' -type f -exec strip --strip-unneeded {} + ; \
+      python -c "import torch, sklearn; torch.zeros(1)"; \
+    fi; \
+    python -c "import numpy, scipy, skimage.data, matplotlib, dask, distributed, bjontegaard, imageio_ffmpeg" \
     && vtm-accel --help >/dev/null
 
 # ------------------------------------------------------------------------------ runtime ----
@@ -89,7 +97,7 @@ RUN if ! command -v python3 >/dev/null 2>&1; then \
 COPY --from=builder /opt/vtm-accel /opt/vtm-accel
 RUN vtm-accel --help >/dev/null \
     && vtm-accel-engine --help >/dev/null \
-    && python -c "import torch, skimage.data"  # the CNN and the photographs the demo pans
+    && python -c "import skimage.data, vtm_accel.predictors.np_infer"  # the demo's photographs, the CNN
 
 WORKDIR /work
 ENTRYPOINT ["vtm-accel"]

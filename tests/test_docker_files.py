@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 COMPILERS = ("g++", "gcc", "clang", "cmake", "ninja", "build-essential", "-dev")
 
@@ -114,3 +116,17 @@ def test_build_context_leaves_out_history_builds_and_video() -> None:
     weights = "vtm_accel/predictors/weights/split_cnn"
     for f in (f"{weights}.pt", f"{weights}.npz", "engine/CMakeLists.txt", "vtm_accel/cli.py"):
         assert (REPO / f).is_file() and not _ignored(f, patterns), f
+
+
+def test_the_default_image_leaves_training_out() -> None:
+    """PyTorch and scikit-learn come only with EXTRAS=train: the CNN's CPU inference is numpy."""
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    names = [re.split(r"[<>=\[ ;]", d)[0] for d in project["dependencies"]]
+    assert "torch" not in names and "scikit-learn" not in names
+    train = [re.split(r"[<>=\[ ;]", d)[0] for d in project["optional-dependencies"]["train"]]
+    assert {"torch", "scikit-learn"} <= set(train)
+    args, (builder, runtime) = _stages()
+    assert "EXTRAS" not in args  # an empty default: `ARG EXTRAS=`
+    assert 'pip install --no-compile ".${EXTRAS:+[${EXTRAS}]}"' in builder.run_text()
+    assert "torch" not in runtime.run_text()  # the runtime check does not need it
