@@ -112,15 +112,16 @@ def write_json_atomic(path: Path, data: object) -> None:
         raise
 
 
-def ensure_writable_dir(path: Path) -> Path:
-    """Create ``path`` and check it is writable, or raise a HarnessError saying so."""
+def ensure_writable_dir(path: Path, flag: str = "--out") -> Path:
+    """Create ``path`` and check it is writable, or raise a HarnessError saying so (and to
+    choose another ``flag``)."""
     try:
         path.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=path, prefix=".probe", delete=True)
         probe.close()
     except OSError as e:
         raise HarnessError(
-            f"output directory {path} is not writable ({e.strerror or e}); choose another --out"
+            f"output directory {path} is not writable ({e.strerror or e}); choose another {flag}"
         ) from e
     return path
 

@@ -14,6 +14,7 @@ import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from vtm_accel.batch.machine import machine_identity
 from vtm_accel.batch.pinning import pinned_core
 from vtm_accel.batch.store import ResultStore, input_fingerprint, point_key
 from vtm_accel.challenge import backends
@@ -152,6 +153,7 @@ def _empty_record(task: PointTask) -> dict:
         "recon": None,
         "log": None,
         "core": None,
+        "machine": None,
         "checks": {},
         "nn": None,
         "irap": None,
@@ -198,6 +200,7 @@ def _compute(task: PointTask, rec: dict, encoder: Encoder, decoder: Decoder, wor
     work.mkdir(parents=True, exist_ok=True)
     with pinned_core() as core:
         rec["core"] = core
+        rec["machine"] = machine_identity()  # a stored time is read with the machine it ran on
         job = EncodeJob(
             video=task.video,
             frames=task.frames,

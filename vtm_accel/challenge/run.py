@@ -20,6 +20,7 @@ from pathlib import Path
 
 import vtm_accel
 from vtm_accel.batch import run_tasks
+from vtm_accel.batch.machine import machine_identity
 from vtm_accel.batch.store import ResultStore, ensure_writable_dir, exclusive_out_dir
 from vtm_accel.challenge import backends
 from vtm_accel.challenge.points import MatchTask, PointTask, run_any
@@ -35,6 +36,7 @@ from vtm_accel.challenge.rules import (
 from vtm_accel.codecs.base import HarnessError, VideoInfo
 from vtm_accel.report import write_reports
 from vtm_accel.report.results import SCHEMA
+from vtm_accel.report.reuse import iter_records, reuse_summary
 
 DEFAULT_QPS: tuple[int, ...] = (22, 27, 32, 37)
 PSNR_CONVENTION = (
@@ -73,6 +75,7 @@ class ChallengeConfig:
     allow_nn_fallback: bool = False  # accept points whose CNN fell back to the full search
     references: tuple[str, ...] = ()  # encoders compared with the anchor, outside the rules
     point_lines: bool = False  # a line per finished point on stderr even without a terminal
+    store: Path | None = None  # the point store shared between runs (default: the --out folder)
 
 
 @dataclass
@@ -126,30 +129,32 @@ def validate_references(config: ChallengeConfig) -> None:
         seen.add(spec)
 
 
+def check_encoder(role: str, spec: str, sequences: Sequence[SequenceSpec] = ()) -> str:
+    """Build one encoder (a missing binary stops the run with a clear error) and check every
+    sequence against it, so a source it cannot code stops the run before the first encode
+    rather than after hours of others; returns its identity."""
+    encoder = backends.make_encoder(spec)
+    for s in sequences:
+        try:
+            backends.check_input(encoder, s.video, s.frames, s.intra_period)
+        except HarnessError as e:
+            raise HarnessError(f"sequence {s.name} ({role} {spec}): {e}") from e
+    return encoder.identity()
+
+
 def check_backends(
     config: ChallengeConfig, sequences: Sequence[SequenceSpec] = ()
 ) -> dict[str, object]:
-    """Build every backend once up front, so a missing binary stops the run with a clear error,
-    and check every sequence against every encoder, so a source one of them cannot code stops
-    the run before the first encode rather than after hours of others (references included:
-    a typo in one is bad input, not a reference that failed)."""
-    ids: dict[str, object] = {}
-    encoders = [("anchor", config.anchor), ("candidate", config.candidate)]
-    encoders += [("reference", spec) for spec in config.references]
-    ref_ids = []
-    for role, spec in encoders:
-        encoder = backends.make_encoder(spec)
-        if role == "reference":
-            ref_ids.append(encoder.identity())
-        else:
-            ids[f"{role}_identity"] = encoder.identity()
-        for s in sequences:
-            try:
-                backends.check_input(encoder, s.video, s.frames, s.intra_period)
-            except HarnessError as e:
-                raise HarnessError(f"sequence {s.name} ({role} {spec}): {e}") from e
+    """``check_encoder`` for every encoder of the run (references included: a typo in one is
+    bad input, not a reference that failed), and the decoder."""
+    ids: dict[str, object] = {
+        f"{role}_identity": check_encoder(role, getattr(config, role), sequences)
+        for role in ("anchor", "candidate")
+    }
     ids["decoder_identity"] = backends.decoder_identity(backends.make_decoder(config.decoder))
-    ids["reference_identities"] = ref_ids
+    ids["reference_identities"] = [
+        check_encoder("reference", spec, sequences) for spec in config.references
+    ]
     return ids
 
 
@@ -175,6 +180,14 @@ def point_line(rec: dict) -> str:
     return f"{rec.get('sequence')} {qp} {who}: {what}"
 
 
+def store_dir(store: Path | None, out_dir: Path) -> Path:
+    """The point store's root: ``--store DIR`` (absolute, so the records' file paths hold from
+    any working directory of the runs that share it) or the output folder itself."""
+    if store is None:
+        return out_dir
+    return ensure_writable_dir(store.resolve(), flag="--store")
+
+
 def run_challenge(
     sequences: Sequence[SequenceSpec], config: ChallengeConfig, out_dir: Path
 ) -> ChallengeOutcome:
@@ -184,6 +197,7 @@ def run_challenge(
         raise HarnessError("no QPs given (--qps)")
     validate_references(config)
     ensure_writable_dir(out_dir)
+    store_dir(config.store, out_dir)
     ids = check_backends(config, sequences)
     with exclusive_out_dir(out_dir):
         return _run(sequences, config, out_dir, ids)
@@ -195,7 +209,7 @@ def _run(
     out_dir: Path,
     ids: dict[str, object],
 ) -> ChallengeOutcome:
-    store = ResultStore(out_dir)
+    store = ResultStore(store_dir(config.store, out_dir))
 
     def task(seq: SequenceSpec, role: str, qp: int, spec: str | None = None) -> PointTask:
         return PointTask(
@@ -251,6 +265,7 @@ def _run(
                 phase2.append(task(s, "candidate", qp))
         for r in run_tasks(run_any, phase2, description="rate matching", **progress):
             records[(r["sequence"], r["qp"], r["role"])] = r
+    ids = {**ids, "store": str(store.root), "machine": machine_identity()}
     results = assemble(sequences, config, records, ids, ref_records)
     files = write_reports(results, out_dir)
     return ChallengeOutcome(
@@ -466,5 +481,9 @@ def assemble(
             # references are outside the rules: a failed reference point never fails the run
             "passed": all(v.passed for v in summaries.values()) and complete,
             "references": ref_summaries,
+            "reuse": reuse_summary(
+                (r for *_, r in iter_records({"sequences": seqs_out})),
+                identities.get("machine") or {},
+            ),
         },
     }
