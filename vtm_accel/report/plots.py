@@ -16,6 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from vtm_accel.report.batch import BATCH_SCHEMA  # noqa: E402
 from vtm_accel.report.labels import short_label  # noqa: E402
 
 
@@ -37,7 +38,9 @@ def _curve(seq: dict, role: str, index: int = 0) -> tuple[list[float], list[floa
 
 def rd_figure(results: dict) -> Figure | None:
     """One subplot per sequence; None when there is nothing to plot."""
-    seqs = [s for s in results.get("sequences", []) if _curve(s, "anchor")[0]]
+    batch = results.get("schema") == BATCH_SCHEMA
+    main = "record" if batch else "anchor"  # a batch's one encoder
+    seqs = [s for s in results.get("sequences", []) if _curve(s, main)[0]]
     if not seqs:
         return None
     cols = min(3, len(seqs))
@@ -45,7 +48,10 @@ def rd_figure(results: dict) -> Figure | None:
     fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 4 * rows), squeeze=False)
     cfg = results.get("config", {})
     for ax, seq in zip(axes.flat, seqs, strict=False):
-        for role, style in (("anchor", "o-"), ("candidate", "s--")):
+        if batch:
+            x, y = _curve(seq, "record")
+            ax.plot(x, y, "o-", label=short_label(str(cfg.get("encoder"))))
+        for role, style in () if batch else (("anchor", "o-"), ("candidate", "s--")):
             x, y = _curve(seq, role)
             if x:
                 ax.plot(x, y, style, label=f"{role}: {short_label(str(cfg.get(role, role)))}")

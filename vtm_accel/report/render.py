@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vtm_accel.challenge.rules import RULES
+from vtm_accel.report.batch import (
+    BATCH_TABLE_HEADER,
+    batch_header_lines,
+    batch_sequence_rows,
+    batch_sequence_title,
+    is_batch,
+)
 from vtm_accel.report.labels import short_label
+from vtm_accel.report.reuse import REUSE_HEADER, reuse_line, reuse_rows
+
+BITSTREAMS_DIR = "bitstreams"  # where a batch puts its streams, beside its report
 
 RULE_TITLES = {
     "rate_window": "1. candidate rate within 90-110% of anchor at each QP",
@@ -186,6 +196,18 @@ def reference_table(seq: dict, references: list[str]) -> Table | None:
 
 
 def _tables(results: dict) -> list[Table]:
+    if is_batch(results):
+        tables = [
+            Table(batch_sequence_title(seq), BATCH_TABLE_HEADER, batch_sequence_rows(seq))
+            for seq in results.get("sequences", [])
+        ]
+    else:
+        tables = _challenge_tables(results)
+    reused = reuse_table(results)
+    return tables + ([reused] if reused else [])
+
+
+def _challenge_tables(results: dict) -> list[Table]:
     refs = list((results.get("config") or {}).get("references") or [])
     tables = [rules_table(results)]
     for seq in results.get("sequences", []):
@@ -194,6 +216,14 @@ def _tables(results: dict) -> list[Table]:
         if ref is not None:
             tables.append(ref)
     return tables
+
+
+def reuse_table(results: dict) -> Table | None:
+    """The points this run took from the store, with when and where they were computed."""
+    rows = reuse_rows(results)
+    if not rows:
+        return None
+    return Table("Points reused from the store (computed by an earlier run)", REUSE_HEADER, rows)
 
 
 def rules_table(results: dict) -> Table:
@@ -215,6 +245,8 @@ def rules_table(results: dict) -> Table:
 
 
 def _header_lines(results: dict) -> list[tuple[str, str]]:
+    if is_batch(results):
+        return [*batch_header_lines(results), *_reuse_lines(results)]
     cfg = results.get("config") or {}
     s = results.get("summary") or {}
     t = s.get("time") or {}
@@ -251,12 +283,22 @@ def _header_lines(results: dict) -> list[tuple[str, str]]:
         ("total CPU time T1/T2", f"{_f(t.get('ratio'), 3)} ({t.get('detail', '-')})"),
         ("overall verdict", "PASS" if s.get("passed") else "FAIL"),
         *ref_scores,
+        *_reuse_lines(results),
         ("PSNR convention", str((results.get("psnr") or {}).get("convention", "-"))),
     ]
 
 
+def _reuse_lines(results: dict) -> list[tuple[str, str]]:
+    line = reuse_line(results)
+    return [("points reused from the store", line)] if line else []
+
+
+def _title(results: dict) -> str:
+    return f"vtm-accel {'batch' if is_batch(results) else 'challenge'} report"
+
+
 def render_markdown(results: dict, png: str | None) -> str:
-    out = ["# vtm-accel challenge report", ""]
+    out = [f"# {_title(results)}", ""]
     out += [f"- **{k}**: {v}" for k, v in _header_lines(results)]
     tables = _tables(results)
     for t in tables:
@@ -266,6 +308,8 @@ def render_markdown(results: dict, png: str | None) -> str:
         out += ["| " + " | ".join(c.replace("|", "/") for c in r) + " |" for r in t.rows]
     if png:
         out += ["", "## RD curves", "", f"![RD curves]({png})"]
+    if is_batch(results):
+        out += ["", f"Bitstreams: `{BITSTREAMS_DIR}/` (`<sequence>_qp<QP>.266`)."]
     return "\n".join(out) + "\n"
 
 
@@ -279,8 +323,8 @@ def render_html(results: dict, png: str | None) -> str:
     e = html.escape
     out = [
         "<!doctype html><html><head><meta charset='utf-8'>",
-        f"<title>vtm-accel challenge report</title><style>{CSS}</style></head><body>",
-        "<h1>vtm-accel challenge report</h1><ul>",
+        f"<title>{e(_title(results))}</title><style>{CSS}</style></head><body>",
+        f"<h1>{e(_title(results))}</h1><ul>",
     ]
     out += [f"<li><b>{e(k)}</b>: {e(v)}</li>" for k, v in _header_lines(results)]
     out.append("</ul>")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from vtm_accel.batch.store import write_json_atomic
 from vtm_accel.codecs.base import HarnessError
+from vtm_accel.report.batch import BATCH_CSV_COLUMNS, BATCH_SCHEMA, is_batch, iter_batch_rows
 from vtm_accel.report.render import nn_cell
 
 SCHEMA = "vtm-accel/results/1"
@@ -58,11 +59,15 @@ def load_results(path: Path) -> dict:
     try:
         data = json.loads(path.read_text())
     except FileNotFoundError as e:
-        raise HarnessError(f"{path} not found: run `vtm-accel challenge --out DIR` first") from e
+        raise HarnessError(
+            f"{path} not found: run `vtm-accel challenge --out DIR` or `batch --out DIR` first"
+        ) from e
     except (OSError, ValueError) as e:
         raise HarnessError(f"cannot read {path}: {e}") from e
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise HarnessError(f"{path} is not a vtm-accel results file (schema {SCHEMA})")
+    if not isinstance(data, dict) or data.get("schema") not in (SCHEMA, BATCH_SCHEMA):
+        raise HarnessError(
+            f"{path} is not a vtm-accel results file (schema {SCHEMA} or {BATCH_SCHEMA})"
+        )
     return data
 
 
@@ -112,10 +117,11 @@ def write_csv(results: dict, out_dir: Path) -> Path:
     """results.csv; floats keep full precision (repr) so BD-rates recomputed from it match."""
     path = out_dir / "results.csv"
     tmp = path.with_suffix(".csv.tmp")
+    batch = is_batch(results)
     with tmp.open("w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(CSV_COLUMNS))
+        w = csv.DictWriter(f, fieldnames=list(BATCH_CSV_COLUMNS if batch else CSV_COLUMNS))
         w.writeheader()
-        for row in iter_rows(results):
+        for row in iter_batch_rows(results) if batch else iter_rows(results):
             w.writerow({k: repr(v) if isinstance(v, float) else v for k, v in row.items()})
     tmp.replace(path)
     return path
