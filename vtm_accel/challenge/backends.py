@@ -55,3 +55,19 @@ def load_sequence_list(path: Path, max_frames: int | None = None) -> list[Sequen
         frames = min(s.frames, max_frames) if max_frames else s.frames
         out.append(SequenceSpec(s.name, s.video, frames, s.intra_period, s.frame_skip))
     return out
+
+
+def resolve_sequences(
+    spec: str, ctc_dir: Path | None = None, max_frames: int | None = None
+) -> list[SequenceSpec]:
+    """``--sequences``: a list file, or ``ctc:CLASS[,CLASS]`` with the files in ``ctc_dir``
+    (``vtm_accel.ctc``); ``max_frames`` caps the frames coded per sequence either way."""
+    from vtm_accel import ctc
+
+    if ctc.is_ctc_spec(spec):
+        return ctc.ctc_sequences(spec, ctc_dir, max_frames)
+    if ctc_dir is not None:
+        raise HarnessError(
+            f"--ctc-dir goes with --sequences ctc:CLASS (e.g. ctc:B), not with a list file ({spec})"
+        )
+    return load_sequence_list(Path(spec), max_frames)
