@@ -1,4 +1,4 @@
-"""The ``vtm-accel`` command: encode, challenge, report, bdrate, demo (contract: docs/cli.md).
+"""The ``vtm-accel`` command: encode, challenge, batch, report, bdrate, demo (docs/cli.md).
 
 Exit status: 0 success (and, for ``challenge``/``demo``, every rule passed); 1 the run finished
 but a rule or a point failed; 2 bad input or a missing tool (``vtm-accel: error: ...``).
@@ -7,7 +7,6 @@ but a rule or a point failed; 2 bad input or a missing tool (``vtm-accel: error:
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 import signal
 import sys
@@ -64,6 +63,42 @@ def _positive_float(text: str) -> float:
     return v
 
 
+STORE_HELP = (
+    "the point store, shared between runs: points any run put there (same input, encoder, "
+    "decoder and arguments) are reused, not encoded again (default: --out itself)"
+)
+
+
+def _sequence_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--sequences",
+        required=True,
+        metavar="FILE|ctc:CLASS",
+        help="a sequence list, or JVET CTC classes (ctc:B, ctc:C,D; A1 A2 B C D E F) found "
+        "in --ctc-dir",
+    )
+    p.add_argument("--ctc-dir", type=Path, metavar="DIR", help="the folder of the CTC files")
+
+
+def _batch_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "batch", help="one encoder over a set of sequences at every QP: coded, decoded, measured"
+    )
+    _sequence_arguments(p)
+    p.add_argument("--encoder", required=True, metavar="SPEC", help="e.g. vvenc:slower, engine")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR")
+    p.add_argument("--qps", type=_qp_list, default=(22, 27, 32, 37), metavar="Q,Q,...")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="local cores (0: all)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--decoder", default="ffmpeg", metavar="SPEC")
+    p.add_argument("--timeout", type=_positive_float, metavar="S", help="per program, seconds")
+    p.add_argument("--frames", type=_positive_int, metavar="N", help="code at most N frames each")
+    p.add_argument("--store", type=Path, metavar="DIR", help=STORE_HELP)
+    p.add_argument(
+        "--allow-nn-fallback", action="store_true", help="accept a CNN that did not answer"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog=PROG, description="NN-accelerated VVC encoder harness (ISCAS track 3)"
@@ -90,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     c = sub.add_parser("challenge", help="run the track-3 challenge: anchor vs candidate")
-    c.add_argument("--sequences", required=True, type=Path, metavar="FILE")
+    _sequence_arguments(c)
     c.add_argument("--anchor", required=True, metavar="SPEC")
     c.add_argument("--candidate", required=True, metavar="SPEC")
     c.add_argument(
@@ -110,16 +145,22 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--timeout", type=_positive_float, metavar="S", help="per program, seconds")
     c.add_argument("--frames", type=_positive_int, metavar="N", help="code at most N frames each")
     c.add_argument("--max-extra-encodes", type=int, default=6, metavar="N")
+    c.add_argument("--store", type=Path, metavar="DIR", help=STORE_HELP)
     c.add_argument(
         "--allow-nn-fallback",
         action="store_true",
         help="accept points whose CNN fell back to the exhaustive search (default: they fail)",
     )
 
+    _batch_parser(sub)
+
     r = sub.add_parser("report", help="rebuild report.md/html/csv/png from DIR/results.json")
     r.add_argument("dir", type=Path, metavar="DIR")
 
-    b = sub.add_parser("bdrate", help="BD-rate and BD-PSNR of two RD-point CSV files")
+    b = sub.add_parser(
+        "bdrate",
+        help="BD-rate and BD-PSNR of two RD-point CSV files (or two batch outputs: per sequence)",
+    )
     b.add_argument("anchor", type=Path, metavar="ANCHOR.csv")
     b.add_argument("test", type=Path, metavar="TEST.csv")
 
@@ -276,10 +317,10 @@ def cmd_encode(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_challenge(args: argparse.Namespace, console: Console) -> int:
-    from vtm_accel.challenge.backends import load_sequence_list
+    from vtm_accel.challenge.backends import resolve_sequences
     from vtm_accel.challenge.run import ChallengeConfig, run_challenge
 
-    seqs = load_sequence_list(args.sequences, args.frames)
+    seqs = resolve_sequences(args.sequences, args.ctc_dir, args.frames)
     cfg = ChallengeConfig(
         anchor=args.anchor,
         candidate=args.candidate,
@@ -293,6 +334,7 @@ def cmd_challenge(args: argparse.Namespace, console: Console) -> int:
         progress=default_enabled(),
         allow_nn_fallback=args.allow_nn_fallback,
         references=tuple(args.reference),
+        store=args.store,
     )
     outcome = run_challenge(seqs, cfg, args.out)
     print_summary(outcome.results, console)
@@ -300,57 +342,98 @@ def cmd_challenge(args: argparse.Namespace, console: Console) -> int:
     return 0 if outcome.passed else 1
 
 
+def cmd_batch(args: argparse.Namespace, console: Console) -> int:
+    from vtm_accel.batch.run import BatchConfig, run_batch
+    from vtm_accel.challenge.backends import resolve_sequences
+
+    seqs = resolve_sequences(args.sequences, args.ctc_dir, args.frames)
+    cfg = BatchConfig(
+        encoder=args.encoder,
+        decoder=args.decoder,
+        qps=tuple(args.qps),
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        timeout_s=args.timeout,
+        progress=default_enabled(),
+        allow_nn_fallback=args.allow_nn_fallback,
+        point_lines=True,
+        store=args.store,
+    )
+    outcome = run_batch(seqs, cfg, args.out)
+    print_batch_summary(outcome.results, console)
+    console.print(f"report: {args.out / 'report.html'}", markup=False)
+    return 0 if outcome.passed else 1
+
+
+def print_batch_summary(results: dict, console: Console) -> None:
+    """The per-point table of a batch's results.json, as the JVET sheet orders it."""
+    from vtm_accel.report.reuse import reuse_line
+
+    for seq in results.get("sequences", []):
+        t = Table(title=str(seq["name"]))
+        cols = ("QP", "kbps", "PSNR-Y", "PSNR-U", "PSNR-V", "PSNR-YUV", "enc s", "dec s", "status")
+        for col in cols:
+            t.add_column(col, justify="right")
+        for p in seq.get("points", []):
+            rec = p.get("record") or {}
+            t.add_row(
+                str(p["qp"]),
+                _fmt(rec.get("kbps")),
+                *(_fmt(rec.get(k), 3) for k in ("psnr_y", "psnr_u", "psnr_v", "psnr_yuv")),
+                _fmt(rec.get("cpu_s"), 3),
+                _fmt(rec.get("decode_cpu_s"), 3),
+                str(rec.get("status", "missing")) + (" (reused)" if rec.get("cached") else ""),
+            )
+        console.print(t)
+    s = results.get("summary", {})
+    reused = reuse_line(results)
+    if reused:
+        console.print(f"reused from the store: {reused}", markup=False)
+    console.print(f"{s.get('points')} points, {s.get('failed_points')} failed", markup=False)
+    console.print(f"overall: {'PASS' if s.get('passed') else 'FAIL'}")
+
+
 def cmd_report(args: argparse.Namespace, console: Console) -> int:
     from vtm_accel.report import regenerate
 
     files = regenerate(args.dir)
+    from vtm_accel.report.batch import is_batch
     from vtm_accel.report.results import load_results
 
     results = load_results(args.dir)
-    print_summary(results, console)
+    (print_batch_summary if is_batch(results) else print_summary)(results, console)
     for f in (files.results_csv, files.report_md, files.report_html, files.rd_png):
         if f is not None:
             console.print(f"wrote {f}", markup=False)
     return 0 if results.get("summary", {}).get("passed") else 1
 
 
-def read_rd_csv(path: Path) -> tuple[list[float], list[float]]:
-    """(kbps, psnr) columns of a CSV; the PSNR column is ``psnr`` or ``psnr_yuv``."""
-    try:
-        with path.open(newline="") as f:
-            rows = list(csv.DictReader(f))
-    except OSError as e:
-        raise HarnessError(f"cannot read {path}: {e.strerror or e}") from e
-    if not rows:
-        raise HarnessError(f"{path}: no data rows (expected columns kbps,psnr)")
-    cols = {c.strip().lower(): c for c in rows[0] if c}
-    if "kbps" not in cols or not ({"psnr", "psnr_yuv"} & cols.keys()):
-        raise HarnessError(
-            f"{path}: needs columns kbps and psnr (or psnr_yuv); found {', '.join(cols) or 'none'}"
-        )
-    pc = cols.get("psnr_yuv") or cols["psnr"]
-    rates, psnrs = [], []
-    for i, row in enumerate(rows, 2):
-        try:
-            rates.append(float(row[cols["kbps"]]))
-            psnrs.append(float(row[pc]))
-        except (TypeError, ValueError) as e:
-            raise HarnessError(f"{path}:{i}: not a number: {row}") from e
-    return rates, psnrs
-
-
 def cmd_bdrate(args: argparse.Namespace, console: Console) -> int:
-    from vtm_accel.metrics import bd_psnr, bd_rate
+    from vtm_accel.report.rdcsv import bd_of_curves, read_curves
 
-    ra, pa = read_rd_csv(args.anchor)
-    rt, pt = read_rd_csv(args.test)
-    rate = bd_rate(ra, pa, rt, pt)
-    psnr = bd_psnr(ra, pa, rt, pt)
-    if math.isnan(rate) or math.isnan(psnr):
-        raise HarnessError("BD-rate is undefined: the two RD curves do not overlap in PSNR")
-    console.print(f"BD-rate: {rate:+.2f}%", markup=False)
-    console.print(f"BD-PSNR: {psnr:+.4f} dB", markup=False)
-    return 0
+    results = bd_of_curves(read_curves(args.anchor), read_curves(args.test))
+    if len(results) == 1 and results[0].sequence is None:  # two plain curves
+        r = results[0]
+        if r.bd_rate is None or r.bd_psnr is None:
+            raise HarnessError(f"BD-rate is undefined: {r.note}")
+        console.print(f"BD-rate: {r.bd_rate:+.2f}%", markup=False)
+        console.print(f"BD-PSNR: {r.bd_psnr:+.4f} dB", markup=False)
+        return 0
+    for r in results:
+        if r.bd_rate is None or r.bd_psnr is None:
+            console.print(f"{r.sequence}: BD-rate undefined ({r.note})", markup=False)
+        else:
+            console.print(
+                f"{r.sequence}: BD-rate {r.bd_rate:+.2f}%, BD-PSNR {r.bd_psnr:+.4f} dB",
+                markup=False,
+            )
+    got = [r for r in results if r.bd_rate is not None and r.bd_psnr is not None]
+    if not got:
+        raise HarnessError("BD-rate is undefined for every sequence (see above)")
+    of = f" (mean of {len(got)} of {len(results)} sequences)" if len(got) < len(results) else ""
+    console.print(f"BD-rate: {sum(r.bd_rate for r in got) / len(got):+.2f}%{of}", markup=False)
+    console.print(f"BD-PSNR: {sum(r.bd_psnr for r in got) / len(got):+.4f} dB{of}", markup=False)
+    return 0 if len(got) == len(results) else 1
 
 
 def cmd_demo(args: argparse.Namespace, console: Console) -> int:
@@ -393,6 +476,7 @@ COMMANDS = {
     "train": cmd_train,
     "encode": cmd_encode,
     "challenge": cmd_challenge,
+    "batch": cmd_batch,
     "report": cmd_report,
     "bdrate": cmd_bdrate,
     "demo": cmd_demo,
@@ -425,7 +509,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
-        if args.command in ("encode", "challenge", "demo"):
+        if args.command in ("encode", "challenge", "batch", "demo"):
             from vtm_accel.procs import remove_orphaned_segments
 
             remove_orphaned_segments()  # of an engine killed with its worker
