@@ -241,6 +241,11 @@ def print_summary(results: dict, console: Console) -> None:
             f"of the anchor's, {r.get('failed_points', 0)} failed points",
             markup=False,
         )
+    from vtm_accel.report.reuse import reuse_line
+
+    reused = reuse_line(results)
+    if reused:
+        console.print(f"reused from the store: {reused}", markup=False)
     for name, r in (s.get("rules") or {}).items():
         verdict = "pass" if r.get("passed") else "FAIL"
         first = f"  ({r['failures'][0]})" if r.get("failures") else ""
@@ -411,7 +416,12 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
 def cmd_bdrate(args: argparse.Namespace, console: Console) -> int:
     from vtm_accel.report.rdcsv import bd_of_curves, read_curves
 
-    results = bd_of_curves(read_curves(args.anchor), read_curves(args.test))
+    anchor, test = read_curves(args.anchor), read_curves(args.test)
+    results = bd_of_curves(anchor, test)
+    unshared = {
+        "anchor": [str(k) for k in anchor if k not in test],
+        "test": [str(k) for k in test if k not in anchor],
+    }
     if len(results) == 1 and results[0].sequence is None:  # two plain curves
         r = results[0]
         if r.bd_rate is None or r.bd_psnr is None:
@@ -427,6 +437,9 @@ def cmd_bdrate(args: argparse.Namespace, console: Console) -> int:
                 f"{r.sequence}: BD-rate {r.bd_rate:+.2f}%, BD-PSNR {r.bd_psnr:+.4f} dB",
                 markup=False,
             )
+    for side, only in unshared.items():
+        if only:
+            console.print(f"only in the {side} file (no BD): {', '.join(only)}", markup=False)
     got = [r for r in results if r.bd_rate is not None and r.bd_psnr is not None]
     if not got:
         raise HarnessError("BD-rate is undefined for every sequence (see above)")
