@@ -178,3 +178,30 @@ def test_batch_bad_input(
     assert rc == 2 and "choose another --store" in err
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "o" / "points").exists()  # nothing ran
+
+
+def test_bdrate_names_what_it_cannot_compare(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Per-sequence files: a sequence with a failed point and one that only the test has are
+    named, the mean covers the rest, and the exit status says it is incomplete."""
+    rates, psnrs = [100.0, 200.0, 400.0, 800.0], [32.0, 35.0, 38.0, 41.0]
+
+    def rows(name: str, scale: float, failed_qp: int | None = None) -> list[str]:
+        out = []
+        for qp, r, p in zip((37, 32, 27, 22), rates, psnrs, strict=True):
+            cells = ("", "") if qp == failed_qp else (r * scale, p)
+            out.append(f"{name},{qp},{cells[0]},{cells[1]}")
+        return out
+
+    head = "sequence,qp,kbps,psnr_yuv"
+    anchor = tmp_path / "a.csv"
+    anchor.write_text("\n".join([head, *rows("s1", 1.0), *rows("s2", 1.0, failed_qp=32)]) + "\n")
+    test = tmp_path / "t.csv"
+    test.write_text("\n".join([head, *rows("s1", 0.9), *rows("s2", 0.9), *rows("s3", 1.0)]) + "\n")
+    rc, stdout, err = _run(["bdrate", str(anchor), str(test)], capsys)
+    assert rc == 1, err
+    assert "s1: BD-rate -10.00%" in stdout
+    assert "s2: BD-rate undefined (failed points: anchor QP 32)" in stdout
+    assert "only in the test file (no BD): s3" in stdout
+    assert "BD-rate: -10.00% (mean of 1 of 2 sequences)" in stdout

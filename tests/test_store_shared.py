@@ -71,6 +71,7 @@ def test_batch_anchor_is_encoded_once_for_two_challenges(
             assert _stamp(a["bitstream"]) == stamps[p["qp"]]  # never coded again
             assert not c["cached"] and c["status"] == "ok"
             assert p["checks"]["time_ratio"]["anchor_cpu_s"] == was["cpu_s"]
+        assert "reused from the store: 2 of 4 points, computed" in stdout
         reuse = res["summary"]["reuse"]
         assert reuse["reused"] == 2 and reuse["points"] == 4 and reuse["other_machine"] == 0
         assert reuse["earliest"] == min(r["finished"] for r in anchor.values())
