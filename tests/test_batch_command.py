@@ -205,3 +205,36 @@ def test_bdrate_names_what_it_cannot_compare(
     assert "s2: BD-rate undefined (failed points: anchor QP 32)" in stdout
     assert "only in the test file (no BD): s3" in stdout
     assert "BD-rate: -10.00% (mean of 1 of 2 sequences)" in stdout
+
+
+def _failing_at_qp32() -> str:
+    """VVenC through FFmpeg as a template encoder that fails (exit 1) at QP 32."""
+    import imageio_ffmpeg
+
+    ff = imageio_ffmpeg.get_ffmpeg_exe()
+    src = "-f rawvideo -pix_fmt yuv420p -s {width}x{height} -r {fps} -i {input} -frames:v {frames}"
+    enc = "-c:v libvvenc -preset faster -threads 1 -qp {qp} -f rawvideo {bitstream}"
+    return f'template:sh -c "test {{qp}} -ne 32 && {ff} -v error -y {src} {enc}"'
+
+
+def test_batch_with_a_failing_point(
+    tmp_path: Path, seq_list: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pan = tmp_path / "pan.csv"  # the template reads 8-bit raw video: the pan only
+    pan.write_text(f"path,frames,name\n{seq_list.parent / 'pan_128x96_30.yuv'},3,pan\n")
+    out = tmp_path / "out"
+    rc, stdout, err = _run(_batch(pan, _failing_at_qp32(), out), capsys)
+    assert rc == 1, err  # the run finished, a point failed
+    res = json.loads((out / "results.json").read_text())
+    assert res["summary"]["failed_points"] == 1 and not res["summary"]["passed"]
+    for s in res["sequences"]:
+        by_qp = {p["qp"]: p for p in s["points"]}
+        assert by_qp[32]["record"]["status"] == "failed"
+        assert by_qp[32]["record"]["stage"] == "encode" and by_qp[32]["bitstream"] is None
+        assert by_qp[27]["record"]["status"] == by_qp[37]["record"]["status"] == "ok"
+    assert sorted(p.name for p in (out / "bitstreams").iterdir()) == [
+        "pan_qp27.266", "pan_qp37.266"]  # fmt: skip
+    with (out / "results.csv").open() as f:
+        failed = [r for r in csv.DictReader(f) if r["status"] == "failed"]
+    assert [(r["sequence"], r["qp"], r["kbps"]) for r in failed] == [("pan", "32", "")]
+    assert "FAILED" in (out / "report.md").read_text() and "overall: FAIL" in stdout
