@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "nn/ctu_input.h"
 #include "nn/split_rule.h"
 
 namespace vvc {
@@ -41,7 +42,8 @@ NnOracle::NnOracle(const NnConfig& cfg, int picWidth, int picHeight, SplitOracle
       height_(picHeight),
       ctusX_((picWidth + kNnCtuSize - 1) / kNnCtuSize),
       ctusY_((picHeight + kNnCtuSize - 1) / kNnCtuSize),
-      inner_(inner) {
+      inner_(inner),
+      client_(cfg) {
   // Tuning knob (not for production runs): VTM_ACCEL_NN_THRESHOLDS="L1,L2,...,L5", each level
   // "t/tt/m/n" (t_tt, margin m and none-skip n optional: t_tt = t, m = 1, n = 2 = off), replaces
   // the compiled tables of levels 1..5 for intra and inter pictures;
@@ -67,9 +69,7 @@ NnOracle::NnOracle(const NnConfig& cfg, int picWidth, int picHeight, SplitOracle
 }
 
 NnOracle::~NnOracle() {
-  if (channel_) channel_->set_closing();  // the service leaves the channel (and exits)
-  proc_.stop(failed_ ? 200 : 5000);       // reap it: its CPU time counts as ours
-  channel_.reset();                       // unmap and unlink
+  client_.close();  // the service exits and is reaped: its CPU time counts as ours
   g_channel_path[0] = '\0';
 }
 
@@ -79,120 +79,35 @@ void NnOracle::fall_back(const std::string& why) {
   haveMaps_ = false;
   std::fprintf(stderr, "nn: %s; falling back to exhaustive search for the rest of the encode\n",
                why.c_str());
-  if (channel_) channel_->set_closing();
 }
 
 bool NnOracle::start() {
   started_ = true;
-  shm::cleanup_stale_segments();
-  std::string err;
-  if (!cfg_.attach.empty()) {
-    servicePid_ = shm::read_service_pid(cfg_.attach, err);
-    if (!servicePid_) {
-      fall_back("cannot attach to the predictor service: " + err);
-      return false;
-    }
-  }
-  channel_ = ShmChannel::create(ctusX_ * ctusY_, servicePid_, err);
-  if (!channel_) {
-    fall_back(err);
+  if (!client_.start(ctusX_ * ctusY_)) {
+    fall_back(client_.why());
     return false;
   }
-  install_cleanup(channel_->name());
-  if (cfg_.attach.empty()) {
-    std::string python = cfg_.python;
-    if (python.empty())
-      if (const char* env = std::getenv("VTM_ACCEL_PYTHON"); env && *env) python = env;
-    if (python.empty()) python = "python3";
-    const std::vector<std::string> argv = {python,
-                                           "-m",
-                                           "vtm_accel.predictors.service",
-                                           "--model",
-                                           cfg_.model,
-                                           "--device",
-                                           cfg_.device,
-                                           "--channel",
-                                           channel_->name(),
-                                           "--parent-pid",
-                                           std::to_string(::getpid())};
-    if (!proc_.spawn(argv, err)) {
-      fall_back("cannot start the predictor service: " + err);
-      return false;
-    }
-    servicePid_ = static_cast<uint32_t>(proc_.pid());
-  }
+  install_cleanup(client_.channel()->name());
   return true;
 }
 
-bool NnOracle::service_alive() {
-  return cfg_.attach.empty() ? proc_.alive() : shm::pid_alive(servicePid_);
-}
-
 bool NnOracle::request_picture(const SplitQuery& q) {
+  ShmChannel& ch = *client_.channel();
   const Plane& y = q.orig->comp[kY];
   const int w = std::min(width_, y.width), h = std::min(height_, y.height);
-  uint32_t* origins = channel_->origins();
-  int n = 0;
-  for (int cy = 0; cy < ctusY_; ++cy) {
-    for (int cx = 0; cx < ctusX_; ++cx, ++n) {
-      const int x0 = cx * kNnCtuSize, y0 = cy * kNnCtuSize;
-      origins[2 * n] = static_cast<uint32_t>(x0);
-      origins[2 * n + 1] = static_cast<uint32_t>(y0);
-      uint16_t* dst = channel_->luma(n);
-      // The CTU's samples, edge-replicated beyond the picture.
-      for (int r = 0; r < kNnCtuSize; ++r) {
-        const Pel* src = y.row(std::min(y0 + r, h - 1));
-        uint16_t* d = dst + r * kNnCtuSize;
-        const int inside = std::clamp(w - x0, 0, kNnCtuSize);
-        for (int c = 0; c < inside; ++c) d[c] = static_cast<uint16_t>(src[x0 + c]);
-        for (int c = inside; c < kNnCtuSize; ++c) d[c] = static_cast<uint16_t>(src[w - 1]);
-      }
-    }
-  }
-  // Inter pictures: the temporal cue |orig - nearest reference| per co-located luma sample,
-  // laid out like the luma (edge-replicated beyond the picture).
+  const LumaPlane src{y.data.data(), y.stride, y.width, y.height};
+  const int n = fill_ctu_luma(ch, src, w, h);
+  // Inter pictures: the temporal cue |orig - nearest reference| per co-located luma sample.
   const bool hasCue = q.ref != nullptr && q.slice_type != SliceType::I;
   if (hasCue) {
     const Plane& ry = q.ref->comp[kY];
-    const int rw = std::min(w, ry.width), rh = std::min(h, ry.height);
-    for (int k = 0; k < n; ++k) {
-      const int x0 = static_cast<int>(origins[2 * k]), y0 = static_cast<int>(origins[2 * k + 1]);
-      int16_t* dst = channel_->cue(k);
-      for (int r = 0; r < kNnCtuSize; ++r) {
-        const Pel* a = y.row(std::min(y0 + r, rh - 1));
-        const Pel* b = ry.row(std::min(y0 + r, rh - 1));
-        int16_t* d = dst + r * kNnCtuSize;
-        for (int c = 0; c < kNnCtuSize; ++c) {
-          const int xc = std::min(x0 + c, rw - 1);
-          d[c] = static_cast<int16_t>(std::abs(a[xc] - b[xc]));
-        }
-      }
-    }
+    const LumaPlane ref{ry.data.data(), ry.stride, ry.width, ry.height};
+    fill_ctu_cue(ch, n, src, ref, std::min(w, ry.width), std::min(h, ry.height));
   }
-  const int64_t pictureId = q.poc;
-  const uint64_t seq = channel_->submit(pictureId, static_cast<int>(q.slice_type), q.qp, n, hasCue,
-                                        w, h, q.temporal_id);
-  const int perPicture = cfg_.timeout_ms > 0 ? cfg_.timeout_ms : 2000 + 50 * n;
-  const int timeout = predicted_ == 0 ? std::max(cfg_.first_timeout_ms, perPicture) : perPicture;
-  std::string msg;
-  switch (channel_->wait(seq, pictureId, n, timeout, [this] { return service_alive(); }, msg)) {
-    case ShmChannel::Wait::kOk:
-      ++predicted_;
-      return true;
-    case ShmChannel::Wait::kTimeout:
-      fall_back("service timed out after " + std::to_string(timeout) + " ms (picture " +
-                std::to_string(q.poc) + ")");
-      return false;
-    case ShmChannel::Wait::kDead:
-      fall_back("service is gone (" +
-                (cfg_.attach.empty() ? proc_.exit_reason()
-                                     : std::string("pid ") + std::to_string(servicePid_)) +
-                ", picture " + std::to_string(q.poc) + ")");
-      return false;
-    case ShmChannel::Wait::kError:
-      fall_back("service error: " + msg);
-      return false;
-  }
+  const auto r =
+      client_.request(q.poc, static_cast<int>(q.slice_type), q.qp, n, hasCue, w, h, q.temporal_id);
+  if (r == PredictorClient::Result::kOk) return true;
+  fall_back(client_.why());
   return false;
 }
 
@@ -208,7 +123,7 @@ SplitMask NnOracle::splits_to_try(const SplitQuery& q) {
   }
   if (q.tree == TreeType::kDualChroma && cfg_.level < kNnChromaMinLevel) return base;
   const int cx = q.x / kNnCtuSize, cy = q.y / kNnCtuSize;
-  const CtuMaps maps{channel_->maps(cy * ctusX_ + cx)};
+  const CtuMaps maps{client_.channel()->maps(cy * ctusX_ + cx)};
   const bool inter = q.slice_type != SliceType::I;
   const int lx = q.x % kNnCtuSize, ly = q.y % kNnCtuSize;
   NnThresholds th = thresholds_[inter];

@@ -9,23 +9,16 @@
 #include <string>
 #include <vector>
 
-#include "nn/service_process.h"
-#include "nn/shm_channel.h"
+#include "nn/predictor_client.h"
 #include "nn/split_rule.h"
 #include "partition/split_oracle.h"
 
 namespace vvc {
 
-struct NnConfig {
-  std::string model;           // --nn MODEL (for a spawned service)
-  int level = 2;               // --nn-level 0..5
-  std::string python;          // --nn-python, else $VTM_ACCEL_PYTHON, else python3
-  std::string attach;          // --nn-attach NAME: use a running shared service
-  std::string device = "cpu";  // --nn-device, passed to a spawned service
-  // --nn-timeout-ms, per picture; 0 = 2000 + 50 per CTU (on a loaded machine a 1080p picture
-  // took 2-2.7 s wall, 0.3 s CPU).
-  int timeout_ms = 0;
-  int first_timeout_ms = 30000;  // --nn-first-timeout-ms: first picture (model load)
+// The service's settings (--nn, --nn-python, --nn-attach, --nn-device, --nn-timeout-ms,
+// --nn-first-timeout-ms) and the rule's level.
+struct NnConfig : PredictorConfig {
+  int level = 2;  // --nn-level 0..5
 };
 
 class NnOracle : public SplitOracle {
@@ -46,25 +39,21 @@ class NnOracle : public SplitOracle {
   void end_picture() override { inner_.end_picture(); }
 
   bool fell_back() const { return failed_; }
-  int pictures_predicted() const { return predicted_; }
+  int pictures_predicted() const { return client_.pictures_predicted(); }
 
  private:
   bool request_picture(const SplitQuery& q);
   void fall_back(const std::string& why);
-  bool service_alive();
 
   NnConfig cfg_;
   int width_, height_, ctusX_, ctusY_;
   SplitOracle& inner_;
-  std::unique_ptr<ShmChannel> channel_;
-  ServiceProcess proc_;
-  uint32_t servicePid_ = 0;
+  PredictorClient client_;
   bool failed_ = false;
   bool started_ = false;
   bool haveMaps_ = false;
   int curPoc_ = 0;
   const Picture* curPic_ = nullptr;
-  int predicted_ = 0;
   // The level's parameters for intra [0] and inter [1] pictures: split_rule.h's tables, or
   // VTM_ACCEL_NN_THRESHOLDS[_INTER] (tuning only).
   NnThresholds thresholds_[2];
