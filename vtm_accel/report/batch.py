@@ -53,7 +53,7 @@ def _verdict(rec: dict, name: str) -> str:
 
 def iter_batch_rows(results: dict) -> Iterator[dict[str, object]]:
     """One row per sequence x QP."""
-    from vtm_accel.report.render import nn_cell
+    from vtm_accel.report.render import nn_cell  # here: render imports this module
 
     spec = (results.get("config") or {}).get("encoder")
     for seq in results.get("sequences", []):
@@ -126,7 +126,7 @@ BATCH_TABLE_HEADER = [
 
 
 def batch_sequence_rows(seq: dict) -> list[list[str]]:
-    from vtm_accel.report.render import _record_checks, nn_cell
+    from vtm_accel.report.render import _record_checks, nn_cell  # render imports this module
 
     rows = []
     for p in seq.get("points", []):
