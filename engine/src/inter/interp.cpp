@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "inter/interp_kernels.h"
 #include "intra/simd_sse2.h"
 
 namespace vvc {
@@ -120,15 +121,16 @@ void filter_pass_sse2(const int16_t* src, ptrdiff_t ss, ptrdiff_t step, int16_t*
 #endif
 
 template <int N>
+void filter_pass_plain(const int16_t* src, ptrdiff_t ss, ptrdiff_t step, int16_t* dst, ptrdiff_t ds,
+                       int w, int h, const int8_t* f, int shift) {
+  filter_pass_scalar<N>(src, ss, step, dst, ds, w, h, f, shift);
+}
+
+template <int N>
 void filter_pass(const int16_t* src, ptrdiff_t ss, ptrdiff_t step, int16_t* dst, ptrdiff_t ds,
                  int w, int h, const int8_t* f, int shift) {
-#ifdef VVC_HAVE_SSE2
-  if ((w & 3) == 0) {
-    filter_pass_sse2<N>(src, ss, step, dst, ds, w, h, f, shift);
-    return;
-  }
-#endif
-  filter_pass_scalar<N>(src, ss, step, dst, ds, w, h, f, shift);
+  const InterpKernels& k = interp_kernels();
+  (N == 8 ? k.luma : k.chroma)(src, ss, step, dst, ds, w, h, f, shift);
 }
 
 // Interpolates a w x h block whose integer reference position is (xInt, yInt) with an N-tap
@@ -215,20 +217,73 @@ void motion_compensate(const PaddedPicture& ref, const Mv& mv, int x, int y, int
   mc_all(v, mv, x, y, w, h, dstL, strideL, dstCb, dstCr, strideC);
 }
 
-void weighted_uni(const int16_t* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dstStride, int w,
-                  int h) {
+namespace {
+
+void weighted_uni_scalar(const int16_t* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dstStride,
+                         int w, int h) {
   constexpr int shift = 14 - kBitDepth;
   constexpr int offset = 1 << (shift - 1);
   for (int y = 0; y < h; ++y, src += srcStride, dst += dstStride)
     for (int x = 0; x < w; ++x) dst[x] = clip_pel((src[x] + offset) >> shift);
 }
 
-void weighted_bi(const int16_t* src0, ptrdiff_t stride0, const int16_t* src1, ptrdiff_t stride1,
-                 Pel* dst, ptrdiff_t dstStride, int w, int h) {
+void weighted_bi_scalar(const int16_t* src0, ptrdiff_t stride0, const int16_t* src1,
+                        ptrdiff_t stride1, Pel* dst, ptrdiff_t dstStride, int w, int h) {
   constexpr int shift = 15 - kBitDepth;
   constexpr int offset = 1 << (shift - 1);
   for (int y = 0; y < h; ++y, src0 += stride0, src1 += stride1, dst += dstStride)
     for (int x = 0; x < w; ++x) dst[x] = clip_pel((src0[x] + src1[x] + offset) >> shift);
+}
+
+}  // namespace
+
+#ifdef VVC_HAVE_SSE2
+void filter8_sse2(const int16_t* src, ptrdiff_t ss, ptrdiff_t step, int16_t* dst, ptrdiff_t ds,
+                  int w, int h, const int8_t* f, int shift) {
+  if ((w & 3) == 0)
+    filter_pass_sse2<8>(src, ss, step, dst, ds, w, h, f, shift);
+  else
+    filter_pass_scalar<8>(src, ss, step, dst, ds, w, h, f, shift);
+}
+
+void filter4_sse2(const int16_t* src, ptrdiff_t ss, ptrdiff_t step, int16_t* dst, ptrdiff_t ds,
+                  int w, int h, const int8_t* f, int shift) {
+  if ((w & 3) == 0)
+    filter_pass_sse2<4>(src, ss, step, dst, ds, w, h, f, shift);
+  else
+    filter_pass_scalar<4>(src, ss, step, dst, ds, w, h, f, shift);
+}
+#endif
+
+InterpKernels interp_kernels_for(SimdLevel level) {
+  InterpKernels k{filter_pass_plain<8>, filter_pass_plain<4>, weighted_uni_scalar,
+                  weighted_bi_scalar};
+#ifdef VVC_HAVE_SSE2
+  if (level >= SimdLevel::Sse2) {
+    k.luma = filter8_sse2;
+    k.chroma = filter4_sse2;
+  }
+#endif
+#ifdef VVC_HAVE_AVX2_INTERP
+  if (level >= SimdLevel::Avx2)
+    k = {filter8_avx2, filter4_avx2, weighted_uni_avx2, weighted_bi_avx2};
+#endif
+  return k;
+}
+
+const InterpKernels& interp_kernels() {
+  static const InterpKernels k = interp_kernels_for(simd_level());
+  return k;
+}
+
+void weighted_uni(const int16_t* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dstStride, int w,
+                  int h) {
+  interp_kernels().uni(src, srcStride, dst, dstStride, w, h);
+}
+
+void weighted_bi(const int16_t* src0, ptrdiff_t stride0, const int16_t* src1, ptrdiff_t stride1,
+                 Pel* dst, ptrdiff_t dstStride, int w, int h) {
+  interp_kernels().bi(src0, stride0, src1, stride1, dst, dstStride, w, h);
 }
 
 }  // namespace vvc

@@ -1,10 +1,14 @@
-// Distortion measures. Loops are written over whole rows of int32 so gcc vectorises them.
+// Distortion measures: the scalar and SSE2 kernels and the table that picks a level once (the
+// AVX2 kernels are in distortion_avx2.cpp). Scalar loops run over whole rows of int32 so gcc
+// vectorises them.
 #include "rdo/distortion.h"
 
 #include <cstddef>
 #include <cstdlib>
 
+#include "common/simd_level.h"
 #include "intra/simd_sse2.h"
+#include "rdo/distortion_kernels.h"
 
 namespace vvc {
 namespace {
@@ -46,7 +50,7 @@ inline uint32_t hadamard_abs_sum(const Pel* a, int as, const Pel* b, int bs) {
 
 }  // namespace
 
-uint64_t sse(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
+uint64_t sse_scalar(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
   uint64_t total = 0;
   for (int y = 0; y < h; ++y) {
     const Pel* ra = a + y * as;
@@ -124,13 +128,13 @@ uint64_t sad_w4_sse2(const Pel* a, int as, const Pel* b, int bs, int h) {
 }  // namespace
 #endif
 
-uint64_t sad(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
 #ifdef VVC_HAVE_SSE2
+uint64_t sad_sse2(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
   if ((w & 7) == 0 && w <= 128) return sad_w8_sse2(a, as, b, bs, w, h);
   if (w == 4) return sad_w4_sse2(a, as, b, bs, h);
-#endif
   return sad_scalar(a, as, b, bs, w, h);
 }
+#endif
 
 uint64_t sad_scalar(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
   uint64_t total = 0;
@@ -266,25 +270,68 @@ uint32_t satd_8x8(const Pel* a, int as, const Pel* b, int bs) {
 #endif
 }
 
-uint64_t satd(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
+uint64_t satd_scalar(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
   uint64_t total = 0;
   if ((w & 7) == 0 && (h & 7) == 0) {
     for (int y = 0; y < h; y += 8)
-      for (int x = 0; x < w; x += 8) total += satd_8x8(a + y * as + x, as, b + y * bs + x, bs);
+      for (int x = 0; x < w; x += 8)
+        total += (hadamard_abs_sum<8>(a + y * as + x, as, b + y * bs + x, bs) + 2) >> 2;
+  } else {
+    for (int y = 0; y < h; y += 4)
+      for (int x = 0; x < w; x += 4)
+        total += (hadamard_abs_sum<4>(a + y * as + x, as, b + y * bs + x, bs) + 1) >> 1;
+  }
+  return total;
+}
+
+#ifdef VVC_HAVE_SSE2
+uint64_t satd_sse2(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
+  uint64_t total = 0;
+  if ((w & 7) == 0 && (h & 7) == 0) {
+    for (int y = 0; y < h; y += 8)
+      for (int x = 0; x < w; x += 8)
+        total += (hadamard8x8_sse2(a + y * as + x, as, b + y * bs + x, bs) + 2) >> 2;
   } else {
     for (int y = 0; y < h; y += 4) {
       int x = 0;
-#ifdef VVC_HAVE_SSE2
       for (; x + 8 <= w; x += 8) {
         uint32_t s[2];
         hadamard4x4x2_sse2(a + y * as + x, as, b + y * bs + x, bs, true, s);
         total += ((s[0] + 1) >> 1) + ((s[1] + 1) >> 1);
       }
-#endif
       for (; x < w; x += 4) total += satd_4x4(a + y * as + x, as, b + y * bs + x, bs);
     }
   }
   return total;
+}
+#endif
+
+DistortionKernels distortion_kernels_for(SimdLevel level) {
+  DistortionKernels k{sse_scalar, sad_scalar, satd_scalar};
+#ifdef VVC_HAVE_SSE2
+  if (level >= SimdLevel::Sse2) k = {sse_scalar, sad_sse2, satd_sse2};
+#endif
+#ifdef VVC_HAVE_AVX2_KERNELS
+  if (level >= SimdLevel::Avx2) k = {sse_avx2, sad_avx2, satd_avx2};
+#endif
+  return k;
+}
+
+const DistortionKernels& distortion_kernels() {
+  static const DistortionKernels k = distortion_kernels_for(simd_level());
+  return k;
+}
+
+uint64_t sse(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
+  return distortion_kernels().sse(a, as, b, bs, w, h);
+}
+
+uint64_t sad(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
+  return distortion_kernels().sad(a, as, b, bs, w, h);
+}
+
+uint64_t satd(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
+  return distortion_kernels().satd(a, as, b, bs, w, h);
 }
 
 }  // namespace vvc

@@ -9,8 +9,8 @@ namespace vvc {
 // Sum of squared differences of two w x h blocks.
 uint64_t sse(const Pel* a, int as, const Pel* b, int bs, int w, int h);
 
-// Sum of absolute differences (SSE2 for widths 4 and multiples of 8 up to 128; exact for any
-// int16 samples). sad_scalar: the plain reference loop (tests compare the two).
+// Sum of absolute differences (through the kernel table, distortion_kernels.h; exact for any
+// int16 samples). sad_scalar: the plain reference loop.
 uint64_t sad(const Pel* a, int as, const Pel* b, int bs, int w, int h);
 uint64_t sad_scalar(const Pel* a, int as, const Pel* b, int bs, int w, int h);
 

@@ -1,0 +1,108 @@
+// Every instruction-set level of the kernel tables against the scalar kernels, on random
+// 10-bit input and on extremes, for every block width the encoder uses (and odd ones, which
+// fall back). Levels the CPU lacks are capped at what it has.
+#include <cstdio>
+#include <random>
+#include <vector>
+
+#include "check.h"
+#include "common/simd_level.h"
+#include "inter/interp.h"
+#include "inter/interp_kernels.h"
+#include "rdo/distortion_kernels.h"
+
+using namespace vvc;
+
+namespace {
+
+constexpr int kStride = 160;  // room for a 128-wide block, 8 taps and the kernels' over-read
+
+std::vector<Pel> random_plane(std::mt19937& rng, int lo, int hi, int rows) {
+  std::uniform_int_distribution<int> d(lo, hi);
+  std::vector<Pel> p(static_cast<size_t>(kStride) * rows);
+  for (auto& v : p) v = static_cast<Pel>(d(rng));
+  return p;
+}
+
+const int kWidths[] = {4, 8, 12, 16, 24, 32, 48, 64, 128};
+const int kHeights[] = {4, 8, 16, 32, 64, 128};
+
+void test_distortion(SimdLevel level, std::mt19937& rng) {
+  const DistortionKernels ref = distortion_kernels_for(SimdLevel::Scalar);
+  const DistortionKernels k = distortion_kernels_for(level);
+  for (int trial = 0; trial < 3; ++trial) {
+    // trial 2: extremes only (0 against 1023), the 16-bit bounds of the SIMD paths
+    const int lo = 0, hi = 1023;
+    auto a = random_plane(rng, lo, hi, 136), b = random_plane(rng, lo, hi, 136);
+    if (trial == 2)
+      for (size_t i = 0; i < a.size(); ++i) {
+        a[i] = static_cast<Pel>((rng() & 1) ? 1023 : 0);
+        b[i] = static_cast<Pel>(1023 - a[i]);
+      }
+    for (int w : kWidths)
+      for (int h : kHeights) {
+        const Pel* pa = a.data() + 3 * kStride + (trial + 1);
+        const Pel* pb = b.data() + 5 * kStride + 2;
+        CHECK_EQ(k.sad(pa, kStride, pb, kStride, w, h), ref.sad(pa, kStride, pb, kStride, w, h));
+        CHECK_EQ(k.sse(pa, kStride, pb, kStride, w, h), ref.sse(pa, kStride, pb, kStride, w, h));
+        CHECK_EQ(k.satd(pa, kStride, pb, kStride, w, h), ref.satd(pa, kStride, pb, kStride, w, h));
+      }
+  }
+}
+
+void test_interp(SimdLevel level, std::mt19937& rng) {
+  const InterpKernels ref = interp_kernels_for(SimdLevel::Scalar);
+  const InterpKernels k = interp_kernels_for(level);
+  // Filter passes read 14-bit intermediates (and 10-bit samples): cover both ranges, and
+  // the int16 extremes whose sums wrap.
+  const int ranges[][2] = {{0, 1023}, {-8192, 24575}, {-32768, 32767}};
+  for (const auto& r : ranges) {
+    const auto src = random_plane(rng, r[0], r[1], 140);
+    for (int w : kWidths)
+      for (int h : kHeights)
+        for (int frac : {1, 5, 8, 15}) {
+          for (int dir = 0; dir < 2; ++dir) {  // horizontal, vertical
+            std::vector<int16_t> got(static_cast<size_t>(kStride) * h, 7777);
+            std::vector<int16_t> want(got);
+            const ptrdiff_t step = dir ? kStride : 1;
+            const int16_t* s = src.data() + 4;
+            ref.luma(s, kStride, step, want.data(), kStride, w, h, kLumaFilter[frac], 6);
+            k.luma(s, kStride, step, got.data(), kStride, w, h, kLumaFilter[frac], 6);
+            CHECK(got == want);
+            ref.chroma(s, kStride, step, want.data(), kStride, w, h, kChromaFilter[2 * frac], 2);
+            k.chroma(s, kStride, step, got.data(), kStride, w, h, kChromaFilter[2 * frac], 2);
+            CHECK(got == want);
+          }
+        }
+  }
+  // Weighting reads 14-bit predictions (with the filters' overshoot up to the int16 limits).
+  const auto p0 = random_plane(rng, -32768, 32767, 130);
+  const auto p1 = random_plane(rng, -2000, 18000, 130);
+  for (int w : kWidths)
+    for (int h : kHeights) {
+      std::vector<Pel> got(static_cast<size_t>(kStride) * h, 5), want(got);
+      ref.uni(p0.data(), kStride, want.data(), kStride, w, h);
+      k.uni(p0.data(), kStride, got.data(), kStride, w, h);
+      CHECK(got == want);
+      ref.bi(p0.data(), kStride, p1.data() + 3, kStride, want.data(), kStride, w, h);
+      k.bi(p0.data(), kStride, p1.data() + 3, kStride, got.data(), kStride, w, h);
+      CHECK(got == want);
+    }
+}
+
+}  // namespace
+
+int main() {
+  std::mt19937 rng(2024);
+  std::printf("CPU supports %s, the tables use %s\n", simd_level_name(simd_level_supported()),
+              simd_level_name(simd_level()));
+  for (SimdLevel level : {SimdLevel::Sse2, SimdLevel::Avx2}) {
+    if (level > simd_level_supported()) {
+      std::printf("%s: not on this CPU\n", simd_level_name(level));
+      continue;
+    }
+    test_distortion(level, rng);
+    test_interp(level, rng);
+  }
+  return vvc_test::failures() ? 1 : 0;
+}
