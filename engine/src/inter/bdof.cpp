@@ -12,9 +12,6 @@ constexpr int kSumShift = 1;               // shift3 = Max(1, BitDepth - 11)
 constexpr int kOutShift = 15 - kBitDepth;  // shift4
 constexpr int kRefineThres = 1 << 4;       // mvRefineThres
 
-inline int sign(int v) {
-  return v < 0 ? -1 : (v > 0 ? 1 : 0);
-}
 inline int floor_log2(int v) {
   return 31 - __builtin_clz(static_cast<unsigned>(v));
 }
@@ -50,49 +47,79 @@ void bdof_motion(int sGx2, int sGy2, int sGxGy, int sGxdI, int sGydI, int& vx, i
 }
 
 void bdof_predict(const int16_t* p0, const int16_t* p1, int w, int h, Pel* dst, ptrdiff_t ds) {
-  // Gradients of both lists and the predictions, on the (w + 2) x (h + 2) grid whose border
-  // replicates the block's edge (the Clip3(1, nCbW, x) / Clip3(1, nCbH, y) indexing).
+  // The window of a 4x4 block covers the samples one around it, and a sample outside the block
+  // repeats its nearest edge sample (the Clip3(1, nCbW, x) / Clip3(1, nCbH, y) indexing), with
+  // that sample's gradients. So every per-sample term is computed once, on the block itself, in
+  // straight loops that vectorise, and the window sums count the edge rows and columns twice.
   constexpr int S = kBdofStride;
-  int16_t gx[2][S * S], gy[2][S * S], pr[2][S * S];
-  const int16_t* src[2] = {p0, p1};
-  for (int l = 0; l < 2; ++l) {
-    const int16_t* p = src[l];
-    for (int j = 0; j < h + 2; ++j) {
-      const int yy = std::clamp(j - 1, 0, h - 1);
-      for (int i = 0; i < w + 2; ++i) {
-        const int xx = std::clamp(i - 1, 0, w - 1);
-        const int16_t* c = p + yy * S + xx;
-        gx[l][j * S + i] = static_cast<int16_t>((c[1] >> kGradShift) - (c[-1] >> kGradShift));
-        gy[l][j * S + i] = static_cast<int16_t>((c[S] >> kGradShift) - (c[-S] >> kGradShift));
-        pr[l][j * S + i] = *c;
-      }
+  constexpr int M = kBdofMaxBlock;
+  int32_t absH[M * M], absV[M * M], cross[M * M], dH[M * M], dV[M * M];
+  int32_t gxd[M * M], gyd[M * M];  // gx0 - gx1, gy0 - gy1 for the output
+  for (int y = 0; y < h; ++y) {
+    const int16_t* a = p0 + y * S;
+    const int16_t* b = p1 + y * S;
+    const int o = y * M;
+    for (int x = 0; x < w; ++x) {
+      const int gx0 = (a[x + 1] >> kGradShift) - (a[x - 1] >> kGradShift);
+      const int gx1 = (b[x + 1] >> kGradShift) - (b[x - 1] >> kGradShift);
+      const int gy0 = (a[x + S] >> kGradShift) - (a[x - S] >> kGradShift);
+      const int gy1 = (b[x + S] >> kGradShift) - (b[x - S] >> kGradShift);
+      const int diff = (a[x] >> kDiffShift) - (b[x] >> kDiffShift);
+      const int th = (gx0 + gx1) >> kSumShift;
+      const int tv = (gy0 + gy1) >> kSumShift;
+      const int sh = (th > 0) - (th < 0), sv = (tv > 0) - (tv < 0);
+      absH[o + x] = th < 0 ? -th : th;
+      absV[o + x] = tv < 0 ? -tv : tv;
+      cross[o + x] = sv * th;
+      dH[o + x] = -sh * diff;
+      dV[o + x] = -sv * diff;
+      gxd[o + x] = gx0 - gx1;
+      gyd[o + x] = gy0 - gy1;
     }
   }
-  constexpr int off4 = 1 << (kOutShift - 1);
-  for (int by = 0; by < h; by += 4)
-    for (int bx = 0; bx < w; bx += 4) {
-      int sGx2 = 0, sGy2 = 0, sGxGy = 0, sGxdI = 0, sGydI = 0;
-      for (int j = by; j < by + 6; ++j)
-        for (int i = bx; i < bx + 6; ++i) {
-          const int k = j * S + i;  // window position (i - 1, j - 1) of the block
-          const int diff = (pr[0][k] >> kDiffShift) - (pr[1][k] >> kDiffShift);
-          const int th = (gx[0][k] + gx[1][k]) >> kSumShift;
-          const int tv = (gy[0][k] + gy[1][k]) >> kSumShift;
-          sGx2 += std::abs(th);
-          sGy2 += std::abs(tv);
-          sGxGy += sign(tv) * th;
-          sGxdI += -sign(th) * diff;
-          sGydI += -sign(tv) * diff;
-        }
-      int vx, vy;
-      bdof_motion(sGx2, sGy2, sGxGy, sGxdI, sGydI, vx, vy);
-      for (int j = by; j < by + 4; ++j)
-        for (int i = bx; i < bx + 4; ++i) {
-          const int k = (j + 1) * S + i + 1;
-          const int b = vx * (gx[0][k] - gx[1][k]) + vy * (gy[0][k] - gy[1][k]);
-          dst[j * ds + i] = clip_pel((pr[0][k] + pr[1][k] + off4 + b) >> kOutShift);
-        }
+  // Window sums: per row, the six columns bx - 1 .. bx + 4 (clamped into the block) of every
+  // 4-wide block; then six such rows.
+  constexpr int B = M / 4;
+  int32_t rowSum[5][M][B];
+  int32_t* const terms[5] = {absH, absV, cross, dH, dV};
+  const int nbx = w / 4;
+  for (int t = 0; t < 5; ++t)
+    for (int y = 0; y < h; ++y) {
+      const int32_t* r = terms[t] + y * M;
+      for (int bx = 0; bx < nbx; ++bx) {
+        const int x0 = 4 * bx;
+        int32_t sum = r[x0] + r[x0 + 1] + r[x0 + 2] + r[x0 + 3];
+        sum += r[x0 > 0 ? x0 - 1 : 0] + r[x0 + 4 < w ? x0 + 4 : w - 1];
+        rowSum[t][y][bx] = sum;
+      }
     }
+  int vxs[B][B], vys[B][B];
+  for (int by = 0; by < h / 4; ++by)
+    for (int bx = 0; bx < nbx; ++bx) {
+      const int y0 = 4 * by;
+      const int yA = y0 > 0 ? y0 - 1 : 0, yB = y0 + 4 < h ? y0 + 4 : h - 1;
+      int s[5];
+      for (int t = 0; t < 5; ++t)
+        s[t] = rowSum[t][yA][bx] + rowSum[t][y0][bx] + rowSum[t][y0 + 1][bx] +
+               rowSum[t][y0 + 2][bx] + rowSum[t][y0 + 3][bx] + rowSum[t][yB][bx];
+      bdof_motion(s[0], s[1], s[2], s[3], s[4], vxs[by][bx], vys[by][bx]);
+    }
+  constexpr int off4 = 1 << (kOutShift - 1);
+  for (int y = 0; y < h; ++y) {
+    int32_t vx[M], vy[M];
+    for (int x = 0; x < w; ++x) {
+      vx[x] = vxs[y / 4][x / 4];
+      vy[x] = vys[y / 4][x / 4];
+    }
+    const int16_t* a = p0 + y * S;
+    const int16_t* b = p1 + y * S;
+    const int o = y * M;
+    Pel* d = dst + y * ds;
+    for (int x = 0; x < w; ++x) {
+      const int v = (a[x] + b[x] + off4 + vx[x] * gxd[o + x] + vy[x] * gyd[o + x]) >> kOutShift;
+      d[x] = clip_pel(v);
+    }
+  }
 }
 
 }  // namespace vvc
