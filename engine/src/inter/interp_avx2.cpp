@@ -45,12 +45,55 @@ VVC_AVX2 void filter_pass_avx2(const int16_t* src, ptrdiff_t ss, ptrdiff_t step,
     }
 }
 
+// w == 8: two rows per step, one in each 128-bit half (an odd last row goes to SSE2).
+template <int N>
+VVC_AVX2 void filter_pass_w8_avx2(const int16_t* src, ptrdiff_t ss, ptrdiff_t step, int16_t* dst,
+                                  ptrdiff_t ds, int h, const int8_t* f, int shift) {
+  __m256i c[N / 2];
+  for (int k = 0; k < N / 2; ++k)
+    c[k] = _mm256_set1_epi32(
+        static_cast<int>(static_cast<uint16_t>(f[2 * k]) |
+                         (static_cast<uint32_t>(static_cast<uint16_t>(f[2 * k + 1])) << 16)));
+  const __m128i sh = _mm_cvtsi32_si128(shift);
+  auto rows = [&](const int16_t* p) VVC_AVX2 {
+    return _mm256_inserti128_si256(
+        _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))),
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + ss)), 1);
+  };
+  int y = 0;
+  for (; y + 2 <= h; y += 2, src += 2 * ss, dst += 2 * ds) {
+    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+    for (int k = 0; k < N / 2; ++k) {
+      const int16_t* p = src + 2 * k * step;
+      const __m256i a = rows(p);
+      const __m256i b = rows(p + step);
+      lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), c[k]));
+      hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), c[k]));
+    }
+    lo = _mm256_sra_epi32(lo, sh);
+    hi = _mm256_sra_epi32(hi, sh);
+    lo = _mm256_srai_epi32(_mm256_slli_epi32(lo, 16), 16);  // wrap to 16 bits
+    hi = _mm256_srai_epi32(_mm256_slli_epi32(hi, 16), 16);
+    const __m256i out = _mm256_packs_epi32(lo, hi);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), _mm256_castsi256_si128(out));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + ds), _mm256_extracti128_si256(out, 1));
+  }
+  if (y < h) {
+    if (N == 8)
+      filter8_sse2(src, ss, step, dst, ds, 8, 1, f, shift);
+    else
+      filter4_sse2(src, ss, step, dst, ds, 8, 1, f, shift);
+  }
+}
+
 }  // namespace
 
 VVC_AVX2 void filter8_avx2(const int16_t* src, ptrdiff_t ss, ptrdiff_t step, int16_t* dst,
                            ptrdiff_t ds, int w, int h, const int8_t* f, int shift) {
   if ((w & 15) == 0)
     filter_pass_avx2<8>(src, ss, step, dst, ds, w, h, f, shift);
+  else if (w == 8)
+    filter_pass_w8_avx2<8>(src, ss, step, dst, ds, h, f, shift);
   else
     filter8_sse2(src, ss, step, dst, ds, w, h, f, shift);
 }
@@ -59,6 +102,8 @@ VVC_AVX2 void filter4_avx2(const int16_t* src, ptrdiff_t ss, ptrdiff_t step, int
                            ptrdiff_t ds, int w, int h, const int8_t* f, int shift) {
   if ((w & 15) == 0)
     filter_pass_avx2<4>(src, ss, step, dst, ds, w, h, f, shift);
+  else if (w == 8)
+    filter_pass_w8_avx2<4>(src, ss, step, dst, ds, h, f, shift);
   else
     filter4_sse2(src, ss, step, dst, ds, w, h, f, shift);
 }
