@@ -60,11 +60,21 @@ VVC_AVX2 inline void transpose_halves(__m256i r[8]) {
   r[7] = _mm256_unpackhi_epi64(b3, b7);
 }
 
-// Two horizontally adjacent 8x8 tiles (one per 128-bit half), each as satd_8x8: the same int16
-// bounds and last-stage |x + y| + |x - y| = 2 max(|x|, |y|) as hadamard8x8_sse2.
-VVC_AVX2 uint32_t satd_16x8(const Pel* a, int as, const Pel* b, int bs) {
+VVC_AVX2 inline __m256i load_pair(const Pel* lo, const Pel* hi) {
+  return _mm256_inserti128_si256(
+      _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(lo))),
+      _mm_loadu_si128(reinterpret_cast<const __m128i*>(hi)), 1);
+}
+
+// Two 8x8 tiles, one per 128-bit half (row i of the first at a + i * as, of the second at
+// a + i * as + a2; the same for b), each as satd_8x8: the same int16 bounds and last-stage
+// |x + y| + |x - y| = 2 max(|x|, |y|) as hadamard8x8_sse2.
+VVC_AVX2 uint32_t satd_two_8x8(const Pel* a, int as, ptrdiff_t a2, const Pel* b, int bs,
+                               ptrdiff_t b2) {
   __m256i r[8];
-  for (int i = 0; i < 8; ++i) r[i] = _mm256_sub_epi16(load16(a + i * as), load16(b + i * bs));
+  for (int i = 0; i < 8; ++i)
+    r[i] = _mm256_sub_epi16(load_pair(a + i * as, a + i * as + a2),
+                            load_pair(b + i * bs, b + i * bs + b2));
   bfly(r[0], r[4]);
   bfly(r[1], r[5]);
   bfly(r[2], r[6]);
@@ -114,8 +124,25 @@ VVC_AVX2 uint32_t satd_16x8(const Pel* a, int as, const Pel* b, int bs) {
 
 // w a multiple of 16, w <= 128 (else SSE2): as sad_w8_sse2, 16 lanes, lanes summed every 32 rows.
 VVC_AVX2 uint64_t sad_avx2(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
-  if ((w & 15) != 0 || w > 128) return sad_sse2(a, as, b, bs, w, h);
   const __m256i zero = _mm256_setzero_si256();
+  if (w == 8 && (h & 1) == 0) {  // two rows per step, one in each half
+    uint64_t total = 0;
+    for (int y0 = 0; y0 < h; y0 += 64) {
+      __m256i acc = zero;
+      const int y1 = y0 + 64 < h ? y0 + 64 : h;
+      for (int y = y0; y < y1; y += 2) {
+        const Pel* ra = a + static_cast<ptrdiff_t>(y) * as;
+        const Pel* rb = b + static_cast<ptrdiff_t>(y) * bs;
+        const __m256i va = load_pair(ra, ra + as), vb = load_pair(rb, rb + bs);
+        const __m256i d = _mm256_sub_epi16(_mm256_max_epi16(va, vb), _mm256_min_epi16(va, vb));
+        acc = _mm256_add_epi32(
+            acc, _mm256_add_epi32(_mm256_unpacklo_epi16(d, zero), _mm256_unpackhi_epi16(d, zero)));
+      }
+      total += hsum8(acc);
+    }
+    return total;
+  }
+  if ((w & 15) != 0 || w > 128) return sad_sse2(a, as, b, bs, w, h);
   uint64_t total = 0;
   for (int y0 = 0; y0 < h; y0 += 32) {
     __m256i acc = zero;
@@ -153,14 +180,24 @@ VVC_AVX2 uint64_t sse_avx2(const Pel* a, int as, const Pel* b, int bs, int w, in
   return total;
 }
 
+// 8x8 tiles two at a time: side by side when w is a multiple of 16, else one above the other
+// (w == 8, h a multiple of 16); the rest as SSE2.
 VVC_AVX2 uint64_t satd_avx2(const Pel* a, int as, const Pel* b, int bs, int w, int h) {
-  if ((w & 15) != 0 || (h & 7) != 0) return satd_sse2(a, as, b, bs, w, h);
   uint64_t total = 0;
-  for (int y = 0; y < h; y += 8)
-    for (int x = 0; x < w; x += 16)
-      total += satd_16x8(a + static_cast<ptrdiff_t>(y) * as + x, as,
-                         b + static_cast<ptrdiff_t>(y) * bs + x, bs);
-  return total;
+  if ((w & 15) == 0 && (h & 7) == 0) {
+    for (int y = 0; y < h; y += 8)
+      for (int x = 0; x < w; x += 16)
+        total += satd_two_8x8(a + static_cast<ptrdiff_t>(y) * as + x, as, 8,
+                              b + static_cast<ptrdiff_t>(y) * bs + x, bs, 8);
+    return total;
+  }
+  if (w == 8 && (h & 15) == 0) {
+    for (int y = 0; y < h; y += 16)
+      total += satd_two_8x8(a + static_cast<ptrdiff_t>(y) * as, as, static_cast<ptrdiff_t>(8) * as,
+                            b + static_cast<ptrdiff_t>(y) * bs, bs, static_cast<ptrdiff_t>(8) * bs);
+    return total;
+  }
+  return satd_sse2(a, as, b, bs, w, h);
 }
 
 }  // namespace vvc
