@@ -49,6 +49,14 @@ void test_distortion(SimdLevel level, std::mt19937& rng) {
         CHECK_EQ(k.sse(pa, kStride, pb, kStride, w, h), ref.sse(pa, kStride, pb, kStride, w, h));
         CHECK_EQ(k.satd(pa, kStride, pb, kStride, w, h), ref.satd(pa, kStride, pb, kStride, w, h));
       }
+    // The row-subsampled SAD of the motion search asks for any row count.
+    for (int w : kWidths)
+      for (int h : {1, 2, 3, 5, 6, 12, 24, 66}) {
+        const Pel* pa = a.data() + kStride + 1;
+        const Pel* pb = b.data() + 2 * kStride;
+        CHECK_EQ(k.sad(pa, kStride, pb, kStride, w, h), ref.sad(pa, kStride, pb, kStride, w, h));
+        CHECK_EQ(k.sse(pa, kStride, pb, kStride, w, h), ref.sse(pa, kStride, pb, kStride, w, h));
+      }
   }
 }
 
