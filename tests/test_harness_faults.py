@@ -407,6 +407,7 @@ def test_stopping_the_harness_stops_engine_and_service(
     assert "interrupted" in (tmp_path / "harness.log").read_text()
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_stop_whose_exception_a_finalizer_dropped_still_stops_the_run(tmp_path: Path) -> None:
     """A SIGTERM handled while Python ran a finalizer lost its exception: the harness went on
     and encoded to the end, exiting 0."""
