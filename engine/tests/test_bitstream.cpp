@@ -179,15 +179,15 @@ EncoderConfig config_416x240() {
   c.width = c.src_width = 416;
   c.height = c.src_height = 240;
   c.fps_num = 50;
-  c.cclm = false;  // the known answers below are the stage 1 SPS (CCLM is on by default now)
-  c.dmvr = c.bdof = false;  // likewise DMVR / BDOF (on by default since 3c899fd)
+  c.cclm = false;           // the known answers below are the SPS without CCLM (on by default)
+  c.dmvr = c.bdof = false;  // likewise DMVR / BDOF (on by default)
   c.alf = false;            // and ALF (on by default: sps_alf_enabled_flag + sh flag)
   c.dep_quant = false;      // and DQ (on by default: sps flag + sh_dep_quant_used_flag)
   return c;
 }
 
 void test_parameter_sets() {
-  // Bytes checked field by field with `ffmpeg -bsf:v trace_headers` (TEAM.md stage 1 SPS:
+  // Bytes checked field by field with `ffmpeg -bsf:v trace_headers` (the all-intra SPS:
   // Main 10, level 2.1 for 416x240@50, CTU 128, dual tree, partition limits, CTC chroma QP
   // table, every tool off; PPS: no partition, init_qp 26, deblocking on with zero offsets).
   EncoderConfig c = config_416x240();
@@ -233,7 +233,7 @@ void test_slice_header() {
   // 110001 00000001 0 0001001 1 0
   CHECK(write_slice_header(c, sp) == Bytes({0xC4, 0x04, 0x26}));
 
-  // Stage 2 shape: a TRAIL B slice with two lists, parsed by hand:
+  // Random-access shape: a TRAIL B slice with two lists, parsed by hand:
   // PH: 1 0 0 | inter 1 | intra 1 | pps ue 1 | poc 8 bits | ph_mvd_l1_zero 0
   EncoderConfig c2 = c;
   c2.max_sublayers_minus1 = 5;
@@ -285,7 +285,7 @@ void test_chroma_qp() {
   CHECK_EQ(chroma_qp(c, 40, 1), 38);
 }
 
-// ---- CLI contract (TEAM.md "Engine CLI"), run against the app built next to this test ----
+// ---- CLI contract (the engine's --help, docs/cli.md), run against the app built beside it ----
 
 int run_cli(const std::string& args) {
   const std::string cmd = "./vtm-accel-engine " + args + " >/dev/null 2>&1";

@@ -1,5 +1,5 @@
 // vtm-accel-engine: command-line front end of the engine (the contract with the Python
-// harness is in TEAM.md "Engine CLI"). Parses options, reads the source, plans the coding
+// harness is its --help and docs/cli.md). Parses options, reads the source, plans the coding
 // structure (picture/gop.h: all intra, random access GOP 32, low-delay B), codes the pictures
 // in coding order keeping a DPB of reconstructions, writes the Annex B stream, the recon in
 // output (POC) order, and the JSON log in coding order.

@@ -19,7 +19,7 @@ struct PartitionLimits {
   int max_tt = 32;  // MaxTtSize
 };
 
-// One short-term reference picture list as signalled in the slice header (stage 2).
+// One short-term reference picture list as signalled in the slice header.
 struct RefPicList {
   std::vector<int> delta_poc;  // POC(ref) - POC(current) per entry, nonzero
 };
@@ -41,8 +41,8 @@ struct EncoderConfig {
   int qp = 32;                   // base QP (slice QP of a picture = qp + its offset)
   std::vector<int> qp_offsets;   // per-picture offsets, cyclic over the coding order
   int init_qp = 26;              // pps_init_qp_minus26 + 26
-  int intra_period = 1;          // stage 1: every picture is IDR
-  int max_sublayers_minus1 = 0;  // 0 for all-intra; stage 2 random access uses 5
+  int intra_period = 1;          // 1: every picture is IDR
+  int max_sublayers_minus1 = 0;  // 0 for all intra; random access uses 5
   int log2_max_poc_lsb = 8;      // log2_max_pic_order_cnt_lsb_minus4 + 4
   // dpb_parameters per sublayer (index = temporal id); the last entry is used for the
   // highest sublayer and for all when only one is given.
@@ -78,7 +78,7 @@ struct EncoderConfig {
   bool ccalf = false;
   bool lmcs = false;
 
-  // ---- transform / quantization / residual tools (all off in stage 1) ----
+  // ---- transform / quantization / residual tools ----
   bool transform_skip = false;
   int log2_transform_skip_max_size = 2;
   bool bdpcm = false;
@@ -103,7 +103,7 @@ struct EncoderConfig {
   bool ibc = false;
   int max_num_ibc_merge_cand = 6;
 
-  // ---- inter tools (stage 2) ----
+  // ---- inter tools ----
   bool temporal_mvp = false;
   bool sbtmvp = false;
   bool amvr = false;

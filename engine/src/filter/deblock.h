@@ -11,7 +11,7 @@
 //     g.set_chroma_tb(xc, yc, wc, hc, qpY_of_the_chroma_cu);  // bS 2 on its left/top edges
 //   DeblockParams p;  p.set_chroma_qp_mapping(f);             // f(qpY, cIdx) -> QpC
 //   deblock_picture(recon, g, p);
-// Inter (stage 2): set_luma_tb / set_chroma_tb with the bS the caller derives (8.8.3.5), or
+// Inter: set_luma_tb / set_chroma_tb with the bS the caller derives (8.8.3.5), or
 // write DeblockUnit::bs_* directly for prediction-only edges; a bS of 0 means "no filtering".
 //
 // Every edge inside a coding block that is not a TB edge must keep bS 0; every TB edge in

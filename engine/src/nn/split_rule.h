@@ -38,8 +38,8 @@ constexpr int kNnCtuSize = 128;
 //   n(L): "no split" is skipped at nodes of at least kNnNoneSkipMin x kNnNoneSkipMin when the
 //     best split score >= n(L) (> 1 = off; n(L) >= t(L), so that split is tried).
 // Level 0 tries everything (exhaustive search). t and t_tt rise, m and n fall with the level, so a
-// higher level never tries more (tests/test_nn_rule.cpp). Tuned 2026-11-29 on validation clips
-// that are neither training nor benchmark clips (basketballdrill, ritualdance crops): intra by
+// higher level never tries more (tests/test_nn_rule.cpp). Tuned on validation clips that are
+// neither training nor benchmark clips (basketballdrill, ritualdance crops): intra by
 // engine encodes at 4 QPs, inter by the offline replay (vtm_accel/predictors/evaluate.py
 // RuleReplay); benchmarks/results/nn_levels_tuning.txt, docs/predictor-protocol.md.
 constexpr double kNnLevelThreshold[kNnMaxLevel + 1] = {0.0, 0.10, 0.20, 0.21, 0.22, 0.30};
@@ -54,14 +54,14 @@ constexpr int kNnNoneSkipMin = 32;  // n(L) applies to nodes at least this wide 
 // The dual-tree chroma tree of I slices is pruned only from this level on (below it, every
 // allowed split is tried). It is about a tenth of an I slice's search time, but pruning it cost
 // as much BD-rate as pruning the luma tree (validation clips, all intra, QP 22-37, luma tables of
-// level 1 / 2: luma alone +0.89 / +2.17 %, chroma alone +1.76 / +2.04 %; 2026-11-30).
+// level 1 / 2: luma alone +0.89 / +2.17 %, chroma alone +1.76 / +2.04 %).
 constexpr int kNnChromaMinLevel = 5;
 // The CNN sees fewer boundaries at high QP than the exhaustive search chooses, so t and t_tt are
 // scaled by min(1, 2^(-(QP - ref) / halving)) (slice QP; the same factor at every level, so the
 // rule stays monotone). Inter pictures (kNnInterQp*): at base QP 32 the inter thresholds missed
 // 3-7x more splits than at 22 (validation replay). Intra pictures (kNnIntraQp*): at t = 0.2 the
 // missed boundary area was 3.7 / 3.9 / 6.3 / 8.1 % at QP 22 / 27 / 32 / 37 (validation replay,
-// basketballdrill and ritualdance crops, 2026-11-30).
+// basketballdrill and ritualdance crops).
 constexpr int kNnInterQpRef = 26;
 constexpr double kNnInterQpHalving = 7.0;
 constexpr int kNnIntraQpRef = 26;

@@ -8,7 +8,7 @@
 namespace vvc {
 
 // modeTypeCurr of coding_tree() (7.3.9.4): kAll normally; kInter / kIntra below a split that
-// signalled (or inferred) mode_constraint_flag in a single tree (stage 2).
+// signalled (or inferred) mode_constraint_flag in a single tree (P/B slices).
 enum class ModeType : uint8_t { kAll = 0, kInter = 1, kIntra = 2 };
 
 // The coding_tree() arguments that the split rules depend on. Sizes in luma samples.

@@ -12,7 +12,7 @@
 
 namespace vvc {
 
-// Split modes in the numbering of the split log (TEAM.md) and of VTM's canSplit[] order.
+// Split modes in the numbering of the split log (--split-log) and of VTM's canSplit[] order.
 enum class SplitMode : uint8_t { kNone = 0, kQt = 1, kBtH = 2, kBtV = 3, kTtH = 4, kTtV = 5 };
 constexpr int kNumSplitModes = 6;
 

@@ -42,7 +42,7 @@ struct PictureCoding {
   int qp = 32;  // slice QP (QpY, no QpBdOffset)
   SliceType slice_type = SliceType::I;
   int temporal_id = 0;
-  // ---- stage 2 (filled by the app from picture/gop.h's PicturePlan) ----
+  // ---- inter coding (filled by the app from picture/gop.h's PicturePlan) ----
   NalType nal_type = NalType::IDR_N_LP;
   double lambda = 0;  // picture_lambda() of the plan (VTM, LambdaFromQpEnable); 0 = not given
   // Active reference pictures: ref[l][i] is RefPicList[l][i], i < NumRefIdxActive[l] (the

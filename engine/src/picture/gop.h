@@ -9,7 +9,7 @@
 //    default), GopParams::first_irap;
 //  - low-delay B (encoder_lowdelay_vtm.cfg): GOP 8 in output order, all temporal ID 0, each
 //    picture references previous ones in both lists;
-//  - all intra: every picture an IDR_N_LP picture with one I slice (stage 1).
+//  - all intra: every picture an IDR_N_LP picture with one I slice.
 //
 // How the reference picture lists are built (plan_sequence):
 //  1. The cfg lists of a GOP entry give candidate POCs (current POC - delta).
