@@ -183,6 +183,7 @@ def main() -> int:
             f" dB, anchor {p['anchor_kbps']:.1f} kbps {p['anchor_psnr_yuv']:.3f} dB"
         )
     summary = {
+        "command": "python benchmarks/bench_time_ratio.py " + " ".join(sys.argv[1:]),
         "candidate": a.candidate,
         "candidate_id": cand.identity(),
         "anchor": a.anchor,
