@@ -1,13 +1,13 @@
 """The decision rule's Python mirror (vtm_accel/predictors/tree.py) against the engine's
-(engine/src/nn/split_rule.{h,cpp}): the same tables, the same answers on hand-made maps (the
+(engine/src/nn/split_rule.{h,cpp}): one level table, the same answers on hand-made maps (the
 cases of engine/tests/test_nn_rule.cpp), and monotone over the levels on random maps."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from vtm_accel.predictors import tree
 from vtm_accel.predictors.tree import (
@@ -23,35 +23,19 @@ from vtm_accel.predictors.tree import (
     rule_modes,
 )
 
-HEADER = Path(__file__).resolve().parents[1] / "engine/src/nn/split_rule.h"
 
-TABLES = {
-    "kNnLevelThreshold": "LEVEL_THRESHOLDS",
-    "kNnLevelTtThreshold": "LEVEL_TT_THRESHOLDS",
-    "kNnLevelMargin": "LEVEL_MARGINS",
-    "kNnLevelNoneSkip": "LEVEL_NONE_SKIP",
-    "kNnInterLevelThreshold": "INTER_LEVEL_THRESHOLDS",
-    "kNnInterLevelTtThreshold": "INTER_LEVEL_TT_THRESHOLDS",
-    "kNnInterLevelMargin": "INTER_LEVEL_MARGINS",
-    "kNnInterLevelNoneSkip": "INTER_LEVEL_NONE_SKIP",
-}
-
-
-def test_tables_match_engine() -> None:
-    src = HEADER.read_text()
-    for cname, pyname in TABLES.items():
-        m = re.search(r"\b" + cname + r"\[kNnMaxLevel \+ 1\] = \{([^}]*)\}", src)
-        assert m, cname
-        assert tuple(float(v) for v in m.group(1).split(",")) == getattr(tree, pyname), cname
-    m = re.search(r"kNnNoneSkipMin = (\d+);", src)
-    assert m and int(m.group(1)) == tree.NONE_SKIP_MIN
-    m = re.search(r"kNnChromaMinLevel = (\d+);", src)
-    assert m and int(m.group(1)) == tree.CHROMA_MIN_LEVEL
-    for kind in ("Inter", "Intra"):
-        m = re.search(r"kNn" + kind + r"QpRef = (\d+);", src)
-        assert m and int(m.group(1)) == getattr(tree, f"{kind.upper()}_QP_REF")
-        m = re.search(r"kNn" + kind + r"QpHalving = ([0-9.]+);", src)
-        assert m and float(m.group(1)) == getattr(tree, f"{kind.upper()}_QP_HALVING")
+def test_level_table_is_read_from_the_file_the_engine_compiles(tmp_path: Path) -> None:
+    """One source: nn_levels.def, which engine/src/nn/split_rule.h includes (CMake puts its
+    folder on the engine's include path) and tree.py parses; levels in order, all of them."""
+    cmake = (Path(__file__).resolve().parents[1] / "engine/CMakeLists.txt").read_text()
+    assert "vtm_accel/predictors" in cmake and tree.LEVELS_FILE.parent.name == "predictors"
+    rows, params = tree._read_levels(tree.LEVELS_FILE)
+    assert len(rows) == len(tree.LEVEL_THRESHOLDS) == 6 and all(len(r) == 8 for r in rows)
+    assert tree.NONE_SKIP_MIN == params["NoneSkipMin"] and tree.CHROMA_MIN_LEVEL == 5
+    bad = tmp_path / "levels.def"
+    bad.write_text("NN_LEVEL(0, 0, 0, 1, 2, 0, 0, 1, 2)\nNN_LEVEL(2, 0, 0, 1, 2, 0, 0, 1, 2)\n")
+    with pytest.raises(ValueError, match="out of order"):
+        tree._read_levels(bad)
 
 
 def test_qp_scale() -> None:

@@ -162,23 +162,6 @@ def test_shipped_weights_load_and_predict() -> None:
     assert maps[inner].astype(float).mean() > flat[inner].astype(float).mean()
 
 
-def test_python_rule_tables_match_engine() -> None:
-    """tree.py's level tables mirror engine/src/nn/split_rule.h (offline tuning = engine rule)."""
-    import re
-
-    from vtm_accel.predictors.tree import LEVEL_THRESHOLDS, LEVEL_TT_THRESHOLDS
-
-    src = (Path(__file__).resolve().parents[1] / "engine/src/nn/split_rule.h").read_text()
-
-    def table(name: str) -> tuple[float, ...]:
-        m = re.search(name + r"\[kNnMaxLevel \+ 1\] = \{([^}]*)\}", src)
-        assert m, name
-        return tuple(float(v) for v in m.group(1).split(","))
-
-    assert table("kNnLevelThreshold") == LEVEL_THRESHOLDS
-    assert table("kNnLevelTtThreshold") == LEVEL_TT_THRESHOLDS
-
-
 def test_clip_sets_are_disjoint_from_held_out_and_validation(tmp_path: Path) -> None:
     """gen-data --clip-set extra: its regions never overlap the held-out benchmark clips or
     the rule's validation clips, nor each other, and names stay unique (they name the files)."""

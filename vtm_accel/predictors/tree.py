@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
+from pathlib import Path
 
 import numpy as np
 
@@ -35,25 +36,48 @@ UNIT = 4  # boundary-map granularity in luma samples
 GRID = CTU // UNIT  # 32 units per CTU side
 QUADRANT = 64  # dual-tree implicit split size
 
-# The engine's speed-level tables (level 0 = exhaustive), engine/src/nn/split_rule.h (a test checks
-# they agree): intra pictures (kNnLevel*) and inter pictures (kNnInterLevel*); per level the
-# QT/BT threshold t, TT's t_tt, the relative margin m and the none-skip score n (see rule_modes).
-LEVEL_THRESHOLDS: tuple[float, ...] = (0.0, 0.10, 0.20, 0.21, 0.22, 0.30)
-LEVEL_TT_THRESHOLDS: tuple[float, ...] = (0.0, 0.15, 0.30, 0.30, 0.32, 0.45)
-LEVEL_MARGINS: tuple[float, ...] = (1.0, 1.0, 1.0, 0.40, 0.30, 0.20)
-LEVEL_NONE_SKIP: tuple[float, ...] = (2.0, 2.0, 2.0, 2.0, 2.0, 0.95)
-INTER_LEVEL_THRESHOLDS: tuple[float, ...] = (0.0, 0.05, 0.10, 0.12, 0.15, 0.25)
-INTER_LEVEL_TT_THRESHOLDS: tuple[float, ...] = (0.0, 0.08, 0.15, 0.18, 0.22, 0.38)
-INTER_LEVEL_MARGINS: tuple[float, ...] = (1.0, 0.40, 0.40, 0.30, 0.20, 0.20)
-INTER_LEVEL_NONE_SKIP: tuple[float, ...] = (2.0, 2.0, 2.0, 2.0, 2.0, 0.95)
-NONE_SKIP_MIN = 32  # kNnNoneSkipMin: n applies to nodes at least this wide and high
-CHROMA_MIN_LEVEL = 5  # kNnChromaMinLevel: the dual-tree chroma tree is pruned from this level on
-# t and t_tt are scaled by min(1, 2^(-(QP - ref) / halving)), per kind of picture (kNnInterQp*,
-# kNnIntraQp*): the CNN sees fewer boundaries at high QP than the search picks.
-INTER_QP_REF = 26
-INTER_QP_HALVING = 7.0
-INTRA_QP_REF = 26
-INTRA_QP_HALVING = 7.0
+LEVELS_FILE = Path(__file__).with_name("nn_levels.def")
+
+
+def _read_levels(path: Path) -> tuple[list[tuple[float, ...]], dict[str, float]]:
+    """The rows of NN_LEVEL(...) and the NN_PARAM(name, value) pairs of the level table that
+    the engine compiles in (engine/src/nn/split_rule.h includes the same file)."""
+    rows: list[tuple[float, ...]] = []
+    params: dict[str, float] = {}
+    for line in path.read_text().splitlines():
+        line = line.split("//", 1)[0].strip()
+        for macro in ("NN_LEVEL(", "NN_PARAM("):
+            if line.startswith(macro) and line.endswith(")"):
+                fields = [f.strip() for f in line[len(macro) : -1].split(",")]
+                if macro == "NN_LEVEL(":
+                    if int(fields[0]) != len(rows):
+                        raise ValueError(f"{path}: level {fields[0]} out of order")
+                    rows.append(tuple(float(f) for f in fields[1:]))
+                else:
+                    params[fields[0]] = float(fields[1])
+    return rows, params
+
+
+# The engine's speed-level tables (level 0 = exhaustive): intra pictures and inter pictures; per
+# level the QT/BT threshold t, TT's t_tt, the relative margin m and the none-skip score n (see
+# rule_modes).
+_ROWS, _PARAMS = _read_levels(LEVELS_FILE)
+LEVEL_THRESHOLDS: tuple[float, ...] = tuple(r[0] for r in _ROWS)
+LEVEL_TT_THRESHOLDS: tuple[float, ...] = tuple(r[1] for r in _ROWS)
+LEVEL_MARGINS: tuple[float, ...] = tuple(r[2] for r in _ROWS)
+LEVEL_NONE_SKIP: tuple[float, ...] = tuple(r[3] for r in _ROWS)
+INTER_LEVEL_THRESHOLDS: tuple[float, ...] = tuple(r[4] for r in _ROWS)
+INTER_LEVEL_TT_THRESHOLDS: tuple[float, ...] = tuple(r[5] for r in _ROWS)
+INTER_LEVEL_MARGINS: tuple[float, ...] = tuple(r[6] for r in _ROWS)
+INTER_LEVEL_NONE_SKIP: tuple[float, ...] = tuple(r[7] for r in _ROWS)
+NONE_SKIP_MIN = int(_PARAMS["NoneSkipMin"])  # n applies to nodes at least this wide and high
+CHROMA_MIN_LEVEL = int(_PARAMS["ChromaMinLevel"])  # the dual-tree chroma tree is pruned from here
+# t and t_tt are scaled by min(1, 2^(-(QP - ref) / halving)), per kind of picture: the CNN sees
+# fewer boundaries at high QP than the search picks.
+INTER_QP_REF = int(_PARAMS["InterQpRef"])
+INTER_QP_HALVING = _PARAMS["InterQpHalving"]
+INTRA_QP_REF = int(_PARAMS["IntraQpRef"])
+INTRA_QP_HALVING = _PARAMS["IntraQpHalving"]
 
 
 def qp_scale(qp: int, inter: bool) -> float:

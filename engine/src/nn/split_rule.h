@@ -29,44 +29,58 @@ constexpr int kNnMaxLevel = 5;
 constexpr int kNnMapSize = 32;  // 4x4 units per 128 CTU side
 constexpr int kNnNumMaps = 4;
 constexpr int kNnCtuSize = 128;
-// Per level, separately for intra (I slices) and inter (P/B) pictures (the CNN's maps and the
-// cost of a missed split differ between them):
-//   t(L), t_tt(L): absolute thresholds for QT/BT and for TT (a TT split searches three
-//     children and is rarely chosen, so it may get a higher one);
-//   m(L): relative margin: a split is tried only if its score >= (best split score at the
-//     node) - m(L) (1 = off);
-//   n(L): "no split" is skipped at nodes of at least kNnNoneSkipMin x kNnNoneSkipMin when the
-//     best split score >= n(L) (> 1 = off; n(L) >= t(L), so that split is tried).
-// Level 0 tries everything (exhaustive search). t and t_tt rise, m and n fall with the level, so a
-// higher level never tries more (tests/test_nn_rule.cpp). Tuned on validation clips that are
-// neither training nor benchmark clips (basketballdrill, ritualdance crops): intra by
-// engine encodes at 4 QPs, inter by the offline replay (vtm_accel/predictors/evaluate.py
-// RuleReplay); benchmarks/results/nn_levels_tuning.txt, docs/predictor-protocol.md.
-constexpr double kNnLevelThreshold[kNnMaxLevel + 1] = {0.0, 0.10, 0.20, 0.21, 0.22, 0.30};
-constexpr double kNnLevelTtThreshold[kNnMaxLevel + 1] = {0.0, 0.15, 0.30, 0.30, 0.32, 0.45};
-constexpr double kNnLevelMargin[kNnMaxLevel + 1] = {1.0, 1.0, 1.0, 0.40, 0.30, 0.20};
-constexpr double kNnLevelNoneSkip[kNnMaxLevel + 1] = {2.0, 2.0, 2.0, 2.0, 2.0, 0.95};
-constexpr double kNnInterLevelThreshold[kNnMaxLevel + 1] = {0.0, 0.05, 0.10, 0.12, 0.15, 0.25};
-constexpr double kNnInterLevelTtThreshold[kNnMaxLevel + 1] = {0.0, 0.08, 0.15, 0.18, 0.22, 0.38};
-constexpr double kNnInterLevelMargin[kNnMaxLevel + 1] = {1.0, 0.40, 0.40, 0.30, 0.20, 0.20};
-constexpr double kNnInterLevelNoneSkip[kNnMaxLevel + 1] = {2.0, 2.0, 2.0, 2.0, 2.0, 0.95};
-constexpr int kNnNoneSkipMin = 32;  // n(L) applies to nodes at least this wide and high
-// The dual-tree chroma tree of I slices is pruned only from this level on (below it, every
-// allowed split is tried). It is about a tenth of an I slice's search time, but pruning it cost
-// as much BD-rate as pruning the luma tree (validation clips, all intra, QP 22-37, luma tables of
-// level 1 / 2: luma alone +0.89 / +2.17 %, chroma alone +1.76 / +2.04 %).
-constexpr int kNnChromaMinLevel = 5;
-// The CNN sees fewer boundaries at high QP than the exhaustive search chooses, so t and t_tt are
-// scaled by min(1, 2^(-(QP - ref) / halving)) (slice QP; the same factor at every level, so the
-// rule stays monotone). Inter pictures (kNnInterQp*): at base QP 32 the inter thresholds missed
-// 3-7x more splits than at 22 (validation replay). Intra pictures (kNnIntraQp*): at t = 0.2 the
-// missed boundary area was 3.7 / 3.9 / 6.3 / 8.1 % at QP 22 / 27 / 32 / 37 (validation replay,
-// basketballdrill and ritualdance crops).
-constexpr int kNnInterQpRef = 26;
-constexpr double kNnInterQpHalving = 7.0;
-constexpr int kNnIntraQpRef = 26;
-constexpr double kNnIntraQpHalving = 7.0;
-
+// Per level, separately for intra (I slices) and inter (P/B) pictures, the thresholds t (QT,
+// BT) and t_tt (TT), the margin m and the none-skip score n, and the rule's other constants:
+// nn_levels.def (in vtm_accel/predictors, shared with the Python mirror of the rule).
+#define NN_PARAM(name, value)
+#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) t,
+constexpr double kNnLevelThreshold[] = {
+#include "nn_levels.def"
+};
+#undef NN_LEVEL
+#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) tt,
+constexpr double kNnLevelTtThreshold[] = {
+#include "nn_levels.def"
+};
+#undef NN_LEVEL
+#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) m,
+constexpr double kNnLevelMargin[] = {
+#include "nn_levels.def"
+};
+#undef NN_LEVEL
+#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) n,
+constexpr double kNnLevelNoneSkip[] = {
+#include "nn_levels.def"
+};
+#undef NN_LEVEL
+#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) ti,
+constexpr double kNnInterLevelThreshold[] = {
+#include "nn_levels.def"
+};
+#undef NN_LEVEL
+#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) tti,
+constexpr double kNnInterLevelTtThreshold[] = {
+#include "nn_levels.def"
+};
+#undef NN_LEVEL
+#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) mi,
+constexpr double kNnInterLevelMargin[] = {
+#include "nn_levels.def"
+};
+#undef NN_LEVEL
+#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) ni,
+constexpr double kNnInterLevelNoneSkip[] = {
+#include "nn_levels.def"
+};
+#undef NN_LEVEL
+#undef NN_PARAM
+#define NN_LEVEL(...)
+#define NN_PARAM(name, value) constexpr auto kNn##name = value;
+#include "nn_levels.def"
+#undef NN_PARAM
+#undef NN_LEVEL
+static_assert(sizeof(kNnLevelThreshold) == sizeof(double) * (kNnMaxLevel + 1),
+              "nn_levels.def must list levels 0..kNnMaxLevel");
 // One level's parameters for one kind of picture.
 struct NnThresholds {
   double split = 0;      // t: QT, BT
