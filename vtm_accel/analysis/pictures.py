@@ -3,6 +3,7 @@
 Any encoder's stream is covered: the structure is read with FFmpeg's ``trace_headers`` bitstream
 filter (the CBS parser of its VVC decoder), one access unit per packet:
 
+- ``decode_index``: the coding order (the access unit's index in the stream);
 - ``bits``: the whole access unit (parameter sets, APSs, SEI and slices), as the rate counts it;
 - ``nal_type``, ``temporal_id``: of the picture's first slice;
 - ``poc``: PicOrderCntVal (8.3.1) from ``ph_pic_order_cnt_lsb`` and the POC MSB of the previous

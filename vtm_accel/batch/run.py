@@ -151,7 +151,7 @@ def _run(
     results = assemble_batch(sequences, config, records, ids, published)
     files = write_reports(results, out_dir)
     return BatchOutcome(
-        results, out_dir, {k: str(v) for k, v in asdict(files).items() if v is not None}
+        results, out_dir, {k: str(v) for k, v in asdict(files).items() if isinstance(v, Path)}
     )
 
 

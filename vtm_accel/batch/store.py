@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -92,6 +93,19 @@ def _umask() -> int:
     return mask
 
 
+_NUM = r"(?:-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|null|NaN|-?Infinity)"
+# an array of numbers as ``indent`` spreads it, one number a line; JSON strings hold no raw
+# newline, so a match is always a real array
+_NUMBER_ARRAY = re.compile(rf"\[\n\s*{_NUM}(?:,\n\s*{_NUM})*\n\s*\]")
+
+
+def dumps_readable(data: object) -> str:
+    """Indented JSON with every array of numbers on one line (a point's per-picture rows are
+    one line each, not nine)."""
+    text = json.dumps(data, indent=2, sort_keys=True, default=str)
+    return _NUMBER_ARRAY.sub(lambda m: "[" + " ".join(m.group(0)[1:-1].split()) + "]", text)
+
+
 def write_json_atomic(path: Path, data: object) -> None:
     """Write JSON to ``path`` via a temporary file and ``os.replace`` (atomic on POSIX).
 
@@ -102,8 +116,7 @@ def write_json_atomic(path: Path, data: object) -> None:
     try:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w") as f:
-            json.dump(data, f, indent=2, sort_keys=True, default=str)
-            f.write("\n")
+            f.write(dumps_readable(data) + "\n")
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

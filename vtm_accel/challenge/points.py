@@ -14,6 +14,8 @@ import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from vtm_accel.analysis.pictures import read_pictures
+from vtm_accel.analysis.records import pictures_record
 from vtm_accel.batch.machine import machine_identity
 from vtm_accel.batch.pinning import pinned_core
 from vtm_accel.batch.store import ResultStore, input_fingerprint, point_key
@@ -157,6 +159,7 @@ def _empty_record(task: PointTask) -> dict:
         "checks": {},
         "nn": None,
         "irap": None,
+        "pictures": None,
         "key": None,
         "finished": None,
     }
@@ -182,6 +185,8 @@ def run_point(task: PointTask) -> dict:
                 # a fallback stored when it was allowed is computed again when it is not
                 nn = nn_verdict(hit.get("nn"), task.allow_nn_fallback)
                 if nn is None or nn["passed"]:
+                    if "pictures" not in hit:
+                        _add_pictures(store, key, hit, task)
                     if nn is not None:
                         hit["checks"] = {**hit.get("checks", {}), "nn": nn}
                     return _decorate(hit, task, cached=True)
@@ -193,6 +198,18 @@ def run_point(task: PointTask) -> dict:
     except Exception as e:  # noqa: BLE001 - a point never takes the batch down
         rec["error"] = f"{rec['stage']} failed unexpectedly: {e!r}\n{traceback.format_exc(limit=5)}"
     return _decorate(rec, task, cached=False)
+
+
+def _add_pictures(store: ResultStore, key: str, hit: dict, task: PointTask) -> None:
+    """Give a stored record from before ``pictures`` existed its per-picture list, once: the
+    list is written back (under the key's lock), so the next run reads it."""
+    try:
+        pictures = stored_pictures(hit, task)
+    except (HarnessError, OSError):
+        pictures = None
+    hit["pictures"] = pictures
+    if pictures is not None:
+        store.put(key, hit)
 
 
 def _compute(task: PointTask, rec: dict, encoder: Encoder, decoder: Decoder, work: Path) -> None:
@@ -221,8 +238,8 @@ def _compute(task: PointTask, rec: dict, encoder: Encoder, decoder: Decoder, wor
             rec["checks"]["decodable"] = check_decode(task.frames, 0, str(e)).to_dict()
             raise
     rec["stage"] = "metrics"
-    _fill_decode(rec, enc, dec, task)
-    rec["irap"] = read_irap(enc.bitstream)
+    per_frame = _fill_decode(rec, enc, dec, task)
+    rec["irap"], rec["pictures"] = picture_facts(enc.bitstream, per_frame)
     nn = nn_verdict(rec["nn"], task.allow_nn_fallback)
     if nn is not None:
         rec["checks"]["nn"] = nn
@@ -239,19 +256,47 @@ def _compute(task: PointTask, rec: dict, encoder: Encoder, decoder: Decoder, wor
 def read_irap(bitstream: Path) -> dict:
     """Where a bitstream codes IRAP pictures (output order) and the intra period that makes
     (``rules.coded_intra_period``), read from its NAL unit types; rule 5 is judged on these."""
-    from vtm_accel.analysis.pictures import read_pictures
+    return picture_facts(bitstream, None)[0]
 
+
+def picture_facts(
+    bitstream: Path, per_frame_psnr: list[tuple[float, float, float]] | None
+) -> tuple[dict, dict | None]:
+    """The record's ``irap`` and ``pictures`` fields from one read of the bitstream
+    (``analysis.pictures``) and the per-frame PSNR of its decode (output order)."""
     try:
-        pics = sorted(read_pictures(bitstream), key=lambda p: (p.cvs, p.poc))
+        pics = read_pictures(bitstream)
     except HarnessError as e:
-        return {"error": str(e).splitlines()[0], "positions": None, "intra_period": None}
-    flags = [p.nal_type in IRAP_TYPES for p in pics]
-    return {
+        error = str(e).splitlines()[0]
+        return {"error": error, "positions": None, "intra_period": None}, None
+    flags = [p.nal_type in IRAP_TYPES for p in sorted(pics, key=lambda p: (p.cvs, p.poc))]
+    irap = {
         "error": None,
         "pictures": len(pics),
         "positions": [i for i, f in enumerate(flags) if f],
         "intra_period": coded_intra_period(flags),
     }
+    return irap, pictures_record(pics, per_frame_psnr)
+
+
+def stored_pictures(rec: dict, task: PointTask) -> dict | None:
+    """The ``pictures`` field of a stored record that lacks it (stored before the field
+    existed), from its bitstream and decoded output in the store; None when they are gone."""
+    stream = Path(rec["bitstream"]) if rec.get("bitstream") else None
+    if stream is None or not stream.is_file():
+        return None
+    per_frame = None
+    decoded = Path(rec["decoded"]) if rec.get("decoded") else None
+    if decoded is not None and decoded.is_file() and rec.get("psnr_bit_depth"):
+        v = task.video
+        info = VideoInfo(decoded, v.width, v.height, v.fps, int(rec["psnr_bit_depth"]), "yuv")
+        try:
+            per_frame = video_psnr(
+                v, info, frames=task.frames, start=task.frame_skip, keep_frames=True
+            ).per_frame
+        except HarnessError:
+            per_frame = None  # the rows keep bits and QPs
+    return picture_facts(stream, per_frame)[1]
 
 
 def _fill_encode(rec: dict, enc: EncodeResult, task: PointTask) -> None:
@@ -272,7 +317,10 @@ def _fill_encode(rec: dict, enc: EncodeResult, task: PointTask) -> None:
     )
 
 
-def _fill_decode(rec: dict, enc: EncodeResult, dec: DecodeResult, task: PointTask) -> None:
+def _fill_decode(
+    rec: dict, enc: EncodeResult, dec: DecodeResult, task: PointTask
+) -> list[tuple[float, float, float]] | None:
+    """Checks and PSNR of the decode; returns the per-frame PSNR (output order)."""
     rec.update(
         decoded=str(dec.decoded), decode_cpu_s=dec.stats.cpu_s, decode_wall_s=dec.stats.wall_s
     )
@@ -292,7 +340,7 @@ def _fill_decode(rec: dict, enc: EncodeResult, dec: DecodeResult, task: PointTas
             container="yuv",
             num_frames=dec.frames,
         )
-        p = video_psnr(task.video, info, frames=n, start=task.frame_skip)
+        p = video_psnr(task.video, info, frames=n, start=task.frame_skip, keep_frames=True)
         rec.update(
             psnr_y=p.y,
             psnr_u=p.u,
@@ -301,6 +349,8 @@ def _fill_decode(rec: dict, enc: EncodeResult, dec: DecodeResult, task: PointTas
             psnr_bit_depth=p.bit_depth,
             psnr_peak=p.peak,
         )
+        return p.per_frame
+    return None
 
 
 class _TrialFailed(Exception):

@@ -269,7 +269,7 @@ def _run(
     results = assemble(sequences, config, records, ids, ref_records)
     files = write_reports(results, out_dir)
     return ChallengeOutcome(
-        results, out_dir, {k: str(v) for k, v in asdict(files).items() if v is not None}
+        results, out_dir, {k: str(v) for k, v in asdict(files).items() if isinstance(v, Path)}
     )
 
 

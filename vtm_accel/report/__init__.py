@@ -1,10 +1,12 @@
-"""Reports of a challenge run: results.json, results.csv, report.md, report.html, rd_curves.png."""
+"""Reports of a challenge run: results.json, results.csv, report.md, report.html, rd_curves.png
+and ``pictures_<sequence>.png`` (per-picture PSNR-Y and bits)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from vtm_accel.report.picture_plots import plot_pictures
 from vtm_accel.report.plots import plot_rd_curves
 from vtm_accel.report.render import render_html, render_markdown, write_text
 from vtm_accel.report.results import load_results, save_results, write_csv
@@ -19,6 +21,7 @@ class ReportFiles:
     report_md: Path
     report_html: Path
     rd_png: Path | None
+    picture_pngs: dict[str, Path] = field(default_factory=dict)  # sequence -> per-picture plot
 
 
 def write_reports(results: dict, out_dir: Path, save_json: bool = True) -> ReportFiles:
@@ -28,9 +31,11 @@ def write_reports(results: dict, out_dir: Path, save_json: bool = True) -> Repor
     csv_path = write_csv(results, out_dir)
     png = plot_rd_curves(results, out_dir / PNG_NAME)
     png_name = png.name if png else None
-    md = write_text(out_dir / "report.md", render_markdown(results, png_name))
-    page = write_text(out_dir / "report.html", render_html(results, png_name))
-    return ReportFiles(js, csv_path, md, page, png)
+    pictures = plot_pictures(results, out_dir)
+    names = {seq: path.name for seq, path in pictures.items()}
+    md = write_text(out_dir / "report.md", render_markdown(results, png_name, names))
+    page = write_text(out_dir / "report.html", render_html(results, png_name, names))
+    return ReportFiles(js, csv_path, md, page, png, pictures)
 
 
 def regenerate(out_dir: Path) -> ReportFiles:

@@ -15,6 +15,12 @@ from vtm_accel.report.batch import (
     is_batch,
 )
 from vtm_accel.report.labels import short_label
+from vtm_accel.report.pictures import (
+    BATCH_LAYER_HEADER,
+    CHALLENGE_LAYER_HEADER,
+    batch_layer_rows,
+    challenge_layer_rows,
+)
 from vtm_accel.report.reuse import REUSE_HEADER, reuse_line, reuse_rows
 
 BITSTREAMS_DIR = "bitstreams"  # where a batch puts its streams, beside its report
@@ -33,6 +39,7 @@ class Table:
     title: str
     header: list[str]
     rows: list[list[str]]
+    image: str | None = None  # a picture shown under the table (file name beside the report)
 
 
 def _f(v: object, digits: int = 2) -> str:
@@ -195,19 +202,21 @@ def reference_table(seq: dict, references: list[str]) -> Table | None:
     return Table(title + (f" ({'; '.join(bds)})" if bds else ""), header, rows)
 
 
-def _tables(results: dict) -> list[Table]:
+def _tables(results: dict, pictures: dict[str, str]) -> list[Table]:
     if is_batch(results):
-        tables = [
-            Table(batch_sequence_title(seq), BATCH_TABLE_HEADER, batch_sequence_rows(seq))
-            for seq in results.get("sequences", [])
-        ]
+        tables = []
+        for seq in results.get("sequences", []):
+            tables.append(
+                Table(batch_sequence_title(seq), BATCH_TABLE_HEADER, batch_sequence_rows(seq))
+            )
+            tables.append(layer_table_of(seq, True, pictures.get(str(seq.get("name")))))
     else:
-        tables = _challenge_tables(results)
+        tables = _challenge_tables(results, pictures)
     reused = reuse_table(results)
     return tables + ([reused] if reused else [])
 
 
-def _challenge_tables(results: dict) -> list[Table]:
+def _challenge_tables(results: dict, pictures: dict[str, str]) -> list[Table]:
     refs = list((results.get("config") or {}).get("references") or [])
     tables = [rules_table(results)]
     for seq in results.get("sequences", []):
@@ -215,7 +224,21 @@ def _challenge_tables(results: dict) -> list[Table]:
         ref = reference_table(seq, refs)
         if ref is not None:
             tables.append(ref)
+        tables.append(layer_table_of(seq, False, pictures.get(str(seq.get("name")))))
     return tables
+
+
+def layer_table_of(seq: dict, batch: bool, image: str | None) -> Table:
+    """Per temporal layer and QP, means per picture (IRAP pictures apart), with the sequence's
+    per-picture plot under it."""
+    if batch:
+        title = f"{seq.get('name')}: per temporal layer (mean per picture)"
+        return Table(title, BATCH_LAYER_HEADER, batch_layer_rows(seq), image)
+    title = (
+        f"{seq.get('name')}: per temporal layer, anchor vs candidate (mean per picture; "
+        "bits % = candidate / anchor)"
+    )
+    return Table(title, CHALLENGE_LAYER_HEADER, challenge_layer_rows(seq), image)
 
 
 def reuse_table(results: dict) -> Table | None:
@@ -297,15 +320,18 @@ def _title(results: dict) -> str:
     return f"vtm-accel {'batch' if is_batch(results) else 'challenge'} report"
 
 
-def render_markdown(results: dict, png: str | None) -> str:
+def render_markdown(results: dict, png: str | None, pictures: dict[str, str] | None = None) -> str:
+    """``pictures``: per-picture plot file names by sequence name (``picture_plots``)."""
     out = [f"# {_title(results)}", ""]
     out += [f"- **{k}**: {v}" for k, v in _header_lines(results)]
-    tables = _tables(results)
+    tables = _tables(results, pictures or {})
     for t in tables:
         out += ["", f"## {t.title}", ""]
         out.append("| " + " | ".join(t.header) + " |")
         out.append("|" + "---|" * len(t.header))
         out += ["| " + " | ".join(c.replace("|", "/") for c in r) + " |" for r in t.rows]
+        if t.image:
+            out += ["", f"![PSNR-Y and bits per picture]({t.image})"]
     if png:
         out += ["", "## RD curves", "", f"![RD curves]({png})"]
     if is_batch(results):
@@ -319,7 +345,7 @@ th{background:#eee}td:last-child,td:first-child{text-align:left}.fail{color:#b00
 .pass{color:#070}"""
 
 
-def render_html(results: dict, png: str | None) -> str:
+def render_html(results: dict, png: str | None, pictures: dict[str, str] | None = None) -> str:
     e = html.escape
     out = [
         "<!doctype html><html><head><meta charset='utf-8'>",
@@ -328,7 +354,7 @@ def render_html(results: dict, png: str | None) -> str:
     ]
     out += [f"<li><b>{e(k)}</b>: {e(v)}</li>" for k, v in _header_lines(results)]
     out.append("</ul>")
-    tables = _tables(results)
+    tables = _tables(results, pictures or {})
     for t in tables:
         out.append(f"<h2>{e(t.title)}</h2><table><tr>")
         out += [f"<th>{e(h)}</th>" for h in t.header]
@@ -340,6 +366,8 @@ def render_html(results: dict, png: str | None) -> str:
                 cells.append(f"<td{cls}>{e(c)}</td>")
             out.append("<tr>" + "".join(cells) + "</tr>")
         out.append("</table>")
+        if t.image:
+            out.append(f"<img src='{e(t.image)}' alt='PSNR-Y and bits per picture'>")
     if png:
         out.append(f"<h2>RD curves</h2><img src='{e(png)}' alt='RD curves'>")
     out.append("</body></html>")
