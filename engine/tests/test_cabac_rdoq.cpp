@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "cabac/bit_estimator.h"
-#include "cabac/rdoq.h"
 #include "cabac/residual_coding.h"
 #include "check.h"
 #include "quant_test_setup.h"
 #include "transform/quant.h"
+#include "transform/rdoq.h"
 
 using namespace vvc;
 using vvc_test::random_residual;

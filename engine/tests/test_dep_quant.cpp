@@ -16,10 +16,10 @@
 #include <vector>
 
 #include "cabac/bit_estimator.h"
-#include "cabac/dep_quant.h"
 #include "cabac/residual_coding.h"
 #include "check.h"
 #include "quant_test_setup.h"
+#include "transform/dep_quant.h"
 #include "transform/quant.h"
 
 using namespace vvc;

@@ -3,7 +3,7 @@
 
 #include "check.h"
 #include "filter/deblock.h"
-#include "inter/deblock_bs.h"
+#include "filter/deblock_bs.h"
 
 using namespace vvc;
 

@@ -88,7 +88,7 @@ struct EncoderConfig {
   bool lfnst = false;
   bool joint_cbcr = false;
   bool scaling_lists = false;
-  bool dep_quant = true;  // dependent quantization (cabac/dep_quant.h); --no-dep-quant
+  bool dep_quant = true;  // dependent quantization (transform/dep_quant.h); --no-dep-quant
   bool sign_hiding = false;
   bool cu_qp_delta = false;
   bool sbt = false;

@@ -1,7 +1,7 @@
 // Scalar quantization (encoder side, VTM's non-RDOQ quantizer) and the normative scaling
 // process (dequantization, H.266 8.7.3) for flat scaling (no scaling lists), no transform
-// skip, with or without dependent quantization (the DQ trellis is cabac/dep_quant.h). qp arguments
-// are QpY / QpC WITHOUT QpBdOffset (range -12..63); internally qP = qp + kQpBdOffset.
+// skip, with or without dependent quantization (the DQ trellis is transform/dep_quant.h). qp
+// arguments are QpY / QpC WITHOUT QpBdOffset (range -12..63); internally qP = qp + kQpBdOffset.
 //
 // RDOQ (written by CABAC against these constants): for a coefficient c of a TB with log2W,
 // log2H and qp, the unclipped level is |c| * quant_scale(...) / 2^quant_qbits(...); the

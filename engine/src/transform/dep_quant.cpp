@@ -1,5 +1,5 @@
 // Dependent-quantization trellis, see dep_quant.h.
-#include "cabac/dep_quant.h"
+#include "transform/dep_quant.h"
 
 #include <algorithm>
 #include <array>

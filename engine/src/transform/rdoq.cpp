@@ -1,4 +1,4 @@
-#include "cabac/rdoq.h"
+#include "transform/rdoq.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "inter/deblock_bs.h"
+#include "filter/deblock_bs.h"
 
 #include <algorithm>
 #include <climits>

@@ -17,12 +17,12 @@
 #include <cstdint>
 
 #include "cabac/contexts.h"
-#include "cabac/rdoq.h"
 #include "rdo/lambda.h"
+#include "transform/rdoq.h"
 
 namespace vvc {
 
-// Same contract as rdoq() (cabac/rdoq.h), but the levels are DQ levels: code them with
+// Same contract as rdoq() (transform/rdoq.h), but the levels are DQ levels: code them with
 // code_residual(..., depQuant = true) and reconstruct with dequantize(..., depQuant = true).
 // Returns the number of nonzero levels.
 int dep_quant(const int32_t* coeff, int log2W, int log2H, int cIdx, int qp, double lambda,
