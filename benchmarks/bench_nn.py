@@ -50,7 +50,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from a checkout too
 
-from vtm_accel.codecs.engine import find_engine, read_engine_log  # noqa: E402
+from vtm_accel.codecs.engine import engine_command, find_engine, read_engine_log  # noqa: E402
 from vtm_accel.io import write_y4m  # noqa: E402
 from vtm_accel.metrics import bd_rate, psnr_yuv  # noqa: E402
 from vtm_accel.predictors.dataset import ClipSpec, load_clip  # noqa: E402
@@ -59,7 +59,7 @@ from vtm_accel.timing import run_timed  # noqa: E402
 
 DEFAULT_MODEL = REPO / "vtm_accel" / "predictors" / "weights" / "split_cnn.pt"
 # The engine's fully exhaustive search: no content-free fast decisions in P/B slices either.
-FULL_SEARCH = ["--no-fast-inter-split", "--no-pb-intra-fast"]
+FULL_SEARCH = ("no-fast-inter-split", "no-pb-intra-fast")  # engine flags
 FULL_LEVEL = -1  # how such points are stored
 # Held out from training (see vtm_accel/predictors/dataset.py): name, crop w, h, x, y.
 DEFAULT_CLIPS = (
@@ -117,16 +117,24 @@ def encode(
     """One encode; level -1: level 0 with the engine's fast P/B decisions off (FULL_SEARCH)."""
     tag = f"{src.stem}_qp{qp}_l{level}"
     log = tmp / f"{tag}.jsonl"
-    argv = [str(engine), "--input", str(src), "--frames", str(frames), "--qp", str(qp)]
-    argv += ["--bitstream", str(tmp / f"{tag}.266"), "--log", str(log)]
-    if ra_intra_period:
-        argv += ["--config", "ra", "--intra-period", str(ra_intra_period)]
-    if level < 0:
-        argv += FULL_SEARCH
+    options = {}
+    if level > 0:
+        options = {"nn": str(model), "nn-level": str(level), "nn-device": device}
+        options["nn-python"] = sys.executable
+    argv = engine_command(
+        engine,
+        src,
+        frames=frames,
+        qp=qp,
+        bitstream=tmp / f"{tag}.266",
+        log=log,
+        config="ra" if ra_intra_period else None,
+        intra_period=ra_intra_period or None,
+        options=options,
+        flags=FULL_SEARCH if level < 0 else (),
+    )
     env = None
     if level > 0:
-        argv += ["--nn", str(model), "--nn-level", str(level), "--nn-device", device]
-        argv += ["--nn-python", sys.executable]
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(":")
     stats = run_timed(argv, tmp / f"{tag}.log", env=env)
@@ -267,7 +275,8 @@ def summarise_vs_full(
         return None
     summary = summarise(points, [FULL_LEVEL, *levels], startup_s, FULL_LEVEL)
     table = format_table(summary, startup_s)
-    print(f"\nagainst the fully exhaustive search ({' '.join(FULL_SEARCH)}; level -1):")
+    full = " ".join("--" + f for f in FULL_SEARCH)
+    print(f"\nagainst the fully exhaustive search ({full}; level -1):")
     print(table, end="")
     out.with_name(out.stem + "_vs_full.txt").write_text(table)
     return summary
@@ -375,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
                     if lvl > 0:  # levels 0 and FULL_LEVEL do not start the service
                         key.update(model=model_sha, device=a.device)
                     if lvl == FULL_LEVEL:
-                        key.update(args=FULL_SEARCH)
+                        key.update(args=[f"--{f}" for f in FULL_SEARCH])
 
                     def run(spec=spec, src=src, frames=frames, qp=qp, lvl=lvl) -> Point:
                         return encode(engine, src, len(frames), qp, lvl, a.model, a.device,

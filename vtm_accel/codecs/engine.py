@@ -32,6 +32,8 @@ reaps it, so the measured CPU time of the process tree includes it. The service 
 interpreter (``VTM_ACCEL_PYTHON=sys.executable``) and finds this package (``PYTHONPATH``).
 
 Public API: ``find_engine(repo_root=None) -> Path``, ``read_engine_log(path) -> list[dict]``,
+``engine_command(binary, source, *, frames, qp, bitstream, ...) -> list[str]`` (every caller's
+engine command line),
 ``class EngineEncoder(binary=None, options=None, flags=(), repo_root=None)`` with ``argv(job,
 paths)``, ``identity()``, ``encode(job, timeout_s=None)``.
 """
@@ -144,6 +146,52 @@ def read_engine_log(path: Path) -> list[dict]:
     return pictures
 
 
+def engine_command(
+    binary: str | os.PathLike[str],
+    source: str | os.PathLike[str],
+    *,
+    frames: int,
+    qp: int,
+    bitstream: str | os.PathLike[str],
+    raw_size: tuple[int, int, int] | None = None,
+    fps: float | None = None,
+    frame_skip: int = 0,
+    intra_period: int | None = None,
+    recon: str | os.PathLike[str] | None = None,
+    log: str | os.PathLike[str] | None = None,
+    split_log: str | os.PathLike[str] | None = None,
+    config: str | None = None,
+    options: Mapping[str, str] | None = None,
+    flags: Sequence[str] = (),
+) -> list[str]:
+    """The engine's command line (its CLI contract is spelled here only): ``raw_size`` is
+    (width, height, bit depth) of a raw .yuv (a .y4m header carries them), ``config`` the
+    coding structure (ai, ra, ldb), ``options`` further ``--key value`` pairs (the spec's), and
+    ``flags`` bare ``--flag`` switches."""
+    argv = [str(binary), "--input", str(source)]
+    if raw_size is not None:
+        w, h, depth = raw_size
+        argv += ["--width", str(w), "--height", str(h), "--input-bit-depth", str(depth)]
+    if fps is not None:
+        argv += ["--fps", f"{fps:g}"]
+    argv += ["--frames", str(frames)]
+    if frame_skip:
+        argv += ["--frame-skip", str(frame_skip)]
+    argv += ["--qp", str(qp)]
+    if intra_period is not None:
+        argv += ["--intra-period", str(intra_period)]
+    argv += ["--bitstream", str(bitstream)]
+    for name, path in (("--recon", recon), ("--log", log), ("--split-log", split_log)):
+        if path is not None:
+            argv += [name, str(path)]
+    if config is not None:
+        argv += ["--config", config]
+    for k, val in (options or {}).items():
+        argv += [f"--{k}", str(val)]
+    argv += [f"--{f}" for f in flags]
+    return argv
+
+
 class EngineEncoder:
     name = "engine"
     supports_qp_fraction = False
@@ -188,24 +236,26 @@ class EngineEncoder:
 
     def argv(self, job: EncodeJob, paths: OutputPaths) -> list[str]:
         v = job.video
-        argv = [str(self.binary), "--input", str(v.path)]
-        if v.container != "y4m":
-            argv += ["--width", str(v.width), "--height", str(v.height)]
-            argv += ["--input-bit-depth", str(v.bit_depth)]
-        argv += ["--fps", f"{v.fps:g}", "--frames", str(job.frames)]
-        if job.frame_skip:
-            argv += ["--frame-skip", str(job.frame_skip)]
-        argv += ["--qp", str(job.qp), "--intra-period", str(job.intra_period)]
-        argv += ["--bitstream", str(paths.bitstream), "--recon", str(paths.recon)]
-        argv += ["--log", str(paths.jsonl)]
-        if "config" not in self.options:
-            # Coding structure: all intra for intra period 1, else random access (GOP 32, a
-            # CRA every intra period); ``engine:config=ra|ldb|ai`` picks it explicitly.
-            argv += ["--config", "ai" if job.intra_period == 1 else "ra"]
-        for k, val in self.options.items():
-            argv += [f"--{k}", val]
-        argv += [f"--{f}" for f in self.flags]
-        return argv
+        options = dict(self.options)
+        # Coding structure: all intra for intra period 1, else random access (GOP 32, a CRA
+        # every intra period); ``engine:config=ra|ldb|ai`` picks it explicitly.
+        config = options.pop("config", "ai" if job.intra_period == 1 else "ra")
+        return engine_command(
+            self.binary,
+            v.path,
+            frames=job.frames,
+            qp=job.qp,
+            bitstream=paths.bitstream,
+            raw_size=None if v.container == "y4m" else (v.width, v.height, v.bit_depth),
+            fps=v.fps,
+            frame_skip=job.frame_skip,
+            intra_period=job.intra_period,
+            recon=paths.recon,
+            log=paths.jsonl,
+            config=config,
+            options=options,
+            flags=self.flags,
+        )
 
     def env(self) -> dict[str, str] | None:
         """The engine's environment: what a spawned predictor service needs (None: inherit)."""

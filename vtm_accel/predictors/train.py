@@ -129,6 +129,7 @@ def _encode_one(
     engine: Path, tag: str, frames: list, qp: int, tmp: Path, ra_intra_period: int = 0
 ) -> tuple[Examples, float]:
     """One exhaustive engine encode with the split log; ra_intra_period > 0: random access."""
+    from vtm_accel.codecs.engine import engine_command
     from vtm_accel.timing import run_timed
 
     h, w = frames[0].y.shape
@@ -136,19 +137,20 @@ def _encode_one(
     if not src.exists():
         write_y4m(src, frames, w, h, 25.0, 10)
     log = tmp / f"{tag}_qp{qp}.splits.jsonl"
-    argv = [
-        str(engine),
-        "--input", str(src),
-        "--frames", str(len(frames)),
-        "--qp", str(qp),
-        "--bitstream", str(tmp / f"{tag}_qp{qp}.266"),
-        "--split-log", str(log),
-        "--speed", "exhaustive",
-    ]  # fmt: skip
     recon_path = tmp / f"{tag}_qp{qp}.recon.yuv"
-    if ra_intra_period > 0:
-        argv += ["--config", "ra", "--intra-period", str(ra_intra_period)]
-        argv += ["--recon", str(recon_path)]
+    ra = ra_intra_period > 0
+    argv = engine_command(
+        engine,
+        src,
+        frames=len(frames),
+        qp=qp,
+        bitstream=tmp / f"{tag}_qp{qp}.266",
+        split_log=log,
+        config="ra" if ra else None,
+        intra_period=ra_intra_period if ra else None,
+        recon=recon_path if ra else None,
+        options={"speed": "exhaustive"},
+    )
     stats = run_timed(argv, tmp / f"{tag}_qp{qp}.log")
     recon = None
     if ra_intra_period > 0:
