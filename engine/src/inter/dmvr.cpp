@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "common/simd_level.h"
+
 namespace vvc {
 
 bool refinement_cu_allowed(int w, int h, int curPoc, int poc0, int poc1, bool longTerm0,
@@ -25,7 +27,14 @@ inline int sample_at(const RefView& r, int x, int y) {
 // BitDepth - 6 (with rounding), shift2 = 4, shift3 = 10 - BitDepth (a left shift for the
 // integer phase at BitDepth <= 10). Horizontal-only and vertical-only phases use shift1;
 // both phases: horizontal with shift1 then vertical with shift2.
-void dmvr_bilinear(const RefView& ref, const Mv& mv, int x, int y, int w, int h, int16_t* dst) {
+namespace {
+
+// The bodies below are plain loops that gcc vectorises; each is compiled twice, for the x86-64
+// baseline and for AVX2, and dmvr_bilinear / dmvr_sad pick one by the process's SIMD level.
+#define VVC_KERNEL_BODY inline __attribute__((always_inline))
+
+VVC_KERNEL_BODY void bilinear_body(const RefView& ref, const Mv& mv, int x, int y, int w, int h,
+                                   int16_t* dst) {
   static_assert(kBitDepth <= 10, "integer-phase shift assumes BitDepth <= 10");
   constexpr int shift1 = kBitDepth - 6, off1 = 1 << (shift1 - 1);
   constexpr int shift2 = 4, off2 = 1 << (shift2 - 1);
@@ -70,13 +79,56 @@ void dmvr_bilinear(const RefView& ref, const Mv& mv, int x, int y, int w, int h,
   }
 }
 
-int dmvr_sad(const int16_t* p0, const int16_t* p1, int dx, int dy, int w, int h) {
+VVC_KERNEL_BODY int sad_body(const int16_t* p0, const int16_t* p1, int dx, int dy, int w, int h) {
   const int16_t* a = p0 + (kDmvrRange + dy) * kDmvrBilStride + kDmvrRange + dx;
   const int16_t* b = p1 + (kDmvrRange - dy) * kDmvrBilStride + kDmvrRange - dx;
   int sad = 0;
   for (int j = 0; j < h; j += 2, a += 2 * kDmvrBilStride, b += 2 * kDmvrBilStride)
     for (int i = 0; i < w; ++i) sad += std::abs(a[i] - b[i]);
   return sad;
+}
+
+void bilinear_plain(const RefView& ref, const Mv& mv, int x, int y, int w, int h, int16_t* dst) {
+  bilinear_body(ref, mv, x, y, w, h, dst);
+}
+int sad_plain(const int16_t* p0, const int16_t* p1, int dx, int dy, int w, int h) {
+  return sad_body(p0, p1, dx, dy, w, h);
+}
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__) && !defined(VVC_NO_SIMD)
+#define VVC_DMVR_AVX2 1
+__attribute__((target("avx2"))) void bilinear_avx2(const RefView& ref, const Mv& mv, int x, int y,
+                                                   int w, int h, int16_t* dst) {
+  bilinear_body(ref, mv, x, y, w, h, dst);
+}
+__attribute__((target("avx2"))) int sad_avx2(const int16_t* p0, const int16_t* p1, int dx, int dy,
+                                             int w, int h) {
+  return sad_body(p0, p1, dx, dy, w, h);
+}
+#endif
+
+bool use_avx2() {
+#ifdef VVC_DMVR_AVX2
+  static const bool avx2 = simd_level() >= SimdLevel::Avx2;
+  return avx2;
+#else
+  return false;
+#endif
+}
+
+}  // namespace
+
+void dmvr_bilinear(const RefView& ref, const Mv& mv, int x, int y, int w, int h, int16_t* dst) {
+#ifdef VVC_DMVR_AVX2
+  if (use_avx2()) return bilinear_avx2(ref, mv, x, y, w, h, dst);
+#endif
+  bilinear_plain(ref, mv, x, y, w, h, dst);
+}
+
+int dmvr_sad(const int16_t* p0, const int16_t* p1, int dx, int dy, int w, int h) {
+#ifdef VVC_DMVR_AVX2
+  if (use_avx2()) return sad_avx2(p0, p1, dx, dy, w, h);
+#endif
+  return sad_plain(p0, p1, dx, dy, w, h);
 }
 
 // 8.5.3.5: dMvC = (E(-1) - E(1)) / (2 * (E(-1) + E(1) - 2 * E(0))) in 1/16, the division
