@@ -237,6 +237,7 @@ def main() -> int:
                 )
 
     summary: dict = {
+        "command": "python benchmarks/bench_ra.py " + " ".join(sys.argv[1:]),
         "candidate": a.candidate,
         "candidate_id": cand.identity(),
         "frames": a.frames,
