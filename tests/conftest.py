@@ -39,8 +39,8 @@ def ffmpeg_exe() -> str:
 @pytest.fixture(scope="session")
 def engine_exe() -> Path:
     """The engine binary (vtm_accel.codecs.engine.find_engine); a missing one fails the test."""
-    from vtm_accel.codecs.base import HarnessError
     from vtm_accel.codecs.engine import find_engine
+    from vtm_accel.core import HarnessError
 
     try:
         return find_engine()

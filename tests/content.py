@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vtm_accel.codecs.base import VideoInfo
+from vtm_accel.core import VideoInfo
 from vtm_accel.io import Frame, probe_video, write_y4m, write_yuv
 
 

@@ -12,7 +12,7 @@ from content import make_clip
 from engine_check import encode, size_args
 
 from vtm_accel.analysis.pictures import attach_psnr, layer_table, read_pictures
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 from vtm_accel.io import probe_video
 from vtm_accel.metrics import video_psnr
 

@@ -20,7 +20,7 @@ from vtm_accel.batch.local import effective_jobs, run_local
 from vtm_accel.batch.pinning import available_cores, pinned_core
 from vtm_accel.batch.store import ResultStore, input_fingerprint, point_key
 from vtm_accel.challenge.run import ChallengeConfig, SequenceSpec, run_challenge
-from vtm_accel.codecs.base import VideoInfo
+from vtm_accel.core import VideoInfo
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -117,7 +117,7 @@ RESUME_SCRIPT = textwrap.dedent(
     import sys
     from pathlib import Path
     from vtm_accel.challenge.run import ChallengeConfig, SequenceSpec, run_challenge
-    from vtm_accel.codecs.base import VideoInfo
+    from vtm_accel.core import VideoInfo
 
     clip = VideoInfo(Path(sys.argv[1]), 128, 96, 30.0, 8, "yuv", 3)
     cfg = ChallengeConfig("vvenc:medium", "vvenc:fast", jobs=1)
@@ -205,7 +205,7 @@ def test_dask_cluster_gives_same_results(tmp_path: Path, clip: VideoInfo) -> Non
 def test_dask_unreachable_scheduler_is_a_clear_error() -> None:
     pytest.importorskip("distributed")
     from vtm_accel.batch.dask import run_dask
-    from vtm_accel.codecs.base import HarnessError
+    from vtm_accel.core import HarnessError
 
     with pytest.raises(HarnessError, match="cannot reach the Dask scheduler.*--scheduler"):
         run_dask(_square, [1], "tcp://127.0.0.1:1", connect_timeout_s=2)

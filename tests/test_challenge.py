@@ -22,7 +22,7 @@ from vtm_accel.challenge.rules import (
     frame_md5s,
 )
 from vtm_accel.challenge.run import ChallengeConfig, SequenceSpec, assemble, run_challenge
-from vtm_accel.codecs.base import VideoInfo
+from vtm_accel.core import VideoInfo
 
 # ----------------------------------------------------------------------------- rule checks --
 

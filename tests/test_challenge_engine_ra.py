@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from vtm_accel.challenge.run import ChallengeConfig, SequenceSpec, run_challenge
-from vtm_accel.codecs.base import HarnessError
 from vtm_accel.codecs.engine import find_engine, read_engine_log
+from vtm_accel.core import HarnessError
 
 
 def test_challenge_engine_ra_vs_vvenc(tmp_path: Path) -> None:

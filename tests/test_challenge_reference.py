@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from vtm_accel.cli import main
-from vtm_accel.codecs.base import VideoInfo
+from vtm_accel.core import VideoInfo
 
 QPS = "27,32,37"
 

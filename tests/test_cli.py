@@ -9,7 +9,8 @@ import pytest
 
 from vtm_accel.challenge import backends
 from vtm_accel.cli import main
-from vtm_accel.codecs.base import Decoder, DecodeResult, HarnessError, VideoInfo
+from vtm_accel.codecs.base import Decoder, DecodeResult
+from vtm_accel.core import HarnessError, VideoInfo
 
 RATES = [120.0, 230.0, 450.0, 900.0]
 PSNRS = [33.1, 35.9, 38.6, 41.2]

@@ -11,12 +11,13 @@ import pytest
 from content import make_clip
 from fake_vtm import write_fake_vtm
 
-from vtm_accel.codecs.base import EncodeJob, HarnessError, VideoInfo
+from vtm_accel.codecs.base import EncodeJob
 from vtm_accel.codecs.common import decoded_video, output_paths, probe_bitstream
 from vtm_accel.codecs.engine import EngineEncoder, find_engine, read_engine_log
 from vtm_accel.codecs.ffmpeg_decoder import FfmpegDecoder
 from vtm_accel.codecs.registry import make_decoder, make_encoder, parse_spec
 from vtm_accel.codecs.vtm import parse_vtm_encoder_log
+from vtm_accel.core import HarnessError, VideoInfo
 from vtm_accel.io import read_frames
 from vtm_accel.metrics import peak_value, video_psnr
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from content import make_clip
 
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 from vtm_accel.io import (
     Frame,
     chroma_size,

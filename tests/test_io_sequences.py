@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from content import make_clip
 
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 from vtm_accel.sequences import (
     ctc_intra_period,
     load_sequence_list,

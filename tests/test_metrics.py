@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from content import make_clip
 
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 from vtm_accel.io import Frame, probe_video, read_frames, write_yuv
 from vtm_accel.metrics import (
     bd_psnr,

@@ -215,8 +215,9 @@ def test_harness_counts_service_cpu(
 ) -> None:
     """engine:nn=... through the harness: the service is the engine's child, so its CPU time
     (here 2 s burnt while loading the 'model') is in the measured process-tree time."""
-    from vtm_accel.codecs.base import EncodeJob, VideoInfo
+    from vtm_accel.codecs.base import EncodeJob
     from vtm_accel.codecs.registry import make_encoder
+    from vtm_accel.core import VideoInfo
 
     monkeypatch.setenv("VTM_ACCEL_ENGINE", str(engine_exe))
     monkeypatch.setenv("NN_TEST_BURN_S", "2")

@@ -10,7 +10,7 @@ import pytest
 
 from vtm_accel.challenge.rules import check_decode, check_recon
 from vtm_accel.challenge.run import ChallengeConfig, SequenceSpec, assemble
-from vtm_accel.codecs.base import HarnessError, VideoInfo
+from vtm_accel.core import HarnessError, VideoInfo
 from vtm_accel.report import regenerate, write_reports
 from vtm_accel.report.results import CSV_COLUMNS, SCHEMA, load_results
 

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from vtm_accel.challenge.run import ChallengeConfig, SequenceSpec, run_challenge
-from vtm_accel.codecs.base import VideoInfo
+from vtm_accel.core import VideoInfo
 from vtm_accel.report import write_reports
 from vtm_accel.report.pictures import NO_DATA
 

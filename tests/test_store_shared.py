@@ -13,7 +13,7 @@ import pytest
 
 from vtm_accel.challenge.run import ChallengeConfig, SequenceSpec, run_challenge
 from vtm_accel.cli import main
-from vtm_accel.codecs.base import VideoInfo
+from vtm_accel.core import VideoInfo
 
 QPS = "27,37"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 from vtm_accel.timing import RunFailed, RunTimeout, available_cores, run_timed
 
 BURN = """

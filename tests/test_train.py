@@ -165,7 +165,7 @@ def test_shipped_weights_load_and_predict() -> None:
 def test_clip_sets_are_disjoint_from_held_out_and_validation(tmp_path: Path) -> None:
     """gen-data --clip-set extra: its regions never overlap the held-out benchmark clips or
     the rule's validation clips, nor each other, and names stay unique (they name the files)."""
-    from vtm_accel.codecs.base import HarnessError
+    from vtm_accel.core import HarnessError
     from vtm_accel.predictors.dataset import (
         DEFAULT_REAL,
         EXTRA_REAL,

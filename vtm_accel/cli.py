@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from vtm_accel.batch.progress import default_enabled
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 from vtm_accel.procs import Terminated, clear_stop_signal, on_stop_signal, raise_if_stopped
 from vtm_accel.report.labels import short_label
 from vtm_accel.report.render import nn_cell

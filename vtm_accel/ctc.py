@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 
 if TYPE_CHECKING:
     from vtm_accel.challenge.run import SequenceSpec

@@ -26,7 +26,7 @@ import numpy as np
 
 from vtm_accel.batch.store import ensure_writable_dir
 from vtm_accel.challenge.run import ChallengeConfig, ChallengeOutcome, SequenceSpec, run_challenge
-from vtm_accel.codecs.base import HarnessError, VideoInfo
+from vtm_accel.core import HarnessError, VideoInfo
 
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket")
 WEIGHTS = Path(__file__).resolve().parent / "predictors" / "weights" / "split_cnn.pt"

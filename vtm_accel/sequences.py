@@ -36,7 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vtm_accel.codecs.base import HarnessError, VideoInfo
+from vtm_accel.core import HarnessError, VideoInfo
 from vtm_accel.io.video import probe_video
 
 COLUMNS = (

@@ -41,7 +41,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from vtm_accel.codecs.base import HarnessError, RunStats
+from vtm_accel.core import HarnessError, RunStats
 from vtm_accel.procs import die_with_parent, die_with_parent_supported, raise_if_stopped
 
 _THREAD_VARS = (

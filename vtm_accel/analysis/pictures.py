@@ -26,8 +26,8 @@ import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from vtm_accel.codecs.base import HarnessError
 from vtm_accel.codecs.common import ffmpeg_exe
+from vtm_accel.core import HarnessError
 
 # H.266 Table 5: nal_unit_type values of VCL NAL units.
 NAL_TYPES = {

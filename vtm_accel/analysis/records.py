@@ -18,7 +18,7 @@ Public API: ``PICTURE_FIELDS``, ``pictures_record(pictures, per_frame_psnr=None)
 from __future__ import annotations
 
 from vtm_accel.analysis.pictures import NAL_TYPES, PictureInfo, attach_psnr
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 
 PICTURE_FIELDS = (
     "poc",

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from vtm_accel.batch.progress import progress_bar
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 
 T = TypeVar("T")
 R = TypeVar("R")

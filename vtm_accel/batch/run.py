@@ -32,7 +32,7 @@ from vtm_accel.challenge.run import (
     store_dir,
     validate_sequences,
 )
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 from vtm_accel.report.batch import BATCH_SCHEMA
 from vtm_accel.report.reuse import iter_records, reuse_summary
 

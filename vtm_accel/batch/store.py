@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 
 FINGERPRINT_CHUNK = 1 << 20
 _DIGESTS: dict[str, str] = {}  # stat key -> fingerprint, for this process

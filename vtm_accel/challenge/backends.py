@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vtm_accel.codecs import registry
-from vtm_accel.codecs.base import Decoder, Encoder, HarnessError, VideoInfo, check_codable
+from vtm_accel.codecs.base import Decoder, Encoder, check_codable
+from vtm_accel.core import HarnessError, VideoInfo
 
 if TYPE_CHECKING:
     from vtm_accel.challenge.run import SequenceSpec

@@ -29,15 +29,8 @@ from vtm_accel.challenge.rules import (
     coded_intra_period,
     frame_md5s,
 )
-from vtm_accel.codecs.base import (
-    Decoder,
-    DecodeResult,
-    EncodeJob,
-    Encoder,
-    EncodeResult,
-    HarnessError,
-    VideoInfo,
-)
+from vtm_accel.codecs.base import Decoder, DecodeResult, EncodeJob, Encoder, EncodeResult
+from vtm_accel.core import HarnessError, VideoInfo
 from vtm_accel.metrics import bitrate_kbps, video_psnr
 
 RECORD_VERSION = 3  # 2: the input's key hashes the whole file; 3: irap from the bitstream

@@ -33,7 +33,7 @@ from vtm_accel.challenge.rules import (
     check_time,
     unmeasured_intra_period,
 )
-from vtm_accel.codecs.base import HarnessError, VideoInfo
+from vtm_accel.core import HarnessError, VideoInfo
 from vtm_accel.report import write_reports
 from vtm_accel.report.results import SCHEMA
 from vtm_accel.report.reuse import iter_records, reuse_summary

@@ -2,6 +2,7 @@
 
 Encoders are described by a spec string on the command line (see ``codecs.registry``) and run
 as external programs: single-threaded, pinned to one core, timed by ``vtm_accel.timing``.
+``HarnessError``, ``VideoInfo`` and ``RunStats`` come from ``vtm_accel.core``.
 """
 
 from __future__ import annotations
@@ -10,18 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-
-@dataclass(frozen=True)
-class VideoInfo:
-    """A raw 4:2:0 source: where it is and how to read it."""
-
-    path: Path
-    width: int
-    height: int
-    fps: float
-    bit_depth: int  # 8 or 10 (10 = 16-bit little-endian samples)
-    container: str = "yuv"  # "yuv" or "y4m"
-    num_frames: int | None = None  # frames in the file, when known
+from vtm_accel.core import HarnessError, RunStats, VideoInfo
 
 
 @dataclass(frozen=True)
@@ -36,17 +26,6 @@ class EncodeJob:
     qp_fraction: float = 0.0  # finer rate steps where a backend allows it (rate matching)
     core: int | None = None  # CPU core to pin the encoder to; None: inherit the caller's affinity
     frame_skip: int = 0  # source frames to skip before the first coded frame
-
-
-@dataclass
-class RunStats:
-    """What timing measured for one process tree."""
-
-    cpu_s: float  # user + sys of the whole process tree
-    wall_s: float
-    max_rss: int  # bytes, peak resident set of the largest process
-    returncode: int
-    log_tail: str = ""
 
 
 @dataclass
@@ -97,10 +76,6 @@ class Decoder(Protocol):
         timeout_s: float | None = None,
         core: int | None = None,
     ) -> DecodeResult: ...
-
-
-class HarnessError(RuntimeError):
-    """A user-facing error: the message says what was wrong and how to fix it."""
 
 
 # The largest picture VVC allows (level 6.2: MaxLumaPs 35651584, sqrt(8 * MaxLumaPs) a side).

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from vtm_accel.codecs.base import DecodeResult, EncodeJob, HarnessError, RunStats, VideoInfo
+from vtm_accel.codecs.base import DecodeResult, EncodeJob
+from vtm_accel.core import HarnessError, RunStats, VideoInfo
 from vtm_accel.io.frames import frame_bytes
 
 _PIX_FMTS = {"yuv420p": 8, "yuv420p10le": 10, "yuv420p12le": 12, "yuvj420p": 8}

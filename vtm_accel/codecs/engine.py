@@ -49,8 +49,9 @@ import sysconfig
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from vtm_accel.codecs.base import EncodeJob, EncodeResult, HarnessError, VideoInfo
+from vtm_accel.codecs.base import EncodeJob, EncodeResult
 from vtm_accel.codecs.common import OutputPaths, file_digest, output_paths, resolve_binary
+from vtm_accel.core import HarnessError, VideoInfo
 from vtm_accel.procs import remove_orphaned_segments
 from vtm_accel.timing import run_timed
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from vtm_accel.codecs.base import EncodeJob, EncodeResult, HarnessError, VideoInfo
+from vtm_accel.codecs.base import EncodeJob, EncodeResult
 from vtm_accel.codecs.common import (
     OutputPaths,
     ffmpeg_exe,
@@ -34,6 +34,7 @@ from vtm_accel.codecs.common import (
     fps_fraction,
     output_paths,
 )
+from vtm_accel.core import HarnessError, VideoInfo
 from vtm_accel.timing import run_timed
 
 PRESETS = ("faster", "fast", "medium", "slow", "slower")

@@ -28,7 +28,8 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from vtm_accel.codecs.base import Decoder, Encoder, HarnessError
+from vtm_accel.codecs.base import Decoder, Encoder
+from vtm_accel.core import HarnessError
 
 ENCODER_KINDS = ("vvenc", "vtm", "engine", "template")
 DECODER_KINDS = ("ffmpeg", "vtm")

@@ -23,8 +23,9 @@ import string
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from vtm_accel.codecs.base import EncodeJob, EncodeResult, HarnessError
+from vtm_accel.codecs.base import EncodeJob, EncodeResult
 from vtm_accel.codecs.common import file_digest, output_paths, resolve_binary
+from vtm_accel.core import HarnessError
 from vtm_accel.timing import run_timed
 
 PLACEHOLDERS = (

@@ -40,7 +40,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from vtm_accel.codecs.base import DecodeResult, EncodeJob, EncodeResult, HarnessError
+from vtm_accel.codecs.base import DecodeResult, EncodeJob, EncodeResult
 from vtm_accel.codecs.common import (
     OutputPaths,
     decode_result,
@@ -49,6 +49,7 @@ from vtm_accel.codecs.common import (
     probe_bitstream,
     resolve_binary,
 )
+from vtm_accel.core import HarnessError
 from vtm_accel.timing import run_timed
 
 _POC = re.compile(

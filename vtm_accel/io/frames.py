@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 
 
 class Frame(NamedTuple):

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vtm_accel.codecs.base import HarnessError, VideoInfo
+from vtm_accel.core import HarnessError, VideoInfo
 from vtm_accel.io.frames import Frame, frame_bytes, frame_from_buffer, frame_to_bytes, sample_dtype
 from vtm_accel.io.naming import parse_video_name
 

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 
 RdPoints = Sequence[tuple[float, float]]  # (rate, psnr) pairs, any order
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from vtm_accel.codecs.base import HarnessError, VideoInfo
+from vtm_accel.core import HarnessError, VideoInfo
 from vtm_accel.io.frames import Frame, convert_bit_depth
 from vtm_accel.io.video import count_frames, iter_frames
 

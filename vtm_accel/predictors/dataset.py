@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 from vtm_accel.io import Frame
 from vtm_accel.io.frames import frame_from_buffer, frame_samples
 from vtm_accel.predictors.tree import (

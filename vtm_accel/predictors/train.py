@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 from vtm_accel.io import write_y4m
 from vtm_accel.predictors.dataset import (
     ClipSpec,

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 
 
 @dataclass

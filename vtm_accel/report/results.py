@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from vtm_accel.batch.store import write_json_atomic
-from vtm_accel.codecs.base import HarnessError
+from vtm_accel.core import HarnessError
 from vtm_accel.report.batch import BATCH_CSV_COLUMNS, BATCH_SCHEMA, is_batch, iter_batch_rows
 from vtm_accel.report.render import nn_cell
 
