@@ -53,15 +53,15 @@ sys.path.insert(0, str(REPO))  # run from a checkout too
 from vtm_accel.codecs.engine import engine_command, find_engine, read_engine_log  # noqa: E402
 from vtm_accel.io import write_y4m  # noqa: E402
 from vtm_accel.metrics import bd_rate, psnr_yuv  # noqa: E402
-from vtm_accel.predictors.dataset import ClipSpec, load_clip  # noqa: E402
-from vtm_accel.predictors.train import default_data_dir  # noqa: E402
 from vtm_accel.timing import run_timed  # noqa: E402
+from vtm_accel.training.dataset import ClipSpec, load_clip  # noqa: E402
+from vtm_accel.training.train import default_data_dir  # noqa: E402
 
 DEFAULT_MODEL = REPO / "vtm_accel" / "predictors" / "weights" / "split_cnn.pt"
 # The engine's fully exhaustive search: no content-free fast decisions in P/B slices either.
 FULL_SEARCH = ("no-fast-inter-split", "no-pb-intra-fast")  # engine flags
 FULL_LEVEL = -1  # how such points are stored
-# Held out from training (see vtm_accel/predictors/dataset.py): name, crop w, h, x, y.
+# Held out from training (see vtm_accel/training/dataset.py): name, crop w, h, x, y.
 DEFAULT_CLIPS = (
     ("blowingbubbles_416x240_50_10bit.266", 416, 240, 0, 0),
     ("bqsquare_416x240_60_10bit.266", 416, 240, 0, 0),
@@ -357,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = a.engine or find_engine(REPO)
     specs = _clips(default_data_dir(), a.clips, a.quick)
     if a.crop:
-        from vtm_accel.predictors.train import _centre_crop
+        from vtm_accel.training.train import _centre_crop
 
         cw, ch = (int(v) for v in a.crop.lower().split("x"))
         specs = [_centre_crop(s, cw, ch) for s in specs]

@@ -17,8 +17,8 @@ from content import make_clip
 
 from vtm_accel.io import probe_video, read_frames
 from vtm_accel.io.frames import convert_bit_depth
-from vtm_accel.predictors.dataset import examples_from_log
-from vtm_accel.predictors.train import _read_recon
+from vtm_accel.training.dataset import examples_from_log
+from vtm_accel.training.train import _read_recon
 
 REPO = Path(__file__).resolve().parents[1]
 TEST_MODEL = str(REPO / "tests" / "nn_test_predictor.py")

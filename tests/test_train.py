@@ -144,9 +144,9 @@ def test_rule_boundary_fallback_is_best_split() -> None:
 
 
 def test_shipped_weights_load_and_predict() -> None:
-    from vtm_accel.predictors.dataset import ClipSpec, ctu_luma, load_clip
     from vtm_accel.predictors.model import load_predictor, model_record
-    from vtm_accel.predictors.train import DEFAULT_OUT
+    from vtm_accel.training.dataset import ClipSpec, ctu_luma, load_clip
+    from vtm_accel.training.train import DEFAULT_OUT
 
     assert DEFAULT_OUT.exists() and DEFAULT_OUT.stat().st_size < 1_000_000
     rec = model_record(DEFAULT_OUT)
@@ -166,7 +166,7 @@ def test_clip_sets_are_disjoint_from_held_out_and_validation(tmp_path: Path) -> 
     """gen-data --clip-set extra: its regions never overlap the held-out benchmark clips or
     the rule's validation clips, nor each other, and names stay unique (they name the files)."""
     from vtm_accel.core import HarnessError
-    from vtm_accel.predictors.dataset import (
+    from vtm_accel.training.dataset import (
         DEFAULT_REAL,
         EXTRA_REAL,
         HELD_OUT,

@@ -179,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     d.add_argument("--decoder", default="ffmpeg", metavar="SPEC", help="ffmpeg (default), vtm:PATH")
 
-    from vtm_accel.predictors import train as train_mod
+    from vtm_accel.training import train as train_mod
 
     t = sub.add_parser(
         "train", help="train the CNN split predictor (gen-data, train, evaluate, export)"
@@ -472,7 +472,7 @@ def _missing_training_modules(step: str, baseline: bool) -> list[str]:
 
 
 def cmd_train(args: argparse.Namespace, console: Console) -> int:
-    from vtm_accel.predictors import train as train_mod
+    from vtm_accel.training import train as train_mod
 
     missing = _missing_training_modules(args.step, not args.no_baseline)
     if missing:
@@ -523,9 +523,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for s, handler in previous.items():
             signal.signal(s, handler)
         if args.command in ("encode", "challenge", "batch", "demo"):
-            from vtm_accel.procs import remove_orphaned_segments
+            from vtm_accel.predictors.protocol import cleanup_stale_segments
 
-            remove_orphaned_segments()  # of an engine killed with its worker
+            cleanup_stale_segments()  # of an engine killed with its worker
 
 
 if __name__ == "__main__":

@@ -5,19 +5,18 @@
   and exec (``timing.run_timed``) and in every local worker process (``batch.local``), so a
   SIGKILL of the harness takes its workers, their encoders and the encoders' helpers down
   instead of leaving them on cores that the next timed encode claims. Elsewhere a no-op.
-- ``remove_orphaned_segments()``: the predictor channels (``/dev/shm/vtm-accel-<pid>-*``) whose
-  engine is gone (dead, or a zombie nobody reaped yet). An engine removes its own on exit and on
+- The predictor channels (``/dev/shm/vtm-accel-<pid>-*``) whose engine is gone are removed by
+  ``predictors.protocol.cleanup_stale_segments()``: an engine removes its own on exit and on
   SIGINT/SIGTERM; only SIGKILL leaves one behind (about 9 MB at 1080p).
-
 - ``on_stop_signal``: the harness's handler for SIGTERM, SIGHUP and SIGINT. It raises where the
   harness is (``Terminated``, or ``KeyboardInterrupt`` for SIGINT) so that every running encoder
   is stopped as the stack unwinds, and it remembers the signal: an exception raised while Python
   runs a finalizer is printed and dropped, so ``run_timed`` checks ``raise_if_stopped()`` before
   it waits on an encoder, and the harness's exit status comes from ``stop_signal()``.
 
-Public API: ``die_with_parent(parent_pid, sig=SIGKILL) -> bool``,
-``remove_orphaned_segments() -> list[str]``, ``Terminated``, ``on_stop_signal``,
-``raise_if_stopped()``, ``stop_signal() -> int | None``, ``clear_stop_signal()``.
+Public API: ``die_with_parent(parent_pid, sig=SIGKILL) -> bool``, ``Terminated``,
+``on_stop_signal``, ``raise_if_stopped()``, ``stop_signal() -> int | None``,
+``clear_stop_signal()``.
 """
 
 from __future__ import annotations
@@ -89,19 +88,3 @@ def die_with_parent(parent_pid: int, sig: int = signal.SIGKILL) -> bool:
     if os.getppid() != parent_pid:
         os.kill(os.getpid(), sig)
     return True
-
-
-def remove_orphaned_segments() -> list[str]:
-    """Unlink predictor channels whose owning engine is gone; returns their names."""
-    from vtm_accel.predictors import protocol as P
-
-    removed = []
-    for name in P.list_segments():
-        pid = P.parse_owner_pid(name)
-        if pid is not None and not P.pid_alive(pid):
-            try:
-                (P.SHM_DIR / name).unlink()
-                removed.append(name)
-            except OSError:
-                pass
-    return removed

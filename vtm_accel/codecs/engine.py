@@ -52,7 +52,7 @@ from pathlib import Path
 from vtm_accel.codecs.base import EncodeJob, EncodeResult
 from vtm_accel.codecs.common import OutputPaths, file_digest, output_paths, resolve_binary
 from vtm_accel.core import HarnessError, VideoInfo
-from vtm_accel.procs import remove_orphaned_segments
+from vtm_accel.predictors.protocol import cleanup_stale_segments
 from vtm_accel.timing import run_timed
 
 ENGINE_NAME = "vtm-accel-engine"
@@ -282,7 +282,7 @@ class EngineEncoder:
             )
         finally:
             if "nn" in self.options:  # a channel left by an engine that had to be killed
-                remove_orphaned_segments()
+                cleanup_stale_segments()
         if not paths.bitstream.is_file() or paths.bitstream.stat().st_size == 0:
             raise HarnessError(f"the engine wrote no bitstream (log: {paths.log})")
         pictures = read_engine_log(paths.jsonl)

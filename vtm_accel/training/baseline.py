@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from vtm_accel.predictors.dataset import Examples
-from vtm_accel.predictors.evaluate import loss_mask
+from vtm_accel.training.dataset import Examples
+from vtm_accel.training.evaluate import loss_mask
 
 GRID = 32
 

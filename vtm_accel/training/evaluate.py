@@ -25,7 +25,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from vtm_accel.predictors.dataset import Examples
 from vtm_accel.predictors.tree import (
     LEVEL_THRESHOLDS,
     Limits,
@@ -43,6 +42,7 @@ from vtm_accel.predictors.tree import (
     split_children,
     split_score,
 )
+from vtm_accel.training.dataset import Examples
 
 # Thresholds beyond the engine's table, evaluated offline to help tune it.
 EXTRA_THRESHOLDS = (0.5, 0.6, 0.7, 0.8)

@@ -1,6 +1,6 @@
 """Training pipeline of the split CNN: gen-data, train, evaluate, export.
 
-``python -m vtm_accel.predictors.train [STEP] --work DIR [options]`` (also ``vtm-accel train``),
+``python -m vtm_accel.training.train [STEP] --work DIR [options]`` (also ``vtm-accel train``),
 STEP one of ``all`` (default), ``gen-data``, ``train``, ``evaluate``, ``export``:
 
 - gen-data: encodes clips with the engine in exhaustive mode with ``--split-log`` at each QP
@@ -37,7 +37,7 @@ import numpy as np
 
 from vtm_accel.core import HarnessError
 from vtm_accel.io import write_y4m
-from vtm_accel.predictors.dataset import (
+from vtm_accel.training.dataset import (
     ClipSpec,
     Examples,
     concat,
@@ -48,7 +48,7 @@ from vtm_accel.predictors.dataset import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_OUT = Path(__file__).resolve().parent / "weights" / "split_cnn.pt"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "predictors" / "weights" / "split_cnn.pt"
 STEPS = ("all", "gen-data", "train", "evaluate", "export")
 
 
@@ -99,7 +99,7 @@ def _centre_crop(spec: ClipSpec, w: int, h: int) -> ClipSpec:
     """spec cropped further to w x h around the centre of its own crop."""
     from dataclasses import replace
 
-    from vtm_accel.predictors.dataset import _probe_size
+    from vtm_accel.training.dataset import _probe_size
 
     sw, sh = spec.width, spec.height
     if not (sw and sh) and spec.path is not None:
@@ -282,8 +282,8 @@ def train_model(opts: TrainOptions, train: Examples) -> tuple[object, dict]:
     import torch
     from torch.nn import functional as F
 
-    from vtm_accel.predictors.evaluate import loss_mask
     from vtm_accel.predictors.model import ModelConfig, SplitCNN, normalise_luma, side_planes
+    from vtm_accel.training.evaluate import loss_mask
 
     torch.manual_seed(opts.seed)
     torch.set_num_threads(opts.threads)
@@ -381,8 +381,8 @@ def _git_commit() -> str:
 
 
 def evaluate_all(opts: TrainOptions, model_path: Path, train: Examples | None = None) -> dict:
-    from vtm_accel.predictors.evaluate import evaluate, format_report
     from vtm_accel.predictors.model import load_predictor
+    from vtm_accel.training.evaluate import evaluate, format_report
 
     test = load_split(opts.work, "test")
     work_ctus = 2 if opts.tiny else 8
@@ -394,7 +394,7 @@ def evaluate_all(opts: TrainOptions, model_path: Path, train: Examples | None = 
     print(format_report("CNN", res["cnn"]), flush=True)
     print(f"CNN inference: {per_ctu_ms:.2f} ms CPU per CTU (1 thread)", flush=True)
     if opts.baseline:
-        from vtm_accel.predictors.baseline import BaselineModel
+        from vtm_accel.training.baseline import BaselineModel
 
         train = train if train is not None else load_split(opts.work, "train")
         t = time.process_time()
@@ -419,9 +419,7 @@ def export(opts: TrainOptions, model, info: dict, metrics: dict, manifest: dict)
         "weights": opts.out.name,
         "numpy_weights": npz_path(opts.out).name,
         "bytes": opts.out.stat().st_size,
-        "command": " ".join(opts.command)
-        if opts.command
-        else "python -m vtm_accel.predictors.train",
+        "command": " ".join(opts.command) if opts.command else "python -m vtm_accel.training.train",
         "git_commit": _git_commit(),
         "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "data": manifest,
