@@ -122,3 +122,11 @@ def test_load_results_rejects_bad_input(tmp_path: Path) -> None:
     (tmp_path / "results.json").write_text("{broken")
     with pytest.raises(HarnessError, match="cannot read"):
         load_results(tmp_path)
+
+
+def test_the_report_lists_every_rule_in_order() -> None:
+    """The report titles the rules without importing the pipeline: the same five, same order."""
+    from vtm_accel.challenge.rules import RULES
+    from vtm_accel.report.render import RULE_TITLES
+
+    assert tuple(RULE_TITLES) == RULES

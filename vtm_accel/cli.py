@@ -348,8 +348,8 @@ def cmd_challenge(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_batch(args: argparse.Namespace, console: Console) -> int:
-    from vtm_accel.batch.run import BatchConfig, run_batch
     from vtm_accel.challenge.backends import resolve_sequences
+    from vtm_accel.challenge.batch import BatchConfig, run_batch
 
     seqs = resolve_sequences(args.sequences, args.ctc_dir, args.frames)
     cfg = BatchConfig(
