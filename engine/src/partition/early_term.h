@@ -32,13 +32,7 @@ enum EtRule : unsigned {
   kEtFastTtCutOff = 1u << 7,  // ... counting a BT_X cut off by the bound as worse
   kEtRelatedNoMe = 1u << 8,   // no motion search where the same block was skip / intra
 };
-// Default set: the rules that paid. Screening (each rule alone vs all off; RA 9 frames intra
-// period 8, 192x128 crops of BasketballPass and BlowingBubbles, QP 22-37), mean BD-rate (PSNR-YUV
-// 6:1:1, pchip) / B-slice search nodes:
-// fast TT with cut-off BTs +0.28 % / -47 %, QT sub-depth +0.05 % / -14 %, skip CU at mtt
-// depth 2 +0.13 % / -19 %, TT after a lost residual-free no-split +0.18 % / -35 %, QT late
-// +0.13 % / -15 %, TT shape +0.12 % / -3 %, fast TT on exact costs only +0.04 % / -0.3 %, skip
-// history +1.4 % / -35 %, no ME on related skip/intra blocks +0.21 % / no CPU gain).
+// Default set: the rules that paid in their screening (docs/search-speed.md).
 constexpr unsigned kEtDefaultRules = kEtFastTt | kEtFastTtCutOff;
 
 // Per-picture parameters of the rules.
