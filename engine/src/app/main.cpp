@@ -403,22 +403,22 @@ int run(const Options& opt) {
   cfg.bdof = opt.bdof;
   cfg.alf = opt.alf;
   cfg.dep_quant = opt.dep_quant;
-  cfg.fast_inter_split = opt.fast_inter_split;
-  cfg.pb_intra_fast = opt.pb_intra_fast;
-  cfg.deblock_aware_rdo = opt.deblock_aware_rdo;
+  cfg.speed.partition.fast_inter_split = opt.fast_inter_split;
+  cfg.speed.intra.pb_intra_fast = opt.pb_intra_fast;
+  cfg.speed.rdo.deblock_aware = opt.deblock_aware_rdo;
   if (opt.config == GopConfig::RandomAccess) {
     // encoder_randomaccess_vtm.cfg: SearchRange 384, ASR 1, MinSearchWindow 96
-    cfg.search_range = 384;
-    cfg.asr_min_window = 96;
-    cfg.asr_gop_size = gop_size(opt.config);
+    cfg.speed.inter.search_range = 384;
+    cfg.speed.inter.asr_min_window = 96;
+    cfg.speed.inter.asr_gop_size = gop_size(opt.config);
   }
-  if (opt.search_range > 0) cfg.search_range = opt.search_range;
+  if (opt.search_range > 0) cfg.speed.inter.search_range = opt.search_range;
   cfg.md5_sei = opt.md5_sei;
   cfg.mctf = opt.mctf >= 0 ? opt.mctf == 1 : opt.config != GopConfig::AllIntra;
   cfg.bim = opt.bim >= 0 ? opt.bim == 1 : cfg.mctf;
   cfg.cu_qp_delta = cfg.bim;
   cfg.split_log_path = opt.split_log;
-  cfg.speed = opt.speed;
+  cfg.speed.mode = opt.speed;
   if (std::string err = validate_config(cfg); !err.empty()) throw UsageError{err};
 
   OutFile bitstream, recon, log;

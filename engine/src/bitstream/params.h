@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bitstream/nal.h"
+#include "encoder/speed_settings.h"
 
 namespace vvc {
 
@@ -137,25 +138,13 @@ struct EncoderConfig {
   // ---- output / run control ----
   bool md5_sei = false;
   std::string split_log_path;  // training-data split log ("" = none)
-  std::string speed = "exhaustive";
   // ---- encoder-only source processing (no syntax) ----
   bool mctf = false;  // temporal pre-filter of key pictures (prefilter/temporal_filter.h)
-  // VVenC-like early terminations of the inter split search (partition/early_term.h)
-  bool fast_inter_split = true;
-  // VTM's PBIntraFast: intra modes in P/B slices need a SATD near the best inter one's
-  bool pb_intra_fast = true;
-  // Deblocking-aware mode decisions (VTM's EncDbOpt, VVenC's EDO): a CU's cost counts the
-  // change the deblocking of its left and top edges makes to the distortion; --no-deblock-rdo.
-  bool deblock_aware_rdo = true;
   // Block importance mapping (prefilter/block_importance.h): QP offsets per picture and CTU
   // from the temporal filter's motion errors; needs mctf and cu_qp_delta; --bim 0.
   bool bim = false;
-  // Motion search range in integer samples (CTC cfgs: SearchRange 384 with ASR for random
-  // access, 64 for low delay). With asr_min_window > 0 each reference gets VTM's adaptive
-  // range clip(asr_min_window, range, (range * |POC distance| + gop / 2) / gop).
-  int search_range = 64;
-  int asr_min_window = 0;
-  int asr_gop_size = 32;
+  // ---- the search's speed knobs (no syntax) ----
+  SpeedSettings speed;
 
   int ctu_size() const { return 1 << log2_ctu; }
   int qp_bd_offset() const { return 6 * (bit_depth - 8); }

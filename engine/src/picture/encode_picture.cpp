@@ -20,7 +20,7 @@
 // inter_try_mask).
 //
 // Not exhaustive in inter pictures: VVenC-like early terminations of the split search
-// (partition/early_term.h, EncoderConfig::fast_inter_split) skip split trials that rarely win.
+// (partition/early_term.h, SpeedSettings::partition) skip split trials that rarely win.
 #include "picture/encode_picture.h"
 
 #include <algorithm>
@@ -66,13 +66,6 @@ constexpr int kMaxLevels = 24;  // coding-tree recursion depth (qt 1..4 + mtt 3 
 constexpr int kMaxCu = 64;      // max CU side in the dual-tree I search (luma)
 constexpr double kInf = std::numeric_limits<double>::max();
 constexpr int kNumLumaModes = 67;
-// Luma modes kept after the SATD pre-selection for full RD (the MPMs are added on top).
-constexpr int kNumFullRdModes = 3;
-// PBIntraFast (VTM's PBINTRA_RATIO): intra modes whose SATD exceeds the best inter
-// prediction's by more than this get no full RD trial in P/B slices.
-constexpr double kPbIntraRatio = 1.1;
-// Rate-distortion optimised quantization (VTM default) instead of deadzone rounding.
-constexpr bool kUseRdoq = true;
 
 inline int ilog2(int v) {
   return 31 - __builtin_clz(static_cast<unsigned>(v));
@@ -97,6 +90,7 @@ class PictureEncoder {
     // The GOP plan's picture lambda (random access / low delay) overrides the all-intra one.
     slice_lambda_ = pc.lambda > 0 ? pc.lambda : make_lambdas(cfg, pc.qp, pc.slice_type).lambda;
     set_ctu_qp(pc.qp);
+    etp_.rules = cfg.speed.partition.early_term_rules;
     lim_[0] = split_limits(cfg, pc.slice_type, TreeType::kDualLuma);
     lim_[1] = split_limits(cfg, pc.slice_type, TreeType::kDualChroma);
     for (auto& l : level_) {
@@ -191,10 +185,11 @@ class PictureEncoder {
   void replay_inter(const TreeNode& n, const NodeDecision*& p);
   SplitQuery split_query(const TreeNode& n, SplitMask choosable) const;
   // The motion search range towards the reference picture at refPoc (VTM's adaptive search
-  // range when cfg_.asr_min_window > 0, else cfg_.search_range).
+  // range when the speed settings' asr_min_window > 0, else their search_range).
   int search_range_for(int refPoc) const {
-    if (cfg_.asr_min_window <= 0) return cfg_.search_range;
-    return adaptive_search_range(cfg_.search_range, cfg_.asr_min_window, cfg_.asr_gop_size,
+    const InterSpeed& sp = cfg_.speed.inter;
+    if (sp.asr_min_window <= 0) return sp.search_range;
+    return adaptive_search_range(sp.search_range, sp.asr_min_window, sp.asr_gop_size,
                                  pc_.poc - refPoc);
   }
   SplitMask inter_try_mask(const TreeNode& n, SplitMask choosable);
@@ -314,7 +309,7 @@ class PictureEncoder {
     const int nz =
         cfg_.dep_quant
             ? dep_quant(coeff_, log2W, log2H, c, qpc_[c], lambdas_.comp_lambda[c], ctx, cbfCtx, lv)
-        : kUseRdoq
+        : cfg_.speed.quant.rdoq
             ? rdoq(coeff_, log2W, log2H, c, qpc_[c], lambdas_.comp_lambda[c], ctx, cbfCtx, lv)
             : quantize(coeff_, log2W, log2H, qpc_[c], true, lv);
     if (nz) {
@@ -633,15 +628,16 @@ double PictureEncoder::search_luma_cu(const TreeNode& n, ContextSet& ctx, int& b
   const auto avail = [this](int x, int y) { return maps_.coded_luma_pos(0, x, y); };
   build_intra_refs(recon_.comp[kY], n.x, n.y, n.w, n.h, 0, avail, refs);
   const uint32_t* satds = luma_satds(n, refs);
-  double candCost[kNumFullRdModes];
-  int cand[kNumFullRdModes + 6];
+  const int numFull = cfg_.speed.intra.num_full_rd_modes;
+  double candCost[IntraSpeed::kMaxFullRdModes];
+  int cand[IntraSpeed::kMaxFullRdModes + 6];
   int numCand = 0;
   for (int m = 0; m < kNumLumaModes; ++m) {
     const double cost = static_cast<double>(satds[m]) +
                         lambdas_.sqrt_lambda * static_cast<double>(modeBits[m]) / kFracBitsOne;
     // Insert into the sorted short list (ties keep the lower mode first).
-    if (numCand < kNumFullRdModes || cost < candCost[numCand - 1]) {
-      int i = numCand < kNumFullRdModes ? numCand++ : numCand - 1;
+    if (numCand < numFull || cost < candCost[numCand - 1]) {
+      int i = numCand < numFull ? numCand++ : numCand - 1;
       while (i > 0 && candCost[i - 1] > cost) {
         candCost[i] = candCost[i - 1];
         cand[i] = cand[i - 1];
@@ -657,7 +653,7 @@ double PictureEncoder::search_luma_cu(const TreeNode& n, ContextSet& ctx, int& b
     if (!found) cand[numCand++] = mpm[j];
   }
   // Intra in a P/B slice (VTM's PBIntraFast): with k of the three smallest pure luma SATDs
-  // within kPbIntraRatio of the best inter prediction's SATD, only the first k modes of the
+  // within pb_intra_ratio of the best inter prediction's SATD, only the first k modes of the
   // list get a full RD trial, none when k is 0; all of them when the three are within.
   if (interHad < kInf) {
     uint32_t had[3] = {UINT32_MAX, UINT32_MAX, UINT32_MAX};
@@ -670,7 +666,7 @@ double PictureEncoder::search_luma_cu(const TreeNode& n, ContextSet& ctx, int& b
         }
     int keep = numCand;
     for (int k = 2; k >= 0; --k)
-      if (static_cast<double>(had[k]) > kPbIntraRatio * interHad) keep = k;
+      if (static_cast<double>(had[k]) > cfg_.speed.intra.pb_intra_ratio * interHad) keep = k;
     if (keep == 0) return kInf;
     numCand = std::min(numCand, keep);
   }
@@ -986,7 +982,7 @@ double PictureEncoder::cu_distortion(const TreeNode& n) const {
 
 double PictureEncoder::deblocking_offset(const TreeNode& n, const MotionInfo& mi, bool intra,
                                          const int nz[3]) {
-  if (!cfg_.deblock || !cfg_.deblock_aware_rdo) return 0;
+  if (!cfg_.deblock || !cfg_.speed.rdo.deblock_aware) return 0;
   const bool left = n.x > 0, top = n.y > 0;  // edges on the picture boundary are not filtered
   // bS of the CU's edges (8.8.3.5) against the coded neighbours: [0] left, [1] top.
   EdgeBs bs[2][kCtuMax / 4];
@@ -1298,7 +1294,7 @@ double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDec
   // AMVP: motion search over the active reference pictures of both lists; not where the
   // same block was coded as a skip or intra CU through another split path (VVenC).
   double interHad = kInf;  // the smallest luma SATD of a searched inter prediction
-  if (!(cfg_.fast_inter_split && (etp_.rules & kEtRelatedNoMe) &&
+  if (!(cfg_.speed.partition.fast_inter_split && (etp_.rules & kEtRelatedNoMe) &&
         etcache_.skip_or_intra(n.x, n.y, w, h))) {
     MeRef mer[2][kMaxRefPics];
     const MeRef* refs[2] = {mer[0], mer[1]};
@@ -1320,8 +1316,8 @@ double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDec
     blk.h = h;
     MeConfig mcfg;
     mcfg.sqrt_lambda = lambdas_.sqrt_lambda;
-    mcfg.search_range = cfg_.search_range;
-    mcfg.bi_iterations = rl_.is_b ? 2 : 0;
+    mcfg.search_range = cfg_.speed.inter.search_range;
+    mcfg.bi_iterations = rl_.is_b ? cfg_.speed.inter.bi_iterations : 0;
     const MeResult res = me_.search(blk, refs, numRefs, w + h > 12, mcfg);
     // Residual trials only for the direction with the best motion-search cost (VTM codes
     // the residual of one AMVP choice); the residual-free trials are cheap and stay for all.
@@ -1384,7 +1380,8 @@ double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDec
     if (cost < bound) {
       ++satd_generation_;  // the SATD cache is keyed by 64x64-quadrant positions
       int lm = 0, cm = 4;
-      cost += search_luma_cu(n, c, lm, bound - cost, cfg_.pb_intra_fast ? interHad : kInf);
+      cost +=
+          search_luma_cu(n, c, lm, bound - cost, cfg_.speed.intra.pb_intra_fast ? interHad : kInf);
       if (cost < bound) cost += search_chroma_cu(n, c, cm, bound - cost);
       if (cost < bound) {
         const int nzIntra[3] = {0, 0, 0};  // intra edges have bS 2 whatever the residual
@@ -1516,7 +1513,7 @@ double PictureEncoder::search_node_inter(const TreeNode& n, int level, ContextSe
   }
   // Early terminations (partition/early_term.h) at nodes inside the picture; the no-split CU
   // is tried first, QT before or after the multi-type splits.
-  const bool fast = cfg_.fast_inter_split && inside;
+  const bool fast = cfg_.speed.partition.fast_inter_split && inside;
   EtNodeState& es = L.et;
   es = EtNodeState{};
   EtNode en;
