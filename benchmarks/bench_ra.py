@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shlex
 import statistics
 import subprocess
 import sys
@@ -237,7 +238,7 @@ def main() -> int:
                 )
 
     summary: dict = {
-        "command": "python benchmarks/bench_ra.py " + " ".join(sys.argv[1:]),
+        "command": "python benchmarks/bench_ra.py " + shlex.join(sys.argv[1:]),
         "candidate": a.candidate,
         "candidate_id": cand.identity(),
         "frames": a.frames,

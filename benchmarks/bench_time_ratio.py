@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import statistics
 import sys
 import threading
@@ -183,7 +184,7 @@ def main() -> int:
             f" dB, anchor {p['anchor_kbps']:.1f} kbps {p['anchor_psnr_yuv']:.3f} dB"
         )
     summary = {
-        "command": "python benchmarks/bench_time_ratio.py " + " ".join(sys.argv[1:]),
+        "command": "python benchmarks/bench_time_ratio.py " + shlex.join(sys.argv[1:]),
         "candidate": a.candidate,
         "candidate_id": cand.identity(),
         "anchor": a.anchor,
