@@ -26,7 +26,7 @@ T per_sublayer(const std::vector<T>& v, int i) {
 }
 
 // profile_tier_level(profileTierPresentFlag = 1, MaxNumSubLayersMinus1), 7.3.3.1.
-void write_profile_tier_level(BitWriter& bw, const EncoderConfig& cfg) {
+void write_profile_tier_level(BitWriter& bw, const CodingConfig& cfg) {
   bw.write(static_cast<uint32_t>(cfg.profile_idc), 7);        // general_profile_idc
   bw.write_flag(cfg.tier != 0);                               // general_tier_flag
   bw.write(static_cast<uint32_t>(choose_level_idc(cfg)), 8);  // general_level_idc
@@ -43,7 +43,7 @@ void write_profile_tier_level(BitWriter& bw, const EncoderConfig& cfg) {
 }
 
 // dpb_parameters(MaxSubLayersMinus1, subLayerInfoFlag), 7.3.4.
-void write_dpb_parameters(BitWriter& bw, const EncoderConfig& cfg, bool subLayerInfo) {
+void write_dpb_parameters(BitWriter& bw, const CodingConfig& cfg, bool subLayerInfo) {
   const int maxSub = cfg.max_sublayers_minus1;
   for (int i = subLayerInfo ? 0 : maxSub; i <= maxSub; ++i) {
     bw.write_ue(static_cast<uint32_t>(per_sublayer(cfg.max_dec_pic_buffering_minus1, i)));
@@ -84,12 +84,12 @@ constexpr Level kLevels[] = {
 
 }  // namespace
 
-int EncoderConfig::picture_qp(int idx) const {
+int CodingConfig::picture_qp(int idx) const {
   if (qp_offsets.empty()) return qp;
   return qp + qp_offsets[static_cast<size_t>(idx) % qp_offsets.size()];
 }
 
-int choose_level_idc(const EncoderConfig& cfg) {
+int choose_level_idc(const CodingConfig& cfg) {
   if (cfg.level_idc > 0) return cfg.level_idc;
   const int64_t ps = static_cast<int64_t>(cfg.width) * cfg.height;
   const double sr = static_cast<double>(ps) * cfg.fps();
@@ -136,7 +136,7 @@ std::string validate_config(const EncoderConfig& cfg) {
   return "";
 }
 
-std::vector<uint8_t> write_sps(const EncoderConfig& cfg) {
+std::vector<uint8_t> write_sps(const CodingConfig& cfg) {
   BitWriter bw;
   const int minCb = cfg.log2_min_cb;
   bw.write(0, 4);  // sps_seq_parameter_set_id
@@ -298,7 +298,7 @@ std::vector<uint8_t> write_sps(const EncoderConfig& cfg) {
   return bw.bytes();
 }
 
-std::vector<uint8_t> write_pps(const EncoderConfig& cfg) {
+std::vector<uint8_t> write_pps(const CodingConfig& cfg) {
   BitWriter bw;
   bw.write(0, 6);                                  // pps_pic_parameter_set_id
   bw.write(0, 4);                                  // pps_seq_parameter_set_id
@@ -338,7 +338,7 @@ std::vector<uint8_t> write_pps(const EncoderConfig& cfg) {
   return bw.bytes();
 }
 
-std::vector<uint8_t> write_slice_header(const EncoderConfig& cfg, const SliceParams& sp) {
+std::vector<uint8_t> write_slice_header(const CodingConfig& cfg, const SliceParams& sp) {
   BitWriter bw;
   const bool irap = sp.nal_type == NalType::IDR_W_RADL || sp.nal_type == NalType::IDR_N_LP ||
                     sp.nal_type == NalType::CRA;
@@ -452,7 +452,7 @@ std::vector<uint8_t> write_slice_header(const EncoderConfig& cfg, const SlicePar
   return bw.bytes();
 }
 
-std::vector<int> chroma_qp_table(const EncoderConfig& cfg) {
+std::vector<int> chroma_qp_table(const CodingConfig& cfg) {
   // ChromaQpTable construction of 7.4.3.4 (sps_same_qp_table_for_chroma_flag = 1).
   const int off = cfg.qp_bd_offset();
   const auto& in = cfg.chroma_qp_in;
@@ -471,7 +471,7 @@ std::vector<int> chroma_qp_table(const EncoderConfig& cfg) {
   return t;
 }
 
-int chroma_qp(const EncoderConfig& cfg, int qpY, int cIdx) {
+int chroma_qp(const CodingConfig& cfg, int qpY, int cIdx) {
   (void)cIdx;  // one table for Cb and Cr, no chroma QP offsets
   // Cache the table for the last configuration seen (the deblocking filter calls this often).
   thread_local std::vector<int> cachedIn, cachedOut, table;

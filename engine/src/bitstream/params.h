@@ -25,7 +25,10 @@ struct RefPicList {
   std::vector<int> delta_poc;  // POC(ref) - POC(current) per entry, nonzero
 };
 
-struct EncoderConfig {
+// What the coded stream says: geometry, rate structure, profile and level, block structure and
+// the normative tool switches that the SPS, PPS and slice headers carry. The parameter-set
+// writers read only this.
+struct CodingConfig {
   // ---- picture geometry ----
   int width = 0;      // coded luma width (source padded up to a multiple of 8)
   int height = 0;     // coded luma height
@@ -135,21 +138,25 @@ struct EncoderConfig {
   bool chroma_horizontal_collocated = true;  // 4:2:0 with MPEG-2 siting (VTM default)
   bool chroma_vertical_collocated = false;
 
-  // ---- output / run control ----
-  bool md5_sei = false;
-  std::string split_log_path;  // training-data split log ("" = none)
-  // ---- encoder-only source processing (no syntax) ----
-  bool mctf = false;  // temporal pre-filter of key pictures (prefilter/temporal_filter.h)
-  // Block importance mapping (prefilter/block_importance.h): QP offsets per picture and CTU
-  // from the temporal filter's motion errors; needs mctf and cu_qp_delta; --bim 0.
-  bool bim = false;
-  // ---- the search's speed knobs (no syntax) ----
-  SpeedSettings speed;
-
   int ctu_size() const { return 1 << log2_ctu; }
   int qp_bd_offset() const { return 6 * (bit_depth - 8); }
   // The QP of the picture at coding index idx: base QP plus its cyclic offset.
   int picture_qp(int idx) const;
+};
+
+// The encoder's configuration: the coded stream's parameters and what the encoder alone
+// decides (no syntax rule depends on these).
+struct EncoderConfig : CodingConfig {
+  // ---- output / run control ----
+  bool md5_sei = false;        // a decoded picture hash SEI after every picture
+  std::string split_log_path;  // training-data split log ("" = none)
+  // ---- source processing ----
+  bool mctf = false;  // temporal pre-filter of key pictures (prefilter/temporal_filter.h)
+  // Block importance mapping (prefilter/block_importance.h): QP offsets per picture and CTU
+  // from the temporal filter's motion errors; needs mctf and cu_qp_delta; --bim 0.
+  bool bim = false;
+  // ---- the search's speed knobs ----
+  SpeedSettings speed;
 };
 
 enum class SliceType : int { B = 0, P = 1, I = 2 };  // sh_slice_type values (Table 9)
@@ -185,26 +192,26 @@ struct SliceParams {
 
 // Level for the picture size and sample rate (H.266 Table A.1/A.2), level_idc = 16*major +
 // 3*minor; returns cfg.level_idc if it is set.
-int choose_level_idc(const EncoderConfig& cfg);
+int choose_level_idc(const CodingConfig& cfg);
 
 // Checks the configuration against what the writers can signal and what the standard allows;
 // returns "" when fine, otherwise a one-line description of the problem.
 std::string validate_config(const EncoderConfig& cfg);
 
 // RBSPs (without NAL header and emulation prevention); pass them to write_nal().
-std::vector<uint8_t> write_sps(const EncoderConfig& cfg);
-std::vector<uint8_t> write_pps(const EncoderConfig& cfg);
+std::vector<uint8_t> write_sps(const CodingConfig& cfg);
+std::vector<uint8_t> write_pps(const CodingConfig& cfg);
 // Slice header RBSP with the picture header inside it, ending with byte_alignment(): append
 // the slice data bytes (CABAC output incl. end_of_slice_segment_flag and its trailing bits).
-std::vector<uint8_t> write_slice_header(const EncoderConfig& cfg, const SliceParams& sp);
+std::vector<uint8_t> write_slice_header(const CodingConfig& cfg, const SliceParams& sp);
 
 // QpC for chroma component cIdx (1 = Cb, 2 = Cr) from luma QpY per 8.7.1, using the SPS chroma
 // QP mapping table (7.4.3.4). Both without QpBdOffset: range -QpBdOffset..63 (QpBdOffset 12).
 // No PPS/slice/CU chroma offsets (all zero in our streams).
-int chroma_qp(const EncoderConfig& cfg, int qpY, int cIdx);
+int chroma_qp(const CodingConfig& cfg, int qpY, int cIdx);
 
 // The whole ChromaQpTable for one table index, indexed by qPi + QpBdOffset (qPi in
 // -QpBdOffset..63).
-std::vector<int> chroma_qp_table(const EncoderConfig& cfg);
+std::vector<int> chroma_qp_table(const CodingConfig& cfg);
 
 }  // namespace vvc

@@ -2,8 +2,8 @@
 // modes and which intra/inter candidates the RD search tries, how far motion is searched and
 // how levels are quantised during the search. None changes any syntax rule: every setting
 // yields a conforming stream, only the decisions (and so the rate, quality and time) change.
-// EncoderConfig carries one (EncoderConfig::speed) beside the normative tool switches, which
-// alone the parameter-set writers read.
+// EncoderConfig carries one (EncoderConfig::speed) beside the coded stream's parameters
+// (CodingConfig), which alone the parameter-set writers read.
 #pragma once
 #include <string>
 
