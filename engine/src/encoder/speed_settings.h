@@ -35,7 +35,12 @@ struct InterSpeed {
   int search_range = 64;
   int asr_min_window = 0;
   int asr_gop_size = 32;
-  int bi_iterations = 2;  // list alternations of the bi refinement in B slices
+  int bi_iterations = 2;    // list alternations of the bi refinement in B slices
+  int bi_search_range = 4;  // integer window of the bi refinement around the current MV
+  bool subpel = true;       // half/quarter-sample refinement
+  // Integer-sample SADs of blocks taller than 8 over every second row, doubled (VTM / VVenC
+  // subShift of the fast inter search modes): half the work, nearly the same decisions.
+  bool subsample_rows = true;
 };
 
 struct QuantSpeed {

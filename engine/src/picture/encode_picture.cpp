@@ -1316,8 +1316,12 @@ double PictureEncoder::search_inter_cu(const TreeNode& n, ContextSet& ctx, CuDec
     blk.h = h;
     MeConfig mcfg;
     mcfg.sqrt_lambda = lambdas_.sqrt_lambda;
-    mcfg.search_range = cfg_.speed.inter.search_range;
-    mcfg.bi_iterations = rl_.is_b ? cfg_.speed.inter.bi_iterations : 0;
+    const InterSpeed& sp = cfg_.speed.inter;
+    mcfg.search_range = sp.search_range;
+    mcfg.bi_iterations = rl_.is_b ? sp.bi_iterations : 0;
+    mcfg.bi_search_range = sp.bi_search_range;
+    mcfg.subpel = sp.subpel;
+    mcfg.subsample_rows = sp.subsample_rows;
     const MeResult res = me_.search(blk, refs, numRefs, w + h > 12, mcfg);
     // Residual trials only for the direction with the best motion-search cost (VTM codes
     // the residual of one AMVP choice); the residual-free trials are cheap and stay for all.
