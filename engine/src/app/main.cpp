@@ -180,7 +180,8 @@ struct Options {
   bool first_irap_given = false;
   bool intra_period_given = false, inter_as_intra = false, plan_only = false;
   GopConfig config = GopConfig::AllIntra;
-  NnConfig nn;
+  PredictorConfig nn;
+  int nn_level = 2;
   bool nn_level_given = false;
 };
 
@@ -327,7 +328,7 @@ Options parse_args(int argc, char** argv) {
     } else if (flag == "--nn-attach") {
       o.nn.attach = next();
     } else if (flag == "--nn-level") {
-      o.nn.level = parse_int(flag, next(), 0, kNnMaxLevel);
+      o.nn_level = parse_int(flag, next(), 0, kNnMaxLevel);
       o.nn_level_given = true;
     } else if (flag == "--nn-python") {
       o.nn.python = next();
@@ -419,6 +420,7 @@ int run(const Options& opt) {
   cfg.cu_qp_delta = cfg.bim;
   cfg.split_log_path = opt.split_log;
   cfg.speed.mode = opt.speed;
+  cfg.speed.nn.level = opt.nn_level;
   if (std::string err = validate_config(cfg); !err.empty()) throw UsageError{err};
 
   OutFile bitstream, recon, log;
@@ -441,8 +443,8 @@ int run(const Options& opt) {
     baseOracle = std::make_unique<AllSplitsOracle>();
   std::unique_ptr<NnOracle> nnOracle;
   if (!opt.nn.model.empty() || !opt.nn.attach.empty()) {
-    nnOracle = std::make_unique<NnOracle>(opt.nn, cfg.width, cfg.height, *baseOracle);
-    if (opt.nn.level > 0) nnOracle->start();
+    nnOracle = std::make_unique<NnOracle>(opt.nn, cfg.speed.nn, cfg.width, cfg.height, *baseOracle);
+    if (cfg.speed.nn.level > 0) nnOracle->start();
   }
   CountingOracle counter(nnOracle ? static_cast<SplitOracle&>(*nnOracle) : *baseOracle);
   set_split_oracle(&counter);
@@ -719,9 +721,9 @@ int run(const Options& opt) {
     std::fprintf(stderr, "error: closing an output file failed\n");
     return 1;
   }
-  if (nnOracle && opt.nn.level > 0)
-    std::fprintf(stderr, "nn: level %d, %d of %d pictures pruned by the CNN%s\n", opt.nn.level,
-                 nnOracle->pictures_predicted(), opt.frames,
+  if (nnOracle && cfg.speed.nn.level > 0)
+    std::fprintf(stderr, "nn: level %d, %d of %d pictures pruned by the CNN%s\n",
+                 cfg.speed.nn.level, nnOracle->pictures_predicted(), opt.frames,
                  nnOracle->fell_back() ? " (fell back to exhaustive search)" : "");
   if (mctfPictures > 0)
     std::fprintf(stderr, "mctf: %d pictures filtered in %.2f s, %zu source frames held at most\n",

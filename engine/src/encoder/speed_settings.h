@@ -56,6 +56,12 @@ struct RdoSpeed {
   bool deblock_aware = true;
 };
 
+struct NnSpeed {
+  // --nn-level 0..5: how much the CNN prunes the split search (nn/split_rule.h; 0: every
+  // split is tried, as without a CNN).
+  int level = 2;
+};
+
 struct SpeedSettings {
   std::string mode = "exhaustive";  // --speed: the partition search mode
   PartitionSpeed partition;
@@ -63,6 +69,7 @@ struct SpeedSettings {
   InterSpeed inter;
   QuantSpeed quant;
   RdoSpeed rdo;
+  NnSpeed nn;
 };
 
 }  // namespace vvc

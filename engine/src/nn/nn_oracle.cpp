@@ -36,30 +36,31 @@ void install_cleanup(const std::string& name) {
 
 }  // namespace
 
-NnOracle::NnOracle(const NnConfig& cfg, int picWidth, int picHeight, SplitOracle& inner)
-    : cfg_(cfg),
+NnOracle::NnOracle(const PredictorConfig& service, const NnSpeed& speed, int picWidth,
+                   int picHeight, SplitOracle& inner)
+    : level_(speed.level),
       width_(picWidth),
       height_(picHeight),
       ctusX_((picWidth + kNnCtuSize - 1) / kNnCtuSize),
       ctusY_((picHeight + kNnCtuSize - 1) / kNnCtuSize),
       inner_(inner),
-      client_(cfg) {
+      client_(service) {
   // Tuning knob (not for production runs): VTM_ACCEL_NN_THRESHOLDS="L1,L2,...,L5", each level
   // "t/tt/m/n" (t_tt, margin m and none-skip n optional: t_tt = t, m = 1, n = 2 = off), replaces
   // the compiled tables of levels 1..5 for intra and inter pictures;
   // VTM_ACCEL_NN_THRESHOLDS_INTER, when set, replaces them for inter pictures only.
   for (int k = 0; k < 2; ++k) {
-    thresholds_[k] = nn_level_thresholds(cfg_.level, k == 1);
+    thresholds_[k] = nn_level_thresholds(level_, k == 1);
     const char* env = std::getenv("VTM_ACCEL_NN_THRESHOLDS");
     if (const char* e = std::getenv("VTM_ACCEL_NN_THRESHOLDS_INTER"); k == 1 && e && *e) env = e;
-    if (!env || !*env || cfg_.level <= 0) continue;
+    if (!env || !*env || level_ <= 0) continue;
     const char* p = env;
     for (int l = 1; l <= kNnMaxLevel && *p; ++l) {
       char* end = nullptr;
       double v[4] = {std::strtod(p, &end), 0, 1.0, 2.0};
       v[1] = v[0];
       for (int f = 1; f < 4 && *end == '/'; ++f) v[f] = std::strtod(end + 1, &end);
-      if (l == cfg_.level) {
+      if (l == level_) {
         thresholds_[k] = {v[0], v[1], v[2], v[3]};
         overridden_ = true;
       }
@@ -113,7 +114,7 @@ bool NnOracle::request_picture(const SplitQuery& q) {
 
 SplitMask NnOracle::splits_to_try(const SplitQuery& q) {
   const SplitMask base = inner_.splits_to_try(q);
-  if (failed_ || !q.orig || cfg_.level <= 0) return base;
+  if (failed_ || !q.orig || level_ <= 0) return base;
   if (!started_ && !start()) return base;
   if (!haveMaps_ || q.poc != curPoc_ || q.orig != curPic_) {
     curPoc_ = q.poc;
@@ -121,7 +122,7 @@ SplitMask NnOracle::splits_to_try(const SplitQuery& q) {
     haveMaps_ = request_picture(q);
     if (!haveMaps_) return base;
   }
-  if (q.tree == TreeType::kDualChroma && cfg_.level < kNnChromaMinLevel) return base;
+  if (q.tree == TreeType::kDualChroma && level_ < kNnChromaMinLevel) return base;
   const int cx = q.x / kNnCtuSize, cy = q.y / kNnCtuSize;
   const CtuMaps maps{client_.channel()->maps(cy * ctusX_ + cx)};
   const bool inter = q.slice_type != SliceType::I;
@@ -133,7 +134,7 @@ SplitMask NnOracle::splits_to_try(const SplitQuery& q) {
   const SplitMask rule =
       overridden_
           ? nn_splits_to_try(maps, lx, ly, q.w, q.h, q.tree, q.allowed, th)
-          : nn_splits_to_try(maps, lx, ly, q.w, q.h, q.tree, q.allowed, cfg_.level, inter, q.qp);
+          : nn_splits_to_try(maps, lx, ly, q.w, q.h, q.tree, q.allowed, level_, inter, q.qp);
   const SplitMask both = static_cast<SplitMask>(rule & base);
   return both ? both : base;
 }

@@ -9,23 +9,21 @@
 #include <string>
 #include <vector>
 
+#include "encoder/speed_settings.h"
 #include "nn/predictor_client.h"
 #include "nn/split_rule.h"
 #include "partition/split_oracle.h"
 
 namespace vvc {
 
-// The service's settings (--nn, --nn-python, --nn-attach, --nn-device, --nn-timeout-ms,
-// --nn-first-timeout-ms) and the rule's level.
-struct NnConfig : PredictorConfig {
-  int level = 2;  // --nn-level 0..5
-};
-
 class NnOracle : public SplitOracle {
  public:
   // inner: the oracle whose answer is intersected with the rule's and that receives
   // record_tree/end_picture (the split logger, or the exhaustive oracle); not owned.
-  NnOracle(const NnConfig& cfg, int picWidth, int picHeight, SplitOracle& inner);
+  // service: the predictor service's settings (--nn, --nn-python, --nn-attach, --nn-device,
+  // --nn-timeout-ms, --nn-first-timeout-ms); speed: the rule's level.
+  NnOracle(const PredictorConfig& service, const NnSpeed& speed, int picWidth, int picHeight,
+           SplitOracle& inner);
   ~NnOracle() override;
   NnOracle(const NnOracle&) = delete;
   NnOracle& operator=(const NnOracle&) = delete;
@@ -45,7 +43,7 @@ class NnOracle : public SplitOracle {
   bool request_picture(const SplitQuery& q);
   void fall_back(const std::string& why);
 
-  NnConfig cfg_;
+  int level_;
   int width_, height_, ctusX_, ctusY_;
   SplitOracle& inner_;
   PredictorClient client_;
