@@ -14,7 +14,7 @@ import datetime as dt
 import os
 import shutil
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import vtm_accel
@@ -26,6 +26,7 @@ from vtm_accel.challenge.points import PointTask, run_any
 from vtm_accel.challenge.run import (
     DEFAULT_QPS,
     PSNR_CONVENTION,
+    ChallengeOutcome,
     SequenceSpec,
     check_encoder,
     point_line,
@@ -54,17 +55,6 @@ class BatchConfig:
     store: Path | None = None  # the point store shared between runs (default: the --out folder)
 
 
-@dataclass
-class BatchOutcome:
-    results: dict
-    out_dir: Path
-    files: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def passed(self) -> bool:
-        return bool(self.results["summary"]["passed"])
-
-
 def bitstream_name(sequence: str, qp: int, source: Path) -> str:
     """``<sequence>_qp<QP><suffix of the encoder's bitstream>`` (.266 for every backend)."""
     return f"{sequence}_qp{qp}{source.suffix or '.266'}"
@@ -84,7 +74,7 @@ def publish_bitstream(source: Path, dest: Path) -> None:
 
 def run_batch(
     sequences: Sequence[SequenceSpec], config: BatchConfig, out_dir: Path
-) -> BatchOutcome:
+) -> ChallengeOutcome:
     """Run (or resume) the batch and write results.json, results.csv, the reports, the RD
     plot and the bitstreams into ``out_dir``."""
     validate_sequences(sequences)
@@ -106,7 +96,7 @@ def _run(
     out_dir: Path,
     store: ResultStore,
     ids: dict[str, object],
-) -> BatchOutcome:
+) -> ChallengeOutcome:
     from vtm_accel.report import write_reports
 
     tasks: list[PointTask] = [
@@ -150,7 +140,7 @@ def _run(
     ids = {**ids, "store": str(store.root), "machine": machine_identity()}
     results = assemble_batch(sequences, config, records, ids, published)
     files = write_reports(results, out_dir)
-    return BatchOutcome(
+    return ChallengeOutcome(
         results, out_dir, {k: str(v) for k, v in asdict(files).items() if isinstance(v, Path)}
     )
 

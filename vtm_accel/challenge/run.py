@@ -80,6 +80,9 @@ class ChallengeConfig:
 
 @dataclass
 class ChallengeOutcome:
+    """What a run writes and returns: its results (results.json), its folder and the files its
+    reports wrote; the batch command returns the same."""
+
     results: dict
     out_dir: Path
     files: dict[str, str] = field(default_factory=dict)
