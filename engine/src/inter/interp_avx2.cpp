@@ -16,33 +16,45 @@ VVC_AVX2 inline __m256i load16(const int16_t* p) {
   return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
 }
 
-// As filter_pass_sse2: pairs of taps through pmaddwd, 16 outputs per step. unpacklo/hi and
-// packs work within 128-bit halves, so the outputs come back in order without a permute.
+// The filter's taps in pairs (f[2k] low, f[2k + 1] high 16 bits), for pmaddwd.
 template <int N>
-VVC_AVX2 void filter_pass_avx2(const int16_t* src, ptrdiff_t ss, ptrdiff_t step, int16_t* dst,
-                               ptrdiff_t ds, int w, int h, const int8_t* f, int shift) {
-  __m256i c[N / 2];
+VVC_AVX2 inline void tap_pairs(const int8_t* f, __m256i c[N / 2]) {
   for (int k = 0; k < N / 2; ++k)
     c[k] = _mm256_set1_epi32(
         static_cast<int>(static_cast<uint16_t>(f[2 * k]) |
                          (static_cast<uint32_t>(static_cast<uint16_t>(f[2 * k + 1])) << 16)));
+}
+
+// 16 outputs of one pass as filter_pass_sse2 computes 8: pairs of taps through pmaddwd, the
+// sums shifted and kept to their low 16 bits. load(q) reads the 16 samples at q (one row, or
+// two half rows); unpacklo/hi and packs work within 128-bit halves, so the outputs come back
+// in order without a permute.
+template <int N, class Load>
+VVC_AVX2 inline __m256i filter16(Load load, const int16_t* p, ptrdiff_t step, const __m256i* c,
+                                 __m128i sh) {
+  __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+  for (int k = 0; k < N / 2; ++k, p += 2 * step) {
+    const __m256i a = load(p);
+    const __m256i b = load(p + step);
+    lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), c[k]));
+    hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), c[k]));
+  }
+  lo = _mm256_srai_epi32(_mm256_slli_epi32(_mm256_sra_epi32(lo, sh), 16), 16);  // wrap to 16 bits
+  hi = _mm256_srai_epi32(_mm256_slli_epi32(_mm256_sra_epi32(hi, sh), 16), 16);
+  return _mm256_packs_epi32(lo, hi);
+}
+
+// w a multiple of 16: one row, 16 outputs per step.
+template <int N>
+VVC_AVX2 void filter_pass_avx2(const int16_t* src, ptrdiff_t ss, ptrdiff_t step, int16_t* dst,
+                               ptrdiff_t ds, int w, int h, const int8_t* f, int shift) {
+  __m256i c[N / 2];
+  tap_pairs<N>(f, c);
   const __m128i sh = _mm_cvtsi32_si128(shift);
   for (int y = 0; y < h; ++y, src += ss, dst += ds)
-    for (int x = 0; x < w; x += 16) {
-      __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
-      for (int k = 0; k < N / 2; ++k) {
-        const int16_t* p = src + x + 2 * k * step;
-        const __m256i a = load16(p);
-        const __m256i b = load16(p + step);
-        lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), c[k]));
-        hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), c[k]));
-      }
-      lo = _mm256_sra_epi32(lo, sh);
-      hi = _mm256_sra_epi32(hi, sh);
-      lo = _mm256_srai_epi32(_mm256_slli_epi32(lo, 16), 16);  // wrap to 16 bits
-      hi = _mm256_srai_epi32(_mm256_slli_epi32(hi, 16), 16);
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + x), _mm256_packs_epi32(lo, hi));
-    }
+    for (int x = 0; x < w; x += 16)
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + x),
+                          filter16<N>(load16, src + x, step, c, sh));
 }
 
 // w == 8: two rows per step, one in each 128-bit half (an odd last row goes to SSE2).
@@ -50,31 +62,16 @@ template <int N>
 VVC_AVX2 void filter_pass_w8_avx2(const int16_t* src, ptrdiff_t ss, ptrdiff_t step, int16_t* dst,
                                   ptrdiff_t ds, int h, const int8_t* f, int shift) {
   __m256i c[N / 2];
-  for (int k = 0; k < N / 2; ++k)
-    c[k] = _mm256_set1_epi32(
-        static_cast<int>(static_cast<uint16_t>(f[2 * k]) |
-                         (static_cast<uint32_t>(static_cast<uint16_t>(f[2 * k + 1])) << 16)));
+  tap_pairs<N>(f, c);
   const __m128i sh = _mm_cvtsi32_si128(shift);
-  auto rows = [&](const int16_t* p) VVC_AVX2 {
+  auto rows = [ss](const int16_t* p) VVC_AVX2 {
     return _mm256_inserti128_si256(
         _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))),
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + ss)), 1);
   };
   int y = 0;
   for (; y + 2 <= h; y += 2, src += 2 * ss, dst += 2 * ds) {
-    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
-    for (int k = 0; k < N / 2; ++k) {
-      const int16_t* p = src + 2 * k * step;
-      const __m256i a = rows(p);
-      const __m256i b = rows(p + step);
-      lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), c[k]));
-      hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), c[k]));
-    }
-    lo = _mm256_sra_epi32(lo, sh);
-    hi = _mm256_sra_epi32(hi, sh);
-    lo = _mm256_srai_epi32(_mm256_slli_epi32(lo, 16), 16);  // wrap to 16 bits
-    hi = _mm256_srai_epi32(_mm256_slli_epi32(hi, 16), 16);
-    const __m256i out = _mm256_packs_epi32(lo, hi);
+    const __m256i out = filter16<N>(rows, src, step, c, sh);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), _mm256_castsi256_si128(out));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + ds), _mm256_extracti128_si256(out, 1));
   }

@@ -32,44 +32,13 @@ constexpr int kNnCtuSize = 128;
 // Per level, separately for intra (I slices) and inter (P/B) pictures, the thresholds t (QT,
 // BT) and t_tt (TT), the margin m and the none-skip score n, and the rule's other constants:
 // nn_levels.def (in vtm_accel/predictors, shared with the Python mirror of the rule).
+// One level's row: intra t, t_tt, m, n, then the same for inter pictures.
+struct NnLevelRow {
+  double t, tt, m, n, inter_t, inter_tt, inter_m, inter_n;
+};
 #define NN_PARAM(name, value)
-#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) t,
-constexpr double kNnLevelThreshold[] = {
-#include "nn_levels.def"
-};
-#undef NN_LEVEL
-#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) tt,
-constexpr double kNnLevelTtThreshold[] = {
-#include "nn_levels.def"
-};
-#undef NN_LEVEL
-#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) m,
-constexpr double kNnLevelMargin[] = {
-#include "nn_levels.def"
-};
-#undef NN_LEVEL
-#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) n,
-constexpr double kNnLevelNoneSkip[] = {
-#include "nn_levels.def"
-};
-#undef NN_LEVEL
-#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) ti,
-constexpr double kNnInterLevelThreshold[] = {
-#include "nn_levels.def"
-};
-#undef NN_LEVEL
-#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) tti,
-constexpr double kNnInterLevelTtThreshold[] = {
-#include "nn_levels.def"
-};
-#undef NN_LEVEL
-#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) mi,
-constexpr double kNnInterLevelMargin[] = {
-#include "nn_levels.def"
-};
-#undef NN_LEVEL
-#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) ni,
-constexpr double kNnInterLevelNoneSkip[] = {
+#define NN_LEVEL(l, t, tt, m, n, ti, tti, mi, ni) {t, tt, m, n, ti, tti, mi, ni},
+constexpr NnLevelRow kNnLevels[] = {
 #include "nn_levels.def"
 };
 #undef NN_LEVEL
@@ -79,7 +48,7 @@ constexpr double kNnInterLevelNoneSkip[] = {
 #include "nn_levels.def"
 #undef NN_PARAM
 #undef NN_LEVEL
-static_assert(sizeof(kNnLevelThreshold) == sizeof(double) * (kNnMaxLevel + 1),
+static_assert(sizeof(kNnLevels) / sizeof(kNnLevels[0]) == kNnMaxLevel + 1,
               "nn_levels.def must list levels 0..kNnMaxLevel");
 // One level's parameters for one kind of picture.
 struct NnThresholds {
@@ -98,11 +67,9 @@ inline double nn_qp_scale(int qp, bool inter) {
 inline NnThresholds nn_level_thresholds(int level, bool inter = false, int qp = 0) {
   level = level < 0 ? 0 : level > kNnMaxLevel ? kNnMaxLevel : level;
   const double f = nn_qp_scale(qp, inter);
-  if (inter)
-    return {kNnInterLevelThreshold[level] * f, kNnInterLevelTtThreshold[level] * f,
-            kNnInterLevelMargin[level], kNnInterLevelNoneSkip[level]};
-  return {kNnLevelThreshold[level] * f, kNnLevelTtThreshold[level] * f, kNnLevelMargin[level],
-          kNnLevelNoneSkip[level]};
+  const NnLevelRow& r = kNnLevels[level];
+  if (inter) return {r.inter_t * f, r.inter_tt * f, r.inter_m, r.inter_n};
+  return {r.t * f, r.tt * f, r.m, r.n};
 }
 
 // One CTU's maps, [kNnNumMaps][32][32] row-major.
