@@ -1,7 +1,7 @@
-// Known answers for the early terminations of the inter split search (partition/early_term.h):
+// Known answers for the early terminations of the inter split search (search/early_term.h):
 // each rule fires exactly in its situation, and not when switched off.
 #include "check.h"
-#include "partition/early_term.h"
+#include "search/early_term.h"
 
 using namespace vvc;
 

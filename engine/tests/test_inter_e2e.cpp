@@ -426,11 +426,11 @@ void run(GopConfig gc, int frames, unsigned seed) {
     std::vector<uint8_t> data;
     if (sp.slice_type == SliceType::I) {
       PictureCoding pc;
-      pc.poc = pic.poc;
-      pc.qp = sp.qp;
-      pc.slice_type = SliceType::I;
-      pc.temporal_id = pic.temporal_id;
-      pc.nal_type = pic.nal_type;
+      pc.slice.poc = pic.poc;
+      pc.slice.qp = sp.qp;
+      pc.slice.slice_type = SliceType::I;
+      pc.slice.temporal_id = pic.temporal_id;
+      pc.slice.nal_type = pic.nal_type;
       data = encode_picture(cfg, orig, cur->recon, pc, oracle);
       cur->motion.reset(W, H);  // all intra
       cur->motion.refs.poc = pic.poc;

@@ -12,8 +12,8 @@
 #include "common/picture.h"
 #include "inter/dmvr.h"
 #include "inter/interp.h"
-#include "inter/motion_search.h"
 #include "rdo/distortion.h"
+#include "search/motion_search.h"
 
 using namespace vvc;
 

@@ -7,7 +7,7 @@
 #include "check.h"
 #include "common/picture.h"
 #include "inter/interp.h"
-#include "inter/motion_search.h"
+#include "search/motion_search.h"
 
 using namespace vvc;
 

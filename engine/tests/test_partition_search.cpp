@@ -101,7 +101,7 @@ void test_exhaustive_trees() {
   Picture rec;
   CollectingOracle o;
   PictureCoding pc;
-  pc.qp = 27;
+  pc.slice.qp = 27;
   const std::vector<uint8_t> bytes = encode_picture(cfg, orig, rec, pc, o);
   CHECK(bytes.size() > 10);
   CHECK(o.queries > 100);
@@ -136,7 +136,7 @@ void test_restricting_oracle() {
   CollectingOracle o;
   o.restrict_to = split_bit(SplitMode::kNone) | split_bit(SplitMode::kQt);
   PictureCoding pc;
-  pc.qp = 32;
+  pc.slice.qp = 32;
   encode_picture(cfg, orig, rec, pc, o);
   check_trees(cfg, o.records);
   for (const auto& r : o.records)
@@ -154,8 +154,8 @@ void test_logging_oracle_file() {
     CHECK(log.ok());
     Picture rec;
     PictureCoding pc;
-    pc.poc = 5;
-    pc.qp = 37;
+    pc.slice.poc = 5;
+    pc.slice.qp = 37;
     encode_picture(cfg, orig, rec, pc, log);
     CHECK_EQ(log.records_written(), 4u);  // 2 CTUs x (luma, chroma)
   }

@@ -2,10 +2,10 @@
 
 This mirrors, for the CNN's data and offline evaluation, what the engine does in
 ``engine/src/partition/allowed_splits.cpp`` (H.266 6.4.1-6.4.3, children outside the picture not
-visited, picture-boundary ``depthOffset``) and ``engine/src/picture/encode_picture.cpp`` (dual-tree
-I slices: the 128 CTU is implicitly split into 64x64 quadrants in z-order, logged as one ``1`` at
-the start of the CTU's split list; each quadrant inside the picture is then searched as its own
-coding tree).
+visited, picture-boundary ``depthOffset``) and ``engine/src/picture/encode_picture.cpp`` with
+``engine/src/search/tree_search.cpp`` (dual-tree I slices: the 128 CTU is implicitly split into
+64x64 quadrants in z-order, logged as one ``1`` at the start of the CTU's split list; each
+quadrant inside the picture is then searched as its own coding tree).
 
 Split log semantics (one record per CTU and tree): the pre-order list of split modes of every
 visited coding_tree node (0 none, 1 QT, 2 BT_H, 3 BT_V, 4 TT_H, 5 TT_V). Children are visited in

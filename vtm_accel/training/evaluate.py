@@ -366,7 +366,7 @@ class RuleReplay:
 
 
 def _inter_usable(n: Node, ch: set[Split]) -> set[Split]:
-    """The engine's inter encoder restrictions (encode_picture.cpp inter_try_mask)."""
+    """The engine's inter encoder restrictions (``ModeController::splits_to_try``)."""
     drop = set()
     for s in (Split.QT, Split.BT_H, Split.BT_V, Split.TT_H, Split.TT_V):
         four = s in (Split.QT, Split.TT_H, Split.TT_V)

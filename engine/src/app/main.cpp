@@ -1,38 +1,23 @@
 // vtm-accel-engine: command-line front end of the engine (the contract with the Python
-// harness is its --help and docs/cli.md). Parses options, reads the source, plans the coding
-// structure (picture/gop.h: all intra, random access GOP 32, low-delay B), codes the pictures
-// in coding order keeping a DPB of reconstructions, writes the Annex B stream, the recon in
-// output (POC) order, and the JSON log in coding order.
+// harness is its --help and docs/cli.md). Parses the options into the configuration, opens
+// the source and the outputs, and runs the sequence encoder (encoder/sequence_encoder.h):
+// the Annex B stream, the recon in output (POC) order and the JSON log in coding order.
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
-#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "app/frame_log.h"
-#include "app/slice_data.h"
 #include "app/video_input.h"
 #include "bitstream/nal.h"
 #include "bitstream/params.h"
-#include "bitstream/sei.h"
-#include "filter/alf_encoder.h"
-#include "inter/interp.h"
-#include "inter/motion_field.h"
-#include "nn/counting_oracle.h"
-#include "nn/nn_oracle.h"
+#include "encoder/decision_chain.h"
+#include "encoder/sequence_encoder.h"
 #include "nn/split_rule.h"
-#include "partition/split_oracle.h"
-#include "picture/encode_picture.h"
 #include "picture/gop.h"
-#include "prefilter/block_importance.h"
-#include "prefilter/source_window.h"
-#include "prefilter/temporal_filter.h"
 
 namespace {
 
@@ -131,29 +116,6 @@ constexpr const char* kUsage =
     "Exit status: 0 success, 2 bad input or options (message on stderr), 1 internal error.\n";
 
 constexpr const char* kSpeedModes[] = {"exhaustive"};
-
-const char* nal_type_name(NalType t) {
-  switch (t) {
-    case NalType::TRAIL:
-      return "TRAIL";
-    case NalType::STSA:
-      return "STSA";
-    case NalType::RADL:
-      return "RADL";
-    case NalType::RASL:
-      return "RASL";
-    case NalType::IDR_W_RADL:
-      return "IDR_W_RADL";
-    case NalType::IDR_N_LP:
-      return "IDR_N_LP";
-    case NalType::CRA:
-      return "CRA";
-    case NalType::GDR:
-      return "GDR";
-    default:
-      return "?";
-  }
-}
 
 struct UsageError {
   std::string msg;
@@ -371,6 +333,30 @@ Options parse_args(int argc, char** argv) {
   return o;
 }
 
+// --plan-only: the coding structure, one line per picture in coding order.
+void print_plan(const SequencePlan& plan, const GopParams& gp, int qp) {
+  std::printf(
+      "config %s, %d frames, intra period %d, base QP %d: sps_max_sublayers_minus1 %d, "
+      "max_dec_pic_buffering_minus1 %d, max_num_reorder_pics %d\n",
+      gop_config_name(gp.config), gp.num_frames, gp.intra_period, qp, plan.max_sublayers_minus1,
+      plan.max_dec_pic_buffering_minus1, plan.max_num_reorder_pics);
+  std::printf("# idx poc tid nal slice qp lambda L0 | L1 (POCs; '*' marks active entries)\n");
+  for (const PicturePlan& pic : plan.pictures) {
+    std::string lists;
+    for (int l = 0; l < 2; ++l) {
+      if (l) lists += " |";
+      for (size_t k = 0; k < pic.rpl[l].size(); ++k) {
+        lists.push_back(' ');
+        lists.append(std::to_string(pic.rpl[l][k]));
+        if (static_cast<int>(k) < pic.num_active[l]) lists.push_back('*');
+      }
+    }
+    const char st = pic.slice_type == SliceType::I ? 'I' : 'B';
+    std::printf("%d %d %d %s %c %d %.2f%s\n", pic.coding_index, pic.poc, pic.temporal_id,
+                nal_type_name(pic.nal_type), st, pic.qp, pic.lambda, lists.c_str());
+  }
+}
+
 int run(const Options& opt) {
   VideoReader reader;
   InputRequest req{opt.input, opt.width, opt.height, opt.input_bit_depth};
@@ -430,28 +416,6 @@ int run(const Options& opt) {
   if (!opt.log.empty())
     if (std::string err = log.open(opt.log); !err.empty()) throw UsageError{err};
 
-  if (!slice_data_encoder_available())
-    std::fprintf(stderr,
-                 "warning: no picture encoder linked yet: the stream has headers only and is "
-                 "not decodable\n");
-
-  // Split oracles: exhaustive or split logger, optionally pruned by the CNN, always counted.
-  std::unique_ptr<SplitOracle> baseOracle;
-  if (!cfg.split_log_path.empty())
-    baseOracle = std::make_unique<LoggingOracle>(cfg.split_log_path);
-  else
-    baseOracle = std::make_unique<AllSplitsOracle>();
-  std::unique_ptr<NnOracle> nnOracle;
-  if (!opt.nn.model.empty() || !opt.nn.attach.empty()) {
-    nnOracle = std::make_unique<NnOracle>(opt.nn, cfg.speed.nn, cfg.width, cfg.height, *baseOracle);
-    if (cfg.speed.nn.level > 0) nnOracle->start();
-  }
-  CountingOracle counter(nnOracle ? static_cast<SplitOracle&>(*nnOracle) : *baseOracle);
-  set_split_oracle(&counter);
-  struct Uninstall {
-    ~Uninstall() { set_split_oracle(nullptr); }
-  } uninstall;
-
   // Coding structure.
   GopParams gp;
   gp.config = opt.config;
@@ -462,272 +426,57 @@ int run(const Options& opt) {
     gp.intra_period = opt.intra_period_given ? opt.intra_period : default_intra_period(cfg.fps());
   else
     gp.intra_period = opt.intra_period_given ? opt.intra_period : -1;
-  const SequencePlan plan = plan_sequence(gp);
-  if (opt.config != GopConfig::AllIntra) {
-    apply_plan_to_config(plan, cfg);
-    if (std::string err = check_plan(plan); !err.empty()) {
-      std::fprintf(stderr, "internal error: coding structure: %s\n", err.c_str());
-      return 1;
-    }
+
+  // Split decisions: exhaustive or split logger, optionally pruned by the CNN, always counted.
+  DecisionChain decisions(cfg.split_log_path, opt.nn, cfg.speed.nn, cfg.width, cfg.height);
+  if (std::string err = decisions.error(); !err.empty()) throw UsageError{err};
+  SequenceEncoder encoder(
+      cfg, gp, decisions,
+      [&](int poc, Picture& p) { return reader.read_frame(opt.frame_skip + poc, p); },
+      opt.inter_as_intra);
+  if (!encoder.plan_error().empty()) {
+    std::fprintf(stderr, "internal error: coding structure: %s\n", encoder.plan_error().c_str());
+    return 1;
   }
-  const bool interAsIntra = opt.inter_as_intra || !slice_data_inter_available();
   if (opt.plan_only) {
-    std::printf(
-        "config %s, %d frames, intra period %d, base QP %d: sps_max_sublayers_minus1 %d, "
-        "max_dec_pic_buffering_minus1 %d, max_num_reorder_pics %d\n",
-        gop_config_name(opt.config), opt.frames, gp.intra_period, cfg.qp, plan.max_sublayers_minus1,
-        plan.max_dec_pic_buffering_minus1, plan.max_num_reorder_pics);
-    std::printf("# idx poc tid nal slice qp lambda L0 | L1 (POCs; '*' marks active entries)\n");
-    for (const PicturePlan& pic : plan.pictures) {
-      std::string lists;
-      for (int l = 0; l < 2; ++l) {
-        if (l) lists += " |";
-        for (size_t k = 0; k < pic.rpl[l].size(); ++k) {
-          lists.push_back(' ');
-          lists.append(std::to_string(pic.rpl[l][k]));
-          if (static_cast<int>(k) < pic.num_active[l]) lists.push_back('*');
-        }
-      }
-      const char st = pic.slice_type == SliceType::I ? 'I' : 'B';
-      std::printf("%d %d %d %s %c %d %.2f%s\n", pic.coding_index, pic.poc, pic.temporal_id,
-                  nal_type_name(pic.nal_type), st, pic.qp, pic.lambda, lists.c_str());
-    }
+    print_plan(encoder.plan(), gp, cfg.qp);
     return 0;
   }
 
-  // Decoded picture buffer: reconstructions kept while a later picture references them or
-  // until they are written to the recon file in POC order.
-  struct DpbPicture {
-    Picture recon;
-    int qp = 0;
-    int temporal_id = 0;
-    bool output_pending = true;
-    std::unique_ptr<MotionField> motion;    // for TMVP of later pictures
-    std::unique_ptr<PaddedPicture> padded;  // bordered copy for MC, built once when first used
-  };
-  std::map<int, std::unique_ptr<DpbPicture>> dpb;
-  int nextOutput = 0;  // POC written next to the recon file
-
-  // Source frames, each read once and kept while a picture still to code (or the temporal
-  // pre-filter of one: up to its range of neighbours) needs it.
-  SourceWindow sources(cfg.width, cfg.height, [&](int poc, Picture& p) {
-    return reader.read_frame(opt.frame_skip + poc, p);
-  });
-  auto source = [&](int poc) -> const Picture& {
-    std::string err;
-    const Picture* p = sources.get(poc, err);
-    if (!p) throw UsageError{err};
-    return *p;
-  };
-  MctfParams mctf;
-  mctf.base_qp = cfg.qp;
-  mctf.gop_size = gop_size(opt.config);
-  if (gp.intra_period > 0) mctf.gop_size = std::min(mctf.gop_size, gp.intra_period);
-  mctf.future_refs = opt.config == GopConfig::RandomAccess;
-  mctf.num_frames = opt.frames;
-  mctf.width = cfg.src_width;
-  mctf.height = cfg.src_height;
-  mctf.gop_position.assign(static_cast<size_t>(opt.frames), 0);
-  for (const PicturePlan& pic : plan.pictures)
-    if (pic.gop_entry >= 0)
-      mctf.gop_position[static_cast<size_t>(pic.poc)] =
-          gop_entries(opt.config)[static_cast<size_t>(pic.gop_entry)].poc;
-  std::vector<int> firstNeeded(plan.pictures.size() + 1, INT_MAX);  // by coding index
-  for (size_t k = plan.pictures.size(); k-- > 0;) {
-    const int poc = plan.pictures[k].poc;
-    firstNeeded[k] = std::min(firstNeeded[k + 1], cfg.mctf ? mctf_first_needed(mctf, poc) : poc);
-  }
-  Picture filtered;
-  std::map<int, QpOffsetMap> bimMaps;  // by POC, for the pictures that reference them
-  int mctfPictures = 0;
-  double mctfSecs = 0;
-  AlfApsStore alfStore;  // the ALF APSs sent so far in this coded video sequence
-  size_t codingIndex = 0;
+  CodedPicture pic;
   uint64_t totalBytes = 0;
   double sumPsnr[3] = {0, 0, 0};
-  for (const PicturePlan& pic : plan.pictures) {
-    const Picture& orig = source(pic.poc);
-    const auto t0 = std::chrono::steady_clock::now();
-    // The encoder codes the filtered source of key pictures; PSNR stays against orig.
-    const Picture* encIn = &orig;
-    QpOffsetMap bim;  // block importance: QP offsets of the picture and its CTUs
-    if (cfg.mctf &&
-        filter_source(mctf, pic.poc, source, filtered, cfg.bim ? &bim : nullptr, cfg.ctu_size())) {
-      encIn = &filtered;
-      ++mctfPictures;
-      mctfSecs += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    } else if (cfg.bim && pic.slice_type != SliceType::I) {
-      auto m0 = bimMaps.find(pic.rpl[0][0]), m1 = bimMaps.find(pic.rpl[1][0]);
-      if (m0 != bimMaps.end() && m1 != bimMaps.end())
-        bim = bim_from_references(m0->second, m1->second);
-    }
-
-    SliceParams sp = slice_params_for(pic);
-    if (opt.config == GopConfig::AllIntra)
-      sp.qp = std::clamp(cfg.picture_qp(pic.poc), -cfg.qp_bd_offset(), 63);
-    double lambda = pic.lambda;
-    if (bim.valid()) {
-      sp.qp = std::clamp(sp.qp + bim.picture, -cfg.qp_bd_offset(), 63);
-      lambda = picture_lambda(sp.qp, sp.slice_type, pic.temporal_id);
-      bimMaps[pic.poc] = bim;
-    }
-    if (interAsIntra && sp.slice_type != SliceType::I) {
-      sp.slice_type = SliceType::I;
-      sp.inter_slice_allowed = false;
-      sp.temporal_mvp = false;
-    }
-
-    // DPB marking of the decoder (8.3.3): keep what the current lists name (and what still
-    // waits for output).
-    for (auto it = dpb.begin(); it != dpb.end();) {
-      const int r = it->first;
-      const bool listed = std::find(pic.rpl[0].begin(), pic.rpl[0].end(), r) != pic.rpl[0].end() ||
-                          std::find(pic.rpl[1].begin(), pic.rpl[1].end(), r) != pic.rpl[1].end();
-      if (!listed && !it->second->output_pending)
-        it = dpb.erase(it);
-      else
-        ++it;
-    }
-
-    PictureCoding pc;
-    pc.poc = pic.poc;
-    pc.qp = sp.qp;
-    pc.slice_type = sp.slice_type;
-    pc.temporal_id = pic.temporal_id;
-    pc.nal_type = pic.nal_type;
-    pc.lambda = lambda;
-    if (bim.valid()) pc.ctu_qp_offset = bim.ctu;
-    if (sp.slice_type != SliceType::I) {
-      for (int l = 0; l < 2; ++l)
-        for (int k = 0; k < pic.num_active[l]; ++k) {
-          const int r = pic.rpl[l][static_cast<size_t>(k)];
-          DpbPicture& d = *dpb.at(r);
-          RefPicture rp;
-          rp.poc = r;
-          rp.recon = &d.recon;
-          rp.motion = d.motion.get();
-          if (!d.padded) {
-            d.padded = std::make_unique<PaddedPicture>();
-            d.padded->build(d.recon);
-          }
-          rp.padded = d.padded.get();
-          rp.qp = d.qp;
-          rp.temporal_id = d.temporal_id;
-          pc.ref[l].push_back(rp);
-        }
-      pc.temporal_mvp = sp.temporal_mvp;
-      pc.collocated_from_l0 = sp.collocated_from_l0;
-      pc.collocated_ref_idx = sp.collocated_ref_idx;
-    }
-    auto cur = std::make_unique<DpbPicture>();
-    cur->recon = Picture(cfg.width, cfg.height);
-    cur->qp = sp.qp;
-    cur->temporal_id = pic.temporal_id;
-    if (opt.config != GopConfig::AllIntra) {  // all-intra pictures are never referenced
-      cur->motion = std::make_unique<MotionField>();
-      cur->motion->reset(cfg.width, cfg.height);
-      // The slice's lists by POC, as TMVP and bS derivation read them later.
-      RefLists& rl = cur->motion->refs;
-      rl.poc = pic.poc;
-      rl.is_b = sp.slice_type == SliceType::B;
-      for (int l = 0; l < 2; ++l) {
-        rl.num_ref[l] = static_cast<int>(pc.ref[l].size());
-        for (int k = 0; k < rl.num_ref[l] && k < kMaxRefPics; ++k)
-          rl.ref_poc[l][k] = pc.ref[l][static_cast<size_t>(k)].poc;
-      }
-      rl.tmvp = pc.temporal_mvp;
-      rl.collocated_from_l0 = pc.collocated_from_l0;
-      rl.collocated_ref_idx = pc.collocated_ref_idx;
-      pc.motion_out = cur->motion.get();
-    }
-    Picture& rec = cur->recon;
-
-    std::vector<uint8_t> au;
-    if (pic.coding_index == 0 || (opt.config != GopConfig::AllIntra && pic.irap())) {
-      // Parameter sets at the start and before every IRAP picture (random access points).
-      write_nal(au, NalType::SPS, 0, write_sps(cfg));
-      write_nal(au, NalType::PPS, 0, write_pps(cfg));
-    }
-    // Slice data first: its ALF stage (filter/alf_encoder.h) decides the slice header's ALF
-    // fields and the ALF APS, which is sent before the slice.
-    SliceAlf alf;
-    pc.alf_out = &alf;
-    pc.alf_store = &alfStore;
-    CuStats cuStats;
-    pc.stats_out = &cuStats;
-    const std::vector<uint8_t> data =
-        opt.config == GopConfig::AllIntra
-            ? encode_slice_data(cfg, *encIn, rec, sp, &alf, &alfStore, &cuStats)
-            : encode_picture_data(cfg, *encIn, rec, pc);
-    sp.alf = alf;
-    if (!alf.aps_rbsp.empty()) write_nal(au, NalType::PREFIX_APS, sp.temporal_id, alf.aps_rbsp);
-    std::vector<uint8_t> slice = write_slice_header(cfg, sp);
-    slice.insert(slice.end(), data.begin(), data.end());
-    write_nal(au, sp.nal_type, sp.temporal_id, slice);
-    if (cfg.md5_sei)
-      write_nal(au, NalType::SUFFIX_SEI, sp.temporal_id, write_md5_sei(rec, rec.width, rec.height));
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
-    if (!bitstream.write(au.data(), au.size())) {
+  while (encoder.encode_next(pic)) {
+    if (!bitstream.write(pic.au.data(), pic.au.size())) {
       std::fprintf(stderr, "error: writing '%s' failed\n", opt.bitstream.c_str());
       return 1;
     }
-    totalBytes += au.size();
-    FrameStats st;
-    st.poc = pic.poc;
-    st.slice_type = sp.slice_type == SliceType::I ? 'I' : sp.slice_type == SliceType::P ? 'P' : 'B';
-    st.qp = sp.qp;
-    st.bits = static_cast<uint64_t>(au.size()) * 8;
-    for (int c = 0; c < 3; ++c) {
-      const int w = c ? cfg.src_width / 2 : cfg.src_width;
-      const int h = c ? cfg.src_height / 2 : cfg.src_height;
-      st.psnr[c] = plane_psnr(orig.comp[c], rec.comp[c], w, h);
-      sumPsnr[c] += st.psnr[c];
-    }
-    st.time_s = secs;
-    st.cu = &cuStats;
-    st.area = static_cast<uint64_t>(cfg.width) * static_cast<uint64_t>(cfg.height);
-    st.nodes = static_cast<int64_t>(counter.take_nodes());
-    if (opt.config != GopConfig::AllIntra) {
-      st.temporal_id = pic.temporal_id;
-      st.nal = nal_type_name(pic.nal_type);
-    }
+    totalBytes += pic.au.size();
+    for (int c = 0; c < 3; ++c) sumPsnr[c] += pic.stats.psnr[c];
     if (log.is_open()) {
-      const std::string line = json_line(st) + "\n";
+      const std::string line = json_line(pic.stats) + "\n";
       if (!log.write(line.data(), line.size())) {
         std::fprintf(stderr, "error: writing '%s' failed\n", opt.log.c_str());
         return 1;
       }
     }
-
-    sources.release_before(firstNeeded[++codingIndex]);  // orig may go now
-
-    // Store the picture, then write every picture that is next in output order.
-    if (opt.config == GopConfig::AllIntra) dpb.clear();  // IDR pictures: nothing kept
-    dpb[pic.poc] = std::move(cur);
-    for (auto it = dpb.find(nextOutput); it != dpb.end() && it->second->output_pending;
-         it = dpb.find(nextOutput)) {
-      if (recon.is_open() &&
-          !write_recon_frame(recon, it->second->recon, cfg.src_width, cfg.src_height)) {
+    for (const Picture* out : pic.output)
+      if (recon.is_open() && !write_recon_frame(recon, *out, cfg.src_width, cfg.src_height)) {
         std::fprintf(stderr, "error: writing '%s' failed\n", opt.recon.c_str());
         return 1;
       }
-      it->second->output_pending = false;
-      ++nextOutput;
-    }
   }
   if (!bitstream.close() || !recon.close() || !log.close()) {
     std::fprintf(stderr, "error: closing an output file failed\n");
     return 1;
   }
-  if (nnOracle && cfg.speed.nn.level > 0)
+  if (const NnOracle* nn = decisions.nn(); nn && cfg.speed.nn.level > 0)
     std::fprintf(stderr, "nn: level %d, %d of %d pictures pruned by the CNN%s\n",
-                 cfg.speed.nn.level, nnOracle->pictures_predicted(), opt.frames,
-                 nnOracle->fell_back() ? " (fell back to exhaustive search)" : "");
-  if (mctfPictures > 0)
+                 cfg.speed.nn.level, nn->pictures_predicted(), opt.frames,
+                 nn->fell_back() ? " (fell back to exhaustive search)" : "");
+  if (encoder.mctf_pictures() > 0)
     std::fprintf(stderr, "mctf: %d pictures filtered in %.2f s, %zu source frames held at most\n",
-                 mctfPictures, mctfSecs, sources.peak_size());
+                 encoder.mctf_pictures(), encoder.mctf_seconds(), encoder.source_frames_peak());
   std::printf("coded %d frames (%dx%d), %llu bytes, mean PSNR Y %.4f U %.4f V %.4f dB\n",
               opt.frames, cfg.src_width, cfg.src_height,
               static_cast<unsigned long long>(totalBytes), sumPsnr[0] / opt.frames,
@@ -747,6 +496,9 @@ int main(int argc, char** argv) {
     return run(opt);
   } catch (const UsageError& e) {
     std::fprintf(stderr, "error: %s\n", e.msg.c_str());
+    return 2;
+  } catch (const SourceError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "internal error: %s\n", e.what());

@@ -2,6 +2,29 @@
 
 namespace vvc {
 
+const char* nal_type_name(NalType t) {
+  switch (t) {
+    case NalType::TRAIL:
+      return "TRAIL";
+    case NalType::STSA:
+      return "STSA";
+    case NalType::RADL:
+      return "RADL";
+    case NalType::RASL:
+      return "RASL";
+    case NalType::IDR_W_RADL:
+      return "IDR_W_RADL";
+    case NalType::IDR_N_LP:
+      return "IDR_N_LP";
+    case NalType::CRA:
+      return "CRA";
+    case NalType::GDR:
+      return "GDR";
+    default:
+      return "?";
+  }
+}
+
 std::vector<uint8_t> add_emulation_prevention(const std::vector<uint8_t>& rbsp) {
   std::vector<uint8_t> out;
   out.reserve(rbsp.size() + rbsp.size() / 64 + 4);

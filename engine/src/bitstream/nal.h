@@ -39,6 +39,9 @@ std::vector<uint8_t> add_emulation_prevention(const std::vector<uint8_t>& rbsp);
 // Appends one NAL unit to an Annex B byte stream: start code 00 00 00 01, nal_unit_header()
 // (forbidden_zero_bit 0, nuh_reserved_zero_bit 0, nuh_layer_id 0, nal_unit_type,
 // nuh_temporal_id_plus1 = temporalId + 1), then the RBSP with emulation prevention.
+// The name of a NAL unit type as Table 5 spells it ("CRA", "TRAIL", ...; "?" for others).
+const char* nal_type_name(NalType t);
+
 void write_nal(std::vector<uint8_t>& annexb, NalType type, int temporalId,
                const std::vector<uint8_t>& rbsp);
 

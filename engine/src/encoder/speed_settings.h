@@ -7,14 +7,14 @@
 #pragma once
 #include <string>
 
-#include "partition/early_term_rules.h"
+#include "search/early_term_rules.h"
 
 namespace vvc {
 
 struct PartitionSpeed {
   // VVenC-like early terminations of the P/B split search (--no-fast-inter-split: off)
   bool fast_inter_split = true;
-  unsigned early_term_rules = kEtDefaultRules;  // which of them (partition/early_term.h)
+  unsigned early_term_rules = kEtDefaultRules;  // which of them (search/early_term.h)
 };
 
 struct IntraSpeed {

@@ -631,7 +631,7 @@ std::vector<uint8_t> alf_finish_slice_data(const EncoderConfig& cfg, const Pictu
                                            const PictureCoding& pc, int initType,
                                            const double lambda[3]) {
   ContextSet init;
-  init.init(pc.qp, initType);
+  init.init(pc.slice.qp, initType);
   SliceAlf* out = pc.alf_out;
   if (!cfg.alf || !out) {
     if (out) *out = SliceAlf{};
@@ -639,11 +639,11 @@ std::vector<uint8_t> alf_finish_slice_data(const EncoderConfig& cfg, const Pictu
   }
   AlfApsStore own;  // no sequence store given: this picture's APS stands alone
   AlfApsStore& store = pc.alf_store ? *pc.alf_store : own;
-  const bool irap = pc.nal_type == NalType::IDR_W_RADL || pc.nal_type == NalType::IDR_N_LP ||
-                    pc.nal_type == NalType::CRA;
+  const bool irap = pc.slice.nal_type == NalType::IDR_W_RADL ||
+                    pc.slice.nal_type == NalType::IDR_N_LP || pc.slice.nal_type == NalType::CRA;
   if (irap) store.clear();  // no APS reference across a random access point
   const AlfPictureDecision d =
-      alf_encode_picture(orig, recon, cfg.log2_ctu, lambda, &store, pc.temporal_id);
+      alf_encode_picture(orig, recon, cfg.log2_ctu, lambda, &store, pc.slice.temporal_id);
   *out = d.slice_header();
   if (!d.enabled()) return bins.replay(init, {});
   if (d.send_aps) out->aps_rbsp = write_alf_aps(d.new_aps);

@@ -37,20 +37,14 @@ struct CuStats {
   uint64_t cus = 0;       // number of CUs (luma tree in I slices)
 };
 
+// One picture to code: what its slice header says (SliceParams: POC, slice QP, slice type, NAL
+// type, temporal id, lists, TMVP and collocated picture), plus what the encoder alone needs.
 struct PictureCoding {
-  int poc = 0;
-  int qp = 32;  // slice QP (QpY, no QpBdOffset)
-  SliceType slice_type = SliceType::I;
-  int temporal_id = 0;
-  // ---- inter coding (filled by the app from picture/gop.h's PicturePlan) ----
-  NalType nal_type = NalType::IDR_N_LP;
+  SliceParams slice;
   double lambda = 0;  // picture_lambda() of the plan (VTM, LambdaFromQpEnable); 0 = not given
   // Active reference pictures: ref[l][i] is RefPicList[l][i], i < NumRefIdxActive[l] (the
   // slice header signals exactly these counts; inactive entries are not passed).
   std::vector<RefPicture> ref[2];
-  bool temporal_mvp = false;  // ph_temporal_mvp_enabled_flag
-  bool collocated_from_l0 = true;
-  int collocated_ref_idx = 0;
   // Where encode_picture stores this picture's motion (owned by the app's DPB; nullptr: none).
   MotionField* motion_out = nullptr;
   // Where encode_picture stores the slice's ALF header fields and APS (filter/alf_encoder.h);

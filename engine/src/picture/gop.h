@@ -25,20 +25,11 @@
 //     to L0 as an inactive entry (the RPL also drives DPB marking: a picture listed in neither
 //     list becomes "unused for reference" and leaves the DPB).
 //
-// For the inter integration (encode_picture with P/B slices):
-//  - the app (app/main.cpp) walks SequencePlan::pictures in coding order and passes each
-//    picture's PictureCoding (picture/encode_picture.h): poc, qp, slice_type, temporal_id,
-//    nal_type, lambda (= picture_lambda(qp)), ref[0/1] = the ACTIVE entries of RefPicList0/1
-//    in refIdx order (poc, recon, padded copy for MC, motion field, qp, temporal id),
-//    temporal_mvp / collocated_from_l0 / collocated_ref_idx (the slice header sends exactly
-//    these), and motion_out = this picture's MotionField (its refs already filled) to store
-//    the CU motion into; the DPB keeps it for TMVP of later pictures.
-//  - slice header fields come from slice_params_for(): B slices in RA and LDB (L1 of LDB
-//    equals L0), NumRefIdxActive = the counts above (override flag sent when needed),
-//    ph_mvd_l1_zero_flag 0, TMVP on for every inter picture (sps_temporal_mvp_enabled_flag 1).
-//  - until app/slice_data.cpp's slice_data_inter_available() returns true, the app codes the
-//    pictures planned as B with I slices (ph_inter_slice_allowed_flag 0, lists still sent), so
-//    the structure is decodable today. Flip it when encode_picture codes inter CUs.
+// How a plan is used (encoder/sequence_encoder.cpp): the pictures are coded in
+// SequencePlan::pictures order; each one's PictureCoding (picture/encode_picture.h) carries
+// the slice parameters of slice_params_for() (B slices in RA and LDB, L1 of LDB equal to L0,
+// NumRefIdxActive = the active counts, ph_mvd_l1_zero_flag 0, TMVP on for every inter
+// picture), the plan's lambda, and the ACTIVE entries of RefPicList0/1 in refIdx order.
 #pragma once
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "partition/early_term.h"
+#include "search/early_term.h"
 
 #include <cstring>
 

@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <limits>
 
-#include "partition/early_term_rules.h"
 #include "partition/split_oracle.h"
+#include "search/early_term_rules.h"
 
 namespace vvc {
 

@@ -1,4 +1,4 @@
-#include "inter/motion_search.h"
+#include "search/motion_search.h"
 
 #include <algorithm>
 #include <cstdlib>

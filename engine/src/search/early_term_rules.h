@@ -1,6 +1,6 @@
-// The early-termination rules of the P/B split search as flags (partition/early_term.h applies
+// The early-termination rules of the P/B split search as flags (search/early_term.h applies
 // them; SpeedSettings::partition picks the set), apart so that the speed settings need nothing
-// else of the partition stage.
+// else of the search.
 #pragma once
 
 namespace vvc {
