@@ -27,6 +27,16 @@ void check_mv_arithmetic() {
   CHECK_EQ(round_mv_comp(3, 1, 0), 1);  // pairwise average of 1 and 2
   CHECK_EQ(round_mv_comp(-3, 1, 0), -1);
   CHECK_EQ(round_mv_comp(12, 0, 0), 12);
+  // AMVR precisions (8.5.2.14, halves toward zero): integer, four samples.
+  CHECK_EQ(round_mv_comp(8, 4, 4), 0);
+  CHECK_EQ(round_mv_comp(9, 4, 4), 16);
+  CHECK_EQ(round_mv_comp(-8, 4, 4), 0);
+  CHECK_EQ(round_mv_comp(-9, 4, 4), -16);
+  CHECK_EQ(round_mv_comp(24, 4, 4), 16);
+  CHECK_EQ(round_mv_comp(-24, 4, 4), -16);
+  CHECK_EQ(round_mv_comp(32, 6, 6), 0);
+  CHECK_EQ(round_mv_comp(33, 6, 6), 64);
+  CHECK_EQ(round_mv_comp(-33, 6, 6), -64);
   // distScaleFactor by hand: tx = (16384 + |td|/2) / td, (tb * tx + 32) >> 6.
   CHECK_EQ(dist_scale_factor(2, 1), 128);   // tx 8192
   CHECK_EQ(dist_scale_factor(3, -1), -85);  // tx 5461, (-5461 + 32) >> 6 = -85 (floor)
@@ -303,6 +313,14 @@ void check_amvp() {
   build_amvp_list(c, 0, 0, out);
   CHECK(eq(out[0], 4, -8));
   CHECK(eq(out[1], 100, 0));  // oldest entry, L0 (POC 4): (100, 2) -> (100, 0), half -> 0
+  // Integer MVD precision (AMVR): A1 (5, -7) -> (0, 0), B1 (3, -9) -> (0, -16), rounded before
+  // they are compared, so both stay; four samples: both (0, 0), B dropped, HMVP (100, 2) -> 128.
+  build_amvp_list(c, 0, 0, out, kAmvrShiftInteger);
+  CHECK(eq(out[0], 0, 0));
+  CHECK(eq(out[1], 0, -16));
+  build_amvp_list(c, 0, 0, out, kAmvrShiftFour);
+  CHECK(eq(out[0], 0, 0));
+  CHECK(eq(out[1], 128, 0));
   // Target L1[1] (POC 4): A1 gives (4, -8), B1 the same (dropped); the oldest HMVP entry's
   // own-list (L1, refIdx 1 = POC 4) MV comes before its L0 one: (-50 + 2) >> 2 << 2 = -48.
   build_amvp_list(c, 1, 1, out);

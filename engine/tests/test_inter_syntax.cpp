@@ -1,7 +1,7 @@
-// Inter CU syntax writers: random PUs encoded with CabacEncoder and parsed back by a literal
-// decoder of 7.3.10.5 / 7.3.10.7 / 7.3.10.10 written here from the binarizations of 9.3.3
-// (TR, EG1, inter_pred_idc) and the ctxInc rules of 9.3.4.2; plus the bit estimator's total
-// close to the real size.
+// Inter CU syntax writers: random PUs (AMVR precisions included) encoded with CabacEncoder and
+// parsed back by a literal decoder of 7.3.10.5 / 7.3.10.7 / 7.3.10.10 written here from the
+// binarizations of 9.3.3 (TR, EG1, inter_pred_idc) and the ctxInc rules of 9.3.4.2; plus the bit
+// estimator's total close to the real size.
 #include <random>
 #include <vector>
 
@@ -73,6 +73,8 @@ void round_trip(bool isB) {
       c.pu.mvd[l] = Mv{r(2 * range + 1) - range, r(2 * range + 1) - range};
       c.pu.mvp_idx[l] = r(2);
     }
+    const int shifts[3] = {kAmvrShiftQuarter, kAmvrShiftInteger, kAmvrShiftFour};
+    c.pu.amvr_shift = shifts[r(3)];
     c.coded = r(2);
     cases.push_back(c);
   }
@@ -89,7 +91,7 @@ void round_trip(bool isB) {
       auto run = [&](auto& coder, ContextSet& cs) {
         code_cu_skip_flag(coder, cs, c.skip, c.leftSkip, c.aboveSkip);
         if (!c.skip) code_pred_mode_flag(coder, cs, false, c.leftSkip, c.aboveSkip);
-        code_inter_prediction(coder, cs, c.pu, c.skip, c.log2W, c.log2H, isB, numRef);
+        code_inter_prediction(coder, cs, c.pu, c.skip, c.log2W, c.log2H, isB, numRef, true);
         if (!c.skip && !c.pu.merge) code_cu_coded_flag(coder, cs, c.coded);
       };
       if (pass == 0)
@@ -126,6 +128,7 @@ void round_trip(bool isB) {
         dir = d.decode_bin(dctx[kCtxInterPredIdc + 5]) ? 2 : 1;
     }
     bad += dir != c.pu.inter_dir;
+    bool anyMvd = false;
     for (int l = 0; l < 2; ++l) {
       if (!((dir >> l) & 1)) continue;
       int ref = 0;
@@ -138,6 +141,17 @@ void round_trip(bool isB) {
       const Mv mvd = decode_mvd(d, dctx);
       bad += !(mvd == c.pu.mvd[l]);
       bad += static_cast<int>(d.decode_bin(dctx[kCtxMvpLxFlag])) != c.pu.mvp_idx[l];
+      anyMvd |= mvd.x != 0 || mvd.y != 0;
+    }
+    // amvr_flag, amvr_precision_idx (TR cMax 2, ctxInc 0 / 1): AmvrShift per Table 16.
+    if (anyMvd) {
+      int shift = kAmvrShiftQuarter;
+      if (d.decode_bin(dctx[kCtxAmvrFlag])) {
+        shift = kAmvrShiftHalf;
+        if (d.decode_bin(dctx[kCtxAmvrPrecisionIdx]))
+          shift = d.decode_bin(dctx[kCtxAmvrPrecisionIdx + 1]) ? kAmvrShiftFour : kAmvrShiftInteger;
+      }
+      bad += shift != c.pu.amvr_shift;
     }
     bad += static_cast<int>(d.decode_bin(dctx[kCtxCuCodedFlag])) != static_cast<int>(c.coded);
   }
@@ -185,6 +199,14 @@ void known_bins() {
   Count q;
   code_inter_pred_idc(q, cs, 2, 3, 3);
   CHECK(q.ctx == 2);
+  // amvr: quarter "0", integer "1 1 0", four samples "1 1 1", half "1 0" (all context bins).
+  const int amvrBins[4][2] = {
+      {kAmvrShiftQuarter, 1}, {kAmvrShiftInteger, 3}, {kAmvrShiftFour, 3}, {kAmvrShiftHalf, 2}};
+  for (const auto& [shift, bins] : amvrBins) {
+    Count am;
+    code_amvr(am, cs, shift);
+    CHECK(am.ctx == bins && am.ep == 0);
+  }
   // ref_idx with 4 active refs, value 3: 2 context bins + 1 bypass, no terminator.
   Count rr;
   code_ref_idx(rr, cs, 3, 4);

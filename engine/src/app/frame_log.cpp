@@ -26,9 +26,9 @@ std::string json_line(const FrameStats& s) {
     char cu[256];
     std::snprintf(cu, sizeof cu,
                   ",\"cu\":{\"skip\":%.4f,\"merge\":%.4f,\"amvp\":%.4f,\"intra\":%.4f,"
-                  "\"bi\":%.4f,\"residual\":%.4f,\"count\":%llu}",
+                  "\"bi\":%.4f,\"residual\":%.4f,\"amvr\":%.4f,\"count\":%llu}",
                   c.skip / a, c.merge / a, c.amvp / a, c.intra / a, c.bi / a, c.residual / a,
-                  static_cast<unsigned long long>(c.cus));
+                  c.amvr / a, static_cast<unsigned long long>(c.cus));
     line.insert(line.size() - 1, cu);
   }
   return line;

@@ -14,9 +14,10 @@ namespace vvc {
 // {"poc":0,"slice_type":"I","qp":22,"bits":12345,"psnr_y":..,"psnr_u":..,"psnr_v":..,"time_s":..}
 // plus ,"nodes":N before the closing brace when s.nodes >= 0, ,"tid":T,"nal":"CRA" when
 // set (coding structures other than all-intra), and
-// ,"cu":{"skip":..,"merge":..,"amvp":..,"intra":..,"bi":..,"residual":..,"count":N} when s.cu
-// is set: the share of the picture's area coded by skip, merge-with-residual, AMVP and intra
-// CUs, by bi-predicted CUs and by CUs with a residual, and the number of CUs.
+// ,"cu":{"skip":..,"merge":..,"amvp":..,"intra":..,"bi":..,"residual":..,"amvr":..,"count":N}
+// when s.cu is set: the share of the picture's area coded by skip, merge-with-residual, AMVP
+// and intra CUs, by bi-predicted CUs, by CUs with a residual and by AMVP CUs with an integer
+// or four-sample MVD, and the number of CUs.
 std::string json_line(const FrameStats& s);
 
 // An output file opened for binary writing. One that is destroyed without a successful

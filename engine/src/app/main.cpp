@@ -29,7 +29,7 @@ constexpr const char* kUsage =
     "         [--qp-offsets o0,o1,...] --bitstream OUT.266 [--recon RECON.yuv]\n"
     "         [--log LOG.jsonl] [--md5-sei] [--no-deblock] [--intra-period N]\n"
     "         [--no-cclm]\n"
-    "         [--no-dmvr] [--no-bdof]\n"
+    "         [--no-dmvr] [--no-bdof] [--no-amvr]\n"
     "         [--no-alf]\n"
     "         [--no-dep-quant] [--no-fast-inter-split] [--no-pb-intra-fast]\n"
     "         [--no-deblock-rdo] [--bim 0|1]\n"
@@ -61,6 +61,8 @@ constexpr const char* kUsage =
     "  --no-cclm             switch cross-component linear model chroma intra prediction\n"
     "                        (CCLM: LT/L/T modes 81..83) off (sps flag 0)\n"
     "  --no-dmvr             switch decoder-side MV refinement (DMVR) off (sps flag 0)\n"
+    "  --no-amvr             switch adaptive MVD precision (AMVR: integer and four-sample\n"
+    "                        MVDs) off (sps_amvr_enabled_flag 0)\n"
     "  --no-bdof             switch bi-directional optical flow (BDOF) off (sps flag 0)\n"
     "  --no-alf              switch the adaptive loop filter (ALF, luma + chroma) off\n"
     "  --no-dep-quant        switch dependent quantization (4-state trellis quantizer) off;\n"
@@ -130,6 +132,7 @@ struct Options {
   bool md5_sei = false, deblock = true, help = false;
   bool cclm = true;
   bool dmvr = true, bdof = true;
+  bool amvr = true;
   bool alf = true;
   bool dep_quant = true;
   bool fast_inter_split = true;
@@ -238,6 +241,8 @@ Options parse_args(int argc, char** argv) {
       o.deblock = false;
     } else if (flag == "--no-cclm") {
       o.cclm = false;
+    } else if (flag == "--no-amvr") {
+      o.amvr = false;
     } else if (flag == "--no-dmvr") {
       o.dmvr = false;
     } else if (flag == "--no-bdof") {
@@ -387,6 +392,7 @@ int run(const Options& opt) {
   cfg.deblock = opt.deblock;
   cfg.cclm = opt.cclm;
   cfg.dmvr = opt.dmvr;
+  cfg.amvr = opt.amvr;
   cfg.bdof = opt.bdof;
   cfg.alf = opt.alf;
   cfg.dep_quant = opt.dep_quant;

@@ -250,7 +250,8 @@ double CuCoder::code_inter_cu(Coder& coder, ContextSet& ctx, const TreeNode& n, 
   code_cu_skip_flag(coder, ctx, skip, s_.skip_at(x - 1, y), s_.skip_at(x, y - 1));
   if (!skip) code_pred_mode_flag(coder, ctx, false, s_.intra_at(x - 1, y), s_.intra_at(x, y - 1));
   const int numRef[2] = {s_.rl.num_ref[0], s_.rl.num_ref[1]};
-  code_inter_prediction(coder, ctx, d.pu, skip, ilog2(w), ilog2(h), s_.rl.is_b, numRef);
+  code_inter_prediction(coder, ctx, d.pu, skip, ilog2(w), ilog2(h), s_.rl.is_b, numRef,
+                        s_.cfg.amvr);
   if (d.kind == 2) code_cu_coded_flag(coder, ctx, d.coded);
   if (d.kind == 1 || (d.kind == 2 && d.coded)) {
     // transform_unit of a single-tree inter CU: Cb, Cr flags, then the luma flag unless it
@@ -329,6 +330,7 @@ void CuCoder::commit_cu(const TreeNode& n, const CuDecision& d, const int nz[3],
     *kind[d.kind] += area;
     if (!intra && d.mi.inter_dir == 3) st->bi += area;
     if (nz[0] || nz[1] || nz[2]) st->residual += area;
+    if (d.kind == CuDecision::kAmvp && d.pu.amvr_shift != kAmvrShiftQuarter) st->amvr += area;
     ++st->cus;
   }
   if (!intra)  // dmvr: the refined MVs are what TMVP reads (stored after the picture)

@@ -41,6 +41,10 @@ struct InterSpeed {
   // Integer-sample SADs of blocks taller than 8 over every second row, doubled (VTM / VVenC
   // subShift of the fast inter search modes): half the work, nearly the same decisions.
   bool subsample_rows = true;
+  // AMVR search (with the tool on): the AMVP directions again at integer MVD precision, after
+  // a small integer search around each uni MV, and at four samples when integer wins.
+  bool amvr = true;
+  int amvr_search_range = 4;
 };
 
 struct QuantSpeed {

@@ -86,12 +86,12 @@ void code_mvp_flag(Coder& c, ContextSet& ctx, int flag) {
   c.encode_bin(ctx[kCtxMvpLxFlag], flag ? 1 : 0);
 }
 
-// 7.3.10.10 mvd_coding with the MVD in quarter samples (MvdLX before << AmvrShift):
+// 7.3.10.10 mvd_coding with the MVD in units of the precision (MvdLX before << AmvrShift):
 // abs_mvd_greater0_flag[0..1], abs_mvd_greater1_flag[0..1], then per component
 // abs_mvd_minus2 (EG1, bypass) and mvd_sign_flag (bypass).
 template <class Coder>
-void code_mvd(Coder& c, ContextSet& ctx, const Mv& mvdQuarter) {
-  const int32_t v[2] = {mvdQuarter.x, mvdQuarter.y};
+void code_mvd(Coder& c, ContextSet& ctx, const Mv& mvd) {
+  const int32_t v[2] = {mvd.x, mvd.y};
   const uint32_t a[2] = {static_cast<uint32_t>(v[0] < 0 ? -v[0] : v[0]),
                          static_cast<uint32_t>(v[1] < 0 ? -v[1] : v[1])};
   c.encode_bin(ctx[kCtxAbsMvdGreater0Flag], a[0] > 0);
@@ -117,15 +117,30 @@ struct InterPuSyntax {
   int merge_idx = 0;
   int inter_dir = 1;  // AMVP: 1 L0, 2 L1, 3 bi
   int ref_idx[2] = {0, 0};
-  Mv mvd[2];  // AMVP MVDs in QUARTER samples: (mv - mvp) >> 2 per component
+  Mv mvd[2];  // AMVP MVDs in units of the precision: (mv - mvp) >> amvr_shift per component
   int mvp_idx[2] = {0, 0};
+  int amvr_shift = kAmvrShiftQuarter;  // AmvrShift (Table 16): 2, 4 or 6
 };
 
+// amvr_flag and amvr_precision_idx of a translational AMVP CU (7.3.10.5, present when AMVR is
+// enabled and some MVD is nonzero): quarter "0"; half "1 0", integer "1 10", four samples
+// "1 11" (amvr_precision_idx TR, cMax 2; bins on contexts 0 and 1, Table 132).
+template <class Coder>
+void code_amvr(Coder& c, ContextSet& ctx, int amvrShift) {
+  c.encode_bin(ctx[kCtxAmvrFlag + 0], amvrShift != kAmvrShiftQuarter);
+  if (amvrShift == kAmvrShiftQuarter) return;
+  c.encode_bin(ctx[kCtxAmvrPrecisionIdx + 0], amvrShift != kAmvrShiftHalf);
+  if (amvrShift != kAmvrShiftHalf)
+    c.encode_bin(ctx[kCtxAmvrPrecisionIdx + 1], amvrShift == kAmvrShiftFour);
+}
+
 // general_merge_flag (unless skip) + merge_data (merge_idx) or the AMVP part of 7.3.10.5.
-// isB: B slice (inter_pred_idc present); numRef: NumRefIdxActive[0/1].
+// isB: B slice (inter_pred_idc present); numRef: NumRefIdxActive[0/1]; amvr:
+// sps_amvr_enabled_flag.
 template <class Coder>
 void code_inter_prediction(Coder& c, ContextSet& ctx, const InterPuSyntax& pu, bool skip, int log2W,
-                           int log2H, bool isB, const int numRef[2], int maxNumMergeCand = 6) {
+                           int log2H, bool isB, const int numRef[2], bool amvr = false,
+                           int maxNumMergeCand = 6) {
   if (!skip) code_general_merge_flag(c, ctx, pu.merge);
   if (skip || pu.merge) {
     code_merge_idx(c, ctx, pu.merge_idx, maxNumMergeCand);
@@ -137,6 +152,12 @@ void code_inter_prediction(Coder& c, ContextSet& ctx, const InterPuSyntax& pu, b
     if (numRef[l] > 1) code_ref_idx(c, ctx, pu.ref_idx[l], numRef[l]);
     code_mvd(c, ctx, pu.mvd[l]);
     code_mvp_flag(c, ctx, pu.mvp_idx[l]);
+  }
+  if (amvr) {
+    bool anyMvd = false;
+    for (int l = 0; l < 2; ++l)
+      anyMvd |= ((pu.inter_dir >> l) & 1) && (pu.mvd[l].x != 0 || pu.mvd[l].y != 0);
+    if (anyMvd) code_amvr(c, ctx, pu.amvr_shift);
   }
 }
 

@@ -12,8 +12,13 @@ namespace vvc {
 // MV components are 18-bit signed values (7.4.3/8.5.2: -2^17 .. 2^17 - 1).
 constexpr int32_t kMvMin = -(1 << 17);
 constexpr int32_t kMvMax = (1 << 17) - 1;
-// Quarter-sample MVD / predictor precision without AMVR: AmvrShift = 2 (Table 16).
+// MVD / predictor precisions of a translational AMVP CU, AmvrShift (Table 16): quarter sample
+// (amvr_flag 0), half sample (amvr_precision_idx 0, not chosen by this encoder), integer
+// (amvr_precision_idx 1) and four samples (amvr_precision_idx 2).
 constexpr int kAmvrShiftQuarter = 2;
+constexpr int kAmvrShiftHalf = 3;
+constexpr int kAmvrShiftInteger = 4;
+constexpr int kAmvrShiftFour = 6;
 
 struct Mv {
   int32_t x = 0;

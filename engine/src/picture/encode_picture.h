@@ -34,6 +34,7 @@ struct CuStats {
   uint64_t intra = 0;     // intra CUs (all of an I slice)
   uint64_t bi = 0;        // inter CUs that predict from both lists
   uint64_t residual = 0;  // inter-slice CUs with at least one nonzero coefficient
+  uint64_t amvr = 0;      // AMVP CUs whose MVD is coded at integer or four-sample precision
   uint64_t cus = 0;       // number of CUs (luma tree in I slices)
 };
 

@@ -244,6 +244,11 @@ bool ModeController::try_motion_search(const TreeNode& n) const {
            etcache_.skip_or_intra(n.x, n.y, n.w, n.h));
 }
 
+bool ModeController::try_amvr(int amvrShift, const CuDecision& best, bool found) const {
+  if (!speed_.inter.amvr || !found || best.kind != CuDecision::kAmvp) return false;
+  return amvrShift == kAmvrShiftInteger || best.pu.amvr_shift == kAmvrShiftInteger;
+}
+
 // Like VTM / VVenC (EncModeCtrl: "avoid very complex intra if it is unlikely"), only when the
 // best inter CU codes a residual (or no inter CU fits the budget).
 bool ModeController::try_intra_in_inter(const CuDecision& best, bool found) {

@@ -61,6 +61,10 @@ class ModeController {
   // Whether the motion search of block n runs (not where the same block was a skip or intra
   // CU through another split path).
   bool try_motion_search(const TreeNode& n) const;
+  // Whether an inter CU tries AMVP with the MVD at precision AmvrShift amvrShift (integer or
+  // four samples), given its best candidate so far (found: some candidate fit the budget):
+  // integer when an AMVP CU is the best, four samples when the integer one is.
+  bool try_amvr(int amvrShift, const CuDecision& best, bool found) const;
   // Whether an inter-slice CU tries intra after its best inter candidate (kind / coded of
   // the best one; found: some inter candidate fit the budget).
   static bool try_intra_in_inter(const CuDecision& best, bool found);
