@@ -2,12 +2,78 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 #include "cabac/bit_estimator.h"
 #include "inter/amvp.h"
 #include "inter/inter_syntax.h"
 
 namespace vvc {
+
+// AMVR: the AMVP directions of the motion search again with the MVD at integer, then
+// four-sample precision (the predictors rounded to it, 8.5.2.14), when the mode controller
+// asks for it.
+void InterSearch::search_amvr(const TreeNode& n, const MeBlock& blk, const MergeContext& mc,
+                              const MeRef (&mer)[2][kMaxRefPics], const int numRefs[2],
+                              const MeResult& res, int meBest, const MeConfig& mcfg,
+                              const CuDecision& best, bool found,
+                              const std::function<double(CuDecision&)>& trial) {
+  const int w = n.w, h = n.h;
+  Mv amvrMv[3][2];  // the last precision's MVs per direction
+  for (const int shift : {kAmvrShiftInteger, kAmvrShiftFour}) {
+    if (!s_.cfg.amvr || !mc_.try_amvr(shift, best, found)) break;
+    MeRef amr[2][kMaxRefPics];
+    for (int l = 0; l < 2; ++l)
+      for (int i = 0; i < numRefs[l]; ++i) {
+        amr[l][i] = mer[l][i];
+        build_amvp_list(mc, l, i, amr[l][i].mvp, shift);
+      }
+    MeConfig icfg = mcfg;
+    icfg.subpel = false;
+    icfg.search_range = s_.cfg.speed.inter.amvr_search_range;
+    for (int cand = 0; cand < 3; ++cand) {
+      const bool valid = cand < 2 ? res.uni[cand].valid : res.bi.valid;
+      if (!valid) continue;
+      CuDecision d;
+      d.kind = CuDecision::kAmvp;
+      d.pu.merge = false;
+      d.pu.amvr_shift = shift;
+      d.mi.is_inter = true;
+      d.pu.inter_dir = cand < 2 ? 1 << cand : 3;
+      bool anyMvd = false;
+      for (int l = 0; l < 2; ++l) {
+        if (!((d.pu.inter_dir >> l) & 1)) continue;
+        const int r = cand < 2 ? res.uni[cand].ref_idx : res.bi.ref_idx[l];
+        const Mv quarter = cand < 2 ? res.uni[cand].mv : res.bi.mv[l];
+        Mv& mv = amvrMv[cand][l];
+        if (shift == kAmvrShiftInteger && cand < 2) {  // a small integer search
+          mv = me_.search_uni(blk, amr[l][r], icfg, &quarter, 1).mv;
+        } else {  // the bi pair, and four samples from integer: rounded
+          mv = round_mv(shift == kAmvrShiftInteger ? quarter : mv, shift, shift);
+        }
+        const auto bits = [&](int k) {
+          const Mv mvd = mvd_for(mv, amr[l][r].mvp[k], shift);
+          return mvd_component_bits(mvd.x) + mvd_component_bits(mvd.y);
+        };
+        const int mvpIdx = bits(1) < bits(0) ? 1 : 0;
+        d.pu.ref_idx[l] = r;
+        d.pu.mvp_idx[l] = mvpIdx;
+        d.pu.mvd[l] = mvd_for(mv, amr[l][r].mvp[mvpIdx], shift);
+        anyMvd |= d.pu.mvd[l].x != 0 || d.pu.mvd[l].y != 0;
+        d.mi.ref_idx[l] = static_cast<int8_t>(r);
+        d.mi.mv[l] = mv;
+      }
+      if (!anyMvd) continue;  // amvr_flag is not coded without an MVD
+      d.mi.inter_dir = static_cast<uint8_t>(d.pu.inter_dir);
+      d.coded = false;
+      trial(d);
+      if (w <= kMaxCu && h <= kMaxCu && cand == meBest) {
+        d.coded = true;
+        trial(d);
+      }
+    }
+  }
+}
 
 double InterSearch::search_cu(const TreeNode& n, ContextSet& ctx, CuDecision& best, double budget) {
   const int w = n.w, h = n.h;
@@ -150,62 +216,7 @@ double InterSearch::search_cu(const TreeNode& n, ContextSet& ctx, CuDecision& be
       }
     }
 
-    // AMVR: the same directions with the MVD at integer, then four-sample precision (the
-    // predictors rounded to it, 8.5.2.14), when the mode controller asks for it.
-    Mv amvrMv[3][2];  // the last precision's MVs per direction
-    for (const int shift : {kAmvrShiftInteger, kAmvrShiftFour}) {
-      if (!s_.cfg.amvr || !mc_.try_amvr(shift, best, bestCost < kInf)) break;
-      MeRef amr[2][kMaxRefPics];
-      for (int l = 0; l < 2; ++l)
-        for (int i = 0; i < numRefs[l]; ++i) {
-          amr[l][i] = mer[l][i];
-          build_amvp_list(mc, l, i, amr[l][i].mvp, shift);
-        }
-      MeConfig icfg = mcfg;
-      icfg.subpel = false;
-      icfg.search_range = sp.amvr_search_range;
-      for (int cand = 0; cand < 3; ++cand) {
-        const bool valid = cand < 2 ? res.uni[cand].valid : res.bi.valid;
-        if (!valid) continue;
-        CuDecision d;
-        d.kind = CuDecision::kAmvp;
-        d.pu.merge = false;
-        d.pu.amvr_shift = shift;
-        d.mi.is_inter = true;
-        d.pu.inter_dir = cand < 2 ? 1 << cand : 3;
-        bool anyMvd = false;
-        for (int l = 0; l < 2; ++l) {
-          if (!((d.pu.inter_dir >> l) & 1)) continue;
-          const int r = cand < 2 ? res.uni[cand].ref_idx : res.bi.ref_idx[l];
-          const Mv quarter = cand < 2 ? res.uni[cand].mv : res.bi.mv[l];
-          Mv& mv = amvrMv[cand][l];
-          if (shift == kAmvrShiftInteger && cand < 2) {  // a small integer search
-            mv = me_.search_uni(blk, amr[l][r], icfg, &quarter, 1).mv;
-          } else {  // the bi pair, and four samples from integer: rounded
-            mv = round_mv(shift == kAmvrShiftInteger ? quarter : mv, shift, shift);
-          }
-          const auto bits = [&](int k) {
-            const Mv mvd = mvd_for(mv, amr[l][r].mvp[k], shift);
-            return mvd_component_bits(mvd.x) + mvd_component_bits(mvd.y);
-          };
-          const int mvpIdx = bits(1) < bits(0) ? 1 : 0;
-          d.pu.ref_idx[l] = r;
-          d.pu.mvp_idx[l] = mvpIdx;
-          d.pu.mvd[l] = mvd_for(mv, amr[l][r].mvp[mvpIdx], shift);
-          anyMvd |= d.pu.mvd[l].x != 0 || d.pu.mvd[l].y != 0;
-          d.mi.ref_idx[l] = static_cast<int8_t>(r);
-          d.mi.mv[l] = mv;
-        }
-        if (!anyMvd) continue;  // amvr_flag is not coded without an MVD
-        d.mi.inter_dir = static_cast<uint8_t>(d.pu.inter_dir);
-        d.coded = false;
-        trial(d);
-        if (w <= kMaxCu && h <= kMaxCu && cand == meBest) {
-          d.coded = true;
-          trial(d);
-        }
-      }
-    }
+    search_amvr(n, blk, mc, mer, numRefs, res, meBest, mcfg, best, bestCost < kInf, trial);
   }
 
   // Intra: luma mode search, then chroma mode search with the chosen luma mode (DM).

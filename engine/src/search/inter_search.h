@@ -5,6 +5,7 @@
 // J = D + lambda * R (+ the deblocking offset); the winner's reconstruction, contexts, motion
 // and maps are left in the picture state.
 #pragma once
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -39,6 +40,11 @@ class InterSearch {
     return adaptive_search_range(sp.search_range, sp.asr_min_window, sp.asr_gop_size,
                                  s_.pc.slice.poc - refPoc);
   }
+
+  void search_amvr(const TreeNode& n, const MeBlock& blk, const MergeContext& mc,
+                   const MeRef (&mer)[2][kMaxRefPics], const int numRefs[2], const MeResult& res,
+                   int meBest, const MeConfig& mcfg, const CuDecision& best, bool found,
+                   const std::function<double(CuDecision&)>& trial);
 
   PictureState& s_;
   CuCoder& cu_;
