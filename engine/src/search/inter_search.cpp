@@ -27,6 +27,7 @@ void InterSearch::search_amvr(const TreeNode& n, const MeBlock& blk, const Merge
       for (int i = 0; i < numRefs[l]; ++i) {
         amr[l][i] = mer[l][i];
         build_amvp_list(mc, l, i, amr[l][i].mvp, shift);
+        amr[l][i].amvr_shift = shift;
       }
     MeConfig icfg = mcfg;
     icfg.subpel = false;
@@ -51,11 +52,8 @@ void InterSearch::search_amvr(const TreeNode& n, const MeBlock& blk, const Merge
         } else {  // the bi pair, and four samples from integer: rounded
           mv = round_mv(shift == kAmvrShiftInteger ? quarter : mv, shift, shift);
         }
-        const auto bits = [&](int k) {
-          const Mv mvd = mvd_for(mv, amr[l][r].mvp[k], shift);
-          return mvd_component_bits(mvd.x) + mvd_component_bits(mvd.y);
-        };
-        const int mvpIdx = bits(1) < bits(0) ? 1 : 0;
+        const int mvpIdx =
+            mvd_bits(mv, amr[l][r].mvp[1], shift) < mvd_bits(mv, amr[l][r].mvp[0], shift) ? 1 : 0;
         d.pu.ref_idx[l] = r;
         d.pu.mvp_idx[l] = mvpIdx;
         d.pu.mvd[l] = mvd_for(mv, amr[l][r].mvp[mvpIdx], shift);

@@ -22,13 +22,14 @@ double mvd_component_bits(int32_t d) {
   return 2 * (31 - __builtin_clz(a)) + 3;
 }
 
-double mvd_bits(const Mv& mv, const Mv& mvp) {
-  return mvd_component_bits((mv.x - mvp.x) >> 2) + mvd_component_bits((mv.y - mvp.y) >> 2);
+double mvd_bits(const Mv& mv, const Mv& mvp, int amvrShift) {
+  return mvd_component_bits((mv.x - mvp.x) >> amvrShift) +
+         mvd_component_bits((mv.y - mvp.y) >> amvrShift);
 }
 
 double MotionSearcher::mv_bits(const MeRef& ref, const Mv& mv, int& mvpIdx) const {
-  const double b0 = mvd_bits(mv, ref.mvp[0]);
-  const double b1 = mvd_bits(mv, ref.mvp[1]);
+  const double b0 = mvd_bits(mv, ref.mvp[0], ref.amvr_shift);
+  const double b1 = mvd_bits(mv, ref.mvp[1], ref.amvr_shift);
   mvpIdx = b1 < b0 ? 1 : 0;
   return (b1 < b0 ? b1 : b0) + 1 + ref.ref_bits;  // + mvp_lX_flag
 }

@@ -49,7 +49,8 @@ int adaptive_search_range(int range, int minWindow, int gopSize, int pocDistance
 // One candidate reference picture (list, refIdx) of the block.
 struct MeRef {
   const PaddedPicture* pic = nullptr;  // MVs stay within its margin (less 8 for the taps)
-  Mv mvp[2];                           // AMVP list for this (list, refIdx) (quarter-rounded)
+  Mv mvp[2];  // AMVP list for this (list, refIdx), rounded to the MVD precision
+  int amvr_shift = kAmvrShiftQuarter;  // the MVD's precision (AmvrShift), for its bits
   double ref_bits = 0;                 // bits of ref_idx (+ inter_pred_idc) for this choice
   int search_range = 0;                // > 0: this reference's range (adaptive_search_range)
 };
@@ -88,8 +89,8 @@ inline double ref_idx_bits(int refIdx, int numRefActive) {
 
 // Bits of one MVD component given in quarter samples (the estimate used by the search).
 double mvd_component_bits(int32_t mvdQuarter);
-// Bits of the MVD mv - mvp (both 1/16, multiples of 4) plus nothing else.
-double mvd_bits(const Mv& mv, const Mv& mvp);
+// Bits of the MVD mv - mvp (both 1/16, multiples of 1 << amvrShift) plus nothing else.
+double mvd_bits(const Mv& mv, const Mv& mvp, int amvrShift = kAmvrShiftQuarter);
 
 class MotionSearcher {
  public:
