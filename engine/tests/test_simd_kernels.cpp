@@ -10,6 +10,7 @@
 #include "common/simd_level.h"
 #include "inter/interp.h"
 #include "inter/interp_kernels.h"
+#include "intra/intra_kernels.h"
 #include "rdo/distortion_kernels.h"
 #include "transform/transform_kernels.h"
 
@@ -140,6 +141,44 @@ void test_transform(SimdLevel level, std::mt19937& rng) {
     }
 }
 
+// Every mode (wide-angle ones included) of every luma and chroma block size through
+// predict_from_refs with each level's kernels: random reference lines, lines at the extremes
+// (0 and 1023 alternating, the largest PDPC and filter swings), and lines built from partial
+// availability (substitution, then the [1 2 1] filtered copies).
+void test_intra(SimdLevel level, std::mt19937& rng) {
+  const IntraKernels ref = intra_kernels_for(SimdLevel::Scalar);
+  const IntraKernels k = intra_kernels_for(level);
+  const int sizes[] = {2, 4, 8, 16, 32, 64};
+  constexpr int kDst = 72;
+  for (int cIdx = 0; cIdx < 2; ++cIdx)
+    for (int w : sizes)
+      for (int h : sizes) {
+        if (cIdx == 0 && (w < 4 || h < 4)) continue;
+        if (cIdx == 1 && (w > 32 || h > 32)) continue;
+        for (int trial = 0; trial < 3; ++trial) {
+          IntraRefs refs;
+          refs.w = w;
+          refs.h = h;
+          refs.cIdx = cIdx;
+          uint8_t okTop[kIntraRefLen], okLeft[kIntraRefLen];
+          std::uniform_int_distribution<int> d(0, 1023);
+          for (int i = 0; i < kIntraRefLen; ++i) {
+            refs.top[i] = static_cast<Pel>(trial == 1 ? (i & 1) * 1023 : d(rng));
+            refs.left[i] = static_cast<Pel>(trial == 1 ? (~i & 1) * 1023 : d(rng));
+            okTop[i] = trial != 2 || (i / 4) % 3 != 1;
+            okLeft[i] = trial != 2 || i < h;
+          }
+          finish_intra_refs(refs, okTop, okLeft);
+          for (int mode = 0; mode <= 66; ++mode) {
+            std::vector<Pel> want(static_cast<size_t>(kDst) * h, 9), got(want);
+            predict_from_refs_with(ref, refs, mode, want.data(), kDst);
+            predict_from_refs_with(k, refs, mode, got.data(), kDst);
+            CHECK(got == want);
+          }
+        }
+      }
+}
+
 }  // namespace
 
 int main() {
@@ -154,6 +193,7 @@ int main() {
     test_distortion(level, rng);
     test_interp(level, rng);
     test_transform(level, rng);
+    test_intra(level, rng);
   }
   return vvc_test::failures() ? 1 : 0;
 }
