@@ -245,6 +245,78 @@ VVC_INTRA_TARGET inline void filter_4tap(const Pel* r, const int8_t* f, int W, P
   }
 }
 
+#if VVC_INTRA_SIMD >= 256
+// The taps f[0], f[1] (or f[2], f[3]) as one 32-bit pair for pmaddwd.
+VVC_INTRA_TARGET inline int tap_pair(const int8_t* f) {
+  return (f[0] & 0xFFFF) | (f[1] << 16);
+}
+
+// filter_4tap's arithmetic on the 16 lanes of lo/hi pairs: rows interleaved as the caller
+// loaded them; returns the clipped outputs packed in the callers' lane order.
+VVC_INTRA_TARGET inline __m256i filter_4tap_lanes(__m256i r0, __m256i r1, __m256i r2, __m256i r3,
+                                                  __m256i cLo01, __m256i cLo23, __m256i cHi01,
+                                                  __m256i cHi23) {
+  const __m256i rnd = _mm256_set1_epi32(32);
+  __m256i lo = _mm256_add_epi32(_mm256_madd_epi16(_mm256_unpacklo_epi16(r0, r1), cLo01),
+                                _mm256_madd_epi16(_mm256_unpacklo_epi16(r2, r3), cLo23));
+  __m256i hi = _mm256_add_epi32(_mm256_madd_epi16(_mm256_unpackhi_epi16(r0, r1), cHi01),
+                                _mm256_madd_epi16(_mm256_unpackhi_epi16(r2, r3), cHi23));
+  lo = _mm256_srai_epi32(_mm256_add_epi32(lo, rnd), 6);
+  hi = _mm256_srai_epi32(_mm256_add_epi32(hi, rnd), 6);
+  return _mm256_min_epi16(_mm256_max_epi16(_mm256_packs_epi32(lo, hi), _mm256_setzero_si256()),
+                          _mm256_set1_epi16(kMaxVal));
+}
+
+// Two rows of 8 (row a with taps fa from ra, row b with fb from rb), one per 128-bit half.
+VVC_INTRA_TARGET inline void filter_4tap_w8x2(const Pel* ra, const int8_t* fa, const Pel* rb,
+                                              const int8_t* fb, Pel* d, int stride) {
+  __m256i r[4];
+  for (int i = 0; i < 4; ++i)
+    r[i] = _mm256_inserti128_si256(
+        _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(ra + i))),
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(rb + i)), 1);
+  const __m256i c01 = _mm256_setr_epi32(tap_pair(fa), tap_pair(fa), tap_pair(fa), tap_pair(fa),
+                                        tap_pair(fb), tap_pair(fb), tap_pair(fb), tap_pair(fb));
+  const __m256i c23 =
+      _mm256_setr_epi32(tap_pair(fa + 2), tap_pair(fa + 2), tap_pair(fa + 2), tap_pair(fa + 2),
+                        tap_pair(fb + 2), tap_pair(fb + 2), tap_pair(fb + 2), tap_pair(fb + 2));
+  const __m256i v = filter_4tap_lanes(r[0], r[1], r[2], r[3], c01, c23, c01, c23);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(d), _mm256_castsi256_si128(v));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(d + stride), _mm256_extracti128_si256(v, 1));
+}
+
+// Four rows of 4 (rows q = 0..3 from rq[q] with taps fq[q]): rows 0 and 1 in the low half,
+// 2 and 3 in the high one; unpacklo takes the first row of each half, unpackhi the second.
+VVC_INTRA_TARGET inline void filter_4tap_w4x4(const Pel* const rq[4], const int8_t* const fq[4],
+                                              Pel* d, int stride) {
+  __m256i r[4];
+  for (int i = 0; i < 4; ++i) {
+    const __m128i a =
+        _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(rq[0] + i)),
+                           _mm_loadl_epi64(reinterpret_cast<const __m128i*>(rq[1] + i)));
+    const __m128i b =
+        _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(rq[2] + i)),
+                           _mm_loadl_epi64(reinterpret_cast<const __m128i*>(rq[3] + i)));
+    r[i] = _mm256_inserti128_si256(_mm256_castsi128_si256(a), b, 1);
+  }
+  const int a01 = tap_pair(fq[0]), a23 = tap_pair(fq[0] + 2);
+  const int b01 = tap_pair(fq[1]), b23 = tap_pair(fq[1] + 2);
+  const int c01 = tap_pair(fq[2]), c23 = tap_pair(fq[2] + 2);
+  const int e01 = tap_pair(fq[3]), e23 = tap_pair(fq[3] + 2);
+  const __m256i v = filter_4tap_lanes(r[0], r[1], r[2], r[3],
+                                      _mm256_setr_epi32(a01, a01, a01, a01, c01, c01, c01, c01),
+                                      _mm256_setr_epi32(a23, a23, a23, a23, c23, c23, c23, c23),
+                                      _mm256_setr_epi32(b01, b01, b01, b01, e01, e01, e01, e01),
+                                      _mm256_setr_epi32(b23, b23, b23, b23, e23, e23, e23, e23));
+  const __m128i lo = _mm256_castsi256_si128(v);  // rows 0, 1
+  const __m128i hi = _mm256_extracti128_si256(v, 1);
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(d), lo);
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(d + stride), _mm_unpackhi_epi64(lo, lo));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(d + 2 * stride), hi);
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(d + 3 * stride), _mm_unpackhi_epi64(hi, hi));
+}
+#endif
+
 // Chroma: d[x] = ((32 - iFact) r[x] + iFact r[x+1] + 16) >> 5 (here r points at ref + iIdx + 1).
 VVC_INTRA_TARGET inline void filter_2tap(const Pel* r, int iFact, int W, Pel* d) {
   int x = 0;
@@ -327,7 +399,28 @@ VVC_INTRA_TARGET void pred_angular_ver(const Pel* main, const Pel* side, int W, 
     return;
   }
 
-  for (int y = 0; y < H; ++y) {
+  int y = 0;
+#if VVC_INTRA_SIMD >= 256
+  // Luma rows of 8 or 4 several at a time, each with its own phase; the copy phase of fC,
+  // {0, 64, 0, 0}, reproduces the copied samples exactly, so every row can be filtered.
+  if (isLuma && (W == 4 || W == 8)) {
+    const int rows = W == 8 ? 2 : 4;  // H is a multiple of 4
+    for (; y < H; y += rows) {
+      const Pel* rq[4];
+      const int8_t* fq[4];
+      for (int q = 0; q < rows; ++q) {
+        const int pos = (y + q + 1) * angle;
+        rq[q] = ref + (pos >> 5);
+        fq[q] = smoothFilter ? kIntraFilterG[pos & 31] : kIntraFilterC[pos & 31];
+      }
+      if (W == 8)
+        filter_4tap_w8x2(rq[0], fq[0], rq[1], fq[1], dst + y * stride, stride);
+      else
+        filter_4tap_w4x4(rq, fq, dst + y * stride, stride);
+    }
+  }
+#endif
+  for (; y < H; ++y) {
     const int pos = (y + 1) * angle;
     const int iIdx = pos >> 5;
     const int iFact = pos & 31;
