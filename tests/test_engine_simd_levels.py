@@ -1,6 +1,7 @@
-"""The engine's kernel tables (SAD/SATD/SSE, interpolation, weighting) at every instruction-set
-level the CPU has give the same bitstream: VTM_ACCEL_SIMD caps the level at scalar, sse2 or
-avx2. The stream is decoded by FFmpeg and compared with the engine's reconstruction."""
+"""The engine's kernel tables (SAD/SATD/SSE, interpolation, weighting, transforms, intra
+prediction) at every instruction-set level the CPU has give the same bitstream: VTM_ACCEL_SIMD
+caps the level at scalar, sse2, sse41 or avx2. The stream is decoded by FFmpeg and compared with
+the engine's reconstruction."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def test_every_simd_level_writes_the_same_stream(
 
     clip = make_clip(tmp_path / f"pan_{W}x{H}.yuv", W, H, FRAMES).path
     streams = {}
-    for level in ("scalar", "sse2", "avx2"):
+    for level in ("scalar", "sse2", "sse41", "avx2"):
         out = tmp_path / f"{level}.266"
         recon = tmp_path / f"{level}_rec.yuv"
         args = [str(engine_exe), "--input", str(clip), *size_args(W, H, 8), "--frames"]
@@ -37,7 +38,7 @@ def test_every_simd_level_writes_the_same_stream(
         )
         assert run.returncode == 0, run.stderr[-2000:]
         streams[level] = out.read_bytes()
-    assert streams["sse2"] == streams["scalar"]
-    assert streams["avx2"] == streams["scalar"]
+    for level in ("sse2", "sse41", "avx2"):
+        assert streams[level] == streams["scalar"], level
     assert_decodes_to_recon(ffmpeg_exe, tmp_path / "scalar.266", tmp_path / "scalar_rec.yuv",
                             W, H, FRAMES)  # fmt: skip

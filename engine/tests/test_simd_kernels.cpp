@@ -1,6 +1,7 @@
 // Every instruction-set level of the kernel tables against the scalar kernels, on random
 // 10-bit input and on extremes, for every block width the encoder uses (and odd ones, which
 // fall back). Levels the CPU lacks are capped at what it has.
+#include <algorithm>
 #include <cstdio>
 #include <random>
 #include <vector>
@@ -9,7 +10,9 @@
 #include "common/simd_level.h"
 #include "inter/interp.h"
 #include "inter/interp_kernels.h"
+#include "intra/intra_kernels.h"
 #include "rdo/distortion_kernels.h"
+#include "transform/transform_kernels.h"
 
 using namespace vvc;
 
@@ -100,19 +103,97 @@ void test_interp(SimdLevel level, std::mt19937& rng) {
     }
 }
 
+// Every block size of both transforms: residuals of 10-bit video and the int16 extremes;
+// coefficients in the 16-bit range of 8.7.3, beyond it (the kernels clip), all at the
+// extremes, and sparse (only the first rows/columns nonzero, the inverse's shortcut).
+void test_transform(SimdLevel level, std::mt19937& rng) {
+  const TransformKernels ref = transform_kernels_for(SimdLevel::Scalar);
+  const TransformKernels k = transform_kernels_for(level);
+  constexpr int kTxStride = 72;
+  for (int l2w = 2; l2w <= 6; ++l2w)
+    for (int l2h = 1; l2h <= 6; ++l2h) {
+      const int w = 1 << l2w, h = 1 << l2h;
+      for (int trial = 0; trial < 6; ++trial) {
+        const int lim = trial == 0 ? 1023 : trial == 1 ? 32767 : 1 << 20;
+        std::uniform_int_distribution<int> d(-lim, lim);
+        auto value = [&](int range) {
+          if (trial == 3) return (rng() & 1) ? range : -range - 1;
+          return std::clamp(d(rng), -range - 1, range);
+        };
+        std::vector<int16_t> resid(static_cast<size_t>(kTxStride) * h);
+        for (auto& v : resid) v = static_cast<int16_t>(value(trial == 0 ? 1023 : 32767));
+        std::vector<int32_t> want(static_cast<size_t>(w) * h, 7), got(want);
+        ref.fwd[l2w - 2][l2h - 1](resid.data(), kTxStride, want.data());
+        k.fwd[l2w - 2][l2h - 1](resid.data(), kTxStride, got.data());
+        CHECK(got == want);
+
+        std::vector<int32_t> coeff(static_cast<size_t>(w) * h);
+        const int rows = trial == 4 ? 1 + static_cast<int>(rng() % h) : h;
+        const int cols = trial == 5 ? 1 + static_cast<int>(rng() % w) : w;
+        for (int y = 0; y < h; ++y)
+          for (int x = 0; x < w; ++x)
+            coeff[y * w + x] = y < rows && x < cols ? value(trial == 2 ? (1 << 20) : 32767) : 0;
+        std::vector<int16_t> rw(static_cast<size_t>(kTxStride) * h, 3), rg(rw);
+        ref.inv[l2w - 2][l2h - 1](coeff.data(), rw.data(), kTxStride);
+        k.inv[l2w - 2][l2h - 1](coeff.data(), rg.data(), kTxStride);
+        CHECK(rg == rw);
+      }
+    }
+}
+
+// Every mode (wide-angle ones included) of every luma and chroma block size through
+// predict_from_refs with each level's kernels: random reference lines, lines at the extremes
+// (0 and 1023 alternating, the largest PDPC and filter swings), and lines built from partial
+// availability (substitution, then the [1 2 1] filtered copies).
+void test_intra(SimdLevel level, std::mt19937& rng) {
+  const IntraKernels ref = intra_kernels_for(SimdLevel::Scalar);
+  const IntraKernels k = intra_kernels_for(level);
+  const int sizes[] = {2, 4, 8, 16, 32, 64};
+  constexpr int kDst = 72;
+  for (int cIdx = 0; cIdx < 2; ++cIdx)
+    for (int w : sizes)
+      for (int h : sizes) {
+        if (cIdx == 0 && (w < 4 || h < 4)) continue;
+        if (cIdx == 1 && (w > 32 || h > 32)) continue;
+        for (int trial = 0; trial < 3; ++trial) {
+          IntraRefs refs;
+          refs.w = w;
+          refs.h = h;
+          refs.cIdx = cIdx;
+          uint8_t okTop[kIntraRefLen], okLeft[kIntraRefLen];
+          std::uniform_int_distribution<int> d(0, 1023);
+          for (int i = 0; i < kIntraRefLen; ++i) {
+            refs.top[i] = static_cast<Pel>(trial == 1 ? (i & 1) * 1023 : d(rng));
+            refs.left[i] = static_cast<Pel>(trial == 1 ? (~i & 1) * 1023 : d(rng));
+            okTop[i] = trial != 2 || (i / 4) % 3 != 1;
+            okLeft[i] = trial != 2 || i < h;
+          }
+          finish_intra_refs(refs, okTop, okLeft);
+          for (int mode = 0; mode <= 66; ++mode) {
+            std::vector<Pel> want(static_cast<size_t>(kDst) * h, 9), got(want);
+            predict_from_refs_with(ref, refs, mode, want.data(), kDst);
+            predict_from_refs_with(k, refs, mode, got.data(), kDst);
+            CHECK(got == want);
+          }
+        }
+      }
+}
+
 }  // namespace
 
 int main() {
   std::mt19937 rng(2024);
   std::printf("CPU supports %s, the tables use %s\n", simd_level_name(simd_level_supported()),
               simd_level_name(simd_level()));
-  for (SimdLevel level : {SimdLevel::Sse2, SimdLevel::Avx2}) {
+  for (SimdLevel level : {SimdLevel::Sse2, SimdLevel::Sse41, SimdLevel::Avx2}) {
     if (level > simd_level_supported()) {
       std::printf("%s: not on this CPU\n", simd_level_name(level));
       continue;
     }
     test_distortion(level, rng);
     test_interp(level, rng);
+    test_transform(level, rng);
+    test_intra(level, rng);
   }
   return vvc_test::failures() ? 1 : 0;
 }

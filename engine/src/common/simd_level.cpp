@@ -9,6 +9,7 @@ namespace vvc {
 SimdLevel simd_level_supported() {
 #if (defined(__x86_64__) || defined(__i386__)) && !defined(VVC_NO_SIMD)
   if (__builtin_cpu_supports("avx2")) return SimdLevel::Avx2;
+  if (__builtin_cpu_supports("sse4.1")) return SimdLevel::Sse41;
   return SimdLevel::Sse2;  // part of the x86-64 baseline
 #else
   return SimdLevel::Scalar;
@@ -26,10 +27,12 @@ SimdLevel detect() {
     want = SimdLevel::Scalar;
   else if (!std::strcmp(cap, "sse2"))
     want = SimdLevel::Sse2;
+  else if (!std::strcmp(cap, "sse41"))
+    want = SimdLevel::Sse41;
   else if (!std::strcmp(cap, "avx2"))
     want = SimdLevel::Avx2;
   else
-    std::fprintf(stderr, "VTM_ACCEL_SIMD=%s ignored (scalar, sse2 or avx2)\n", cap);
+    std::fprintf(stderr, "VTM_ACCEL_SIMD=%s ignored (scalar, sse2, sse41 or avx2)\n", cap);
   return want < best ? want : best;
 }
 
@@ -46,6 +49,8 @@ const char* simd_level_name(SimdLevel level) {
       return "scalar";
     case SimdLevel::Sse2:
       return "sse2";
+    case SimdLevel::Sse41:
+      return "sse41";
     case SimdLevel::Avx2:
       return "avx2";
   }
