@@ -231,7 +231,7 @@ def test_engine_argv(clip8: VideoInfo, tmp_path: Path) -> None:
     fake = tmp_path / "vtm-accel-engine"
     fake.write_text("#!/bin/sh\nexit 0\n")
     fake.chmod(0o755)
-    enc = make_encoder(f"engine:speed=exhaustive,nn=model.pt,level=2,md5-sei,bin={fake}")
+    enc = make_encoder(f"engine:preset=fast,nn=model.pt,level=2,md5-sei,bin={fake}")
     assert isinstance(enc, EngineEncoder)
     job = _job(clip8, tmp_path / "o", 27, frame_skip=1, intra_period=1)
     paths = output_paths(job)
@@ -244,7 +244,7 @@ def test_engine_argv(clip8: VideoInfo, tmp_path: Path) -> None:
         f"--bitstream {tmp_path}/o/astro_256x144_30_qp27.266 "
         f"--recon {tmp_path}/o/astro_256x144_30_qp27_recon.yuv "
         f"--log {tmp_path}/o/astro_256x144_30_qp27.jsonl --config ai "
-        f"--speed exhaustive --nn model.pt --level 2 --md5-sei"
+        f"--preset fast --nn model.pt --level 2 --md5-sei"
     )
     y4m = VideoInfo(Path("/x/a.y4m"), 64, 64, 25.0, 10, "y4m", 5)
     argv = enc.argv(_job(y4m, tmp_path, 30), output_paths(_job(y4m, tmp_path, 30)))

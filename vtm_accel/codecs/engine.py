@@ -13,8 +13,8 @@ Command (argv, no shell)::
       --recon DIR/<stem>_qp<Q>_recon.yuv --log DIR/<stem>_qp<Q>.jsonl [options]
 
 (W/H/bit depth are omitted for ``.y4m``, whose header carries them.) Options come from the
-spec: ``engine:speed=exhaustive,nn=MODEL,nn-level=2,md5-sei`` gives
-``--speed exhaustive --nn MODEL --nn-level 2 --md5-sei`` (each ``key=value`` -> ``--key value``,
+spec: ``engine:preset=fast,nn=MODEL,nn-level=2,md5-sei`` gives
+``--preset fast --nn MODEL --nn-level 2 --md5-sei`` (each ``key=value`` -> ``--key value``,
 each bare word -> ``--word``; ``_`` in keys becomes ``-``; ``bin=PATH`` picks the binary).
 Coding structure: ``engine:config=ai|ra|ldb`` gives ``--config ...``; without it, ``--config
 ai`` when the job's intra period is 1 and ``--config ra`` (random access, GOP 32, an IRAP every

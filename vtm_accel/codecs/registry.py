@@ -10,7 +10,7 @@ Encoders:
   (``-vvenc-params``), e.g. ``vvenc:slower,ALF=1``.
 - ``vtm:encoder=PATH,cfg=PATH[,cfg=PATH2][,args=--Level=4.1 --SEIDecodedPictureHash=1]`` --
   stock VTM EncoderApp with its CTC cfg(s) (``args`` is split with shlex).
-- ``engine`` / ``engine:speed=exhaustive,nn=MODEL,level=2[,md5-sei][,bin=PATH]`` -- the
+- ``engine`` / ``engine:preset=NAME,nn=MODEL,level=2[,md5-sei][,bin=PATH]`` -- the
   project's engine; items become engine flags (see ``codecs.engine``).
 - ``template:PATH.json`` (a JSON argv list, or ``{"argv": [...], "name": ...}``) or
   ``template:ARGV STRING`` (shlex-split) -- see ``codecs.template`` for the placeholders.

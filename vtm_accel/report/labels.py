@@ -36,8 +36,8 @@ def short_label(spec: str) -> str:
         extras = [w.replace("_", "-") for w in pos if w not in ("md5-sei", "md5_sei")]
         if _FULL_SEARCH <= set(extras):  # both early terminations off: say what that means
             extras = ["full search"] + [w for w in extras if w not in _FULL_SEARCH]
-        if "speed" in one:
-            extras.insert(0, one["speed"])
+        if "preset" in one:
+            extras.insert(0, one["preset"])
         if "config" in one:
             extras.append(one["config"])
         return label + (f" ({', '.join(extras)})" if extras else "")

@@ -149,7 +149,7 @@ def _encode_one(
         config="ra" if ra else None,
         intra_period=ra_intra_period if ra else None,
         recon=recon_path if ra else None,
-        options={"speed": "exhaustive"},
+        options={"preset": "slower"},  # the default search's decisions
     )
     stats = run_timed(argv, tmp / f"{tag}_qp{qp}.log")
     recon = None

@@ -15,6 +15,7 @@
 #include "bitstream/nal.h"
 #include "bitstream/params.h"
 #include "encoder/decision_chain.h"
+#include "encoder/presets.h"
 #include "encoder/sequence_encoder.h"
 #include "nn/split_rule.h"
 #include "picture/gop.h"
@@ -35,7 +36,7 @@ constexpr const char* kUsage =
     "         [--no-deblock-rdo] [--bim 0|1]\n"
     "         [--search-range N]\n"
     "         [--mctf 0|1] [--first-irap auto|poc0|gop]\n"
-    "         [--split-log FILE] [--speed exhaustive] [--config ai|ra|ldb]\n"
+    "         [--split-log FILE] [--preset NAME] [--config ai|ra|ldb]\n"
     "         [--nn MODEL | --nn-attach NAME] [--nn-level L] [--nn-python PATH]\n"
     "         [--nn-device cpu|cuda] [--nn-timeout-ms T] [--nn-first-timeout-ms T]\n"
     "\n"
@@ -67,9 +68,10 @@ constexpr const char* kUsage =
     "  --no-alf              switch the adaptive loop filter (ALF, luma + chroma) off\n"
     "  --no-dep-quant        switch dependent quantization (4-state trellis quantizer) off;\n"
     "                        RDOQ is used instead (sps_dep_quant_enabled_flag 0)\n"
-    "  --no-fast-inter-split switch off the early termination of the P/B split search\n"
-    "                        (VVenC's fast TT split: TT_X only when BT_X cost at most 1.1x\n"
-    "                        the no-split CU and the other BT): a fully exhaustive search\n"
+    "  --no-fast-inter-split switch off the early terminations of the P/B split search\n"
+    "                        (slower: VVenC's fast TT split, TT_X only when BT_X cost at\n"
+    "                        most 1.1x the no-split CU and the other BT; the faster presets\n"
+    "                        add more): every allowed split is tried\n"
     "  --no-pb-intra-fast    in P/B slices, give every short-listed intra mode a full RD\n"
     "                        trial (default: VTM's PBIntraFast, only modes whose SATD is\n"
     "                        within 1.1x the best inter prediction's)\n"
@@ -103,7 +105,10 @@ constexpr const char* kUsage =
     "  --plan-only           print the coding structure (coding order, POC, TemporalId, NAL\n"
     "                        type, slice type, QP, lambda, reference lists, DPB sizes), exit\n"
     "  --split-log FILE      write the CTU split decisions (training data) as JSON lines\n"
-    "  --speed MODE          partition search mode: exhaustive\n"
+    "  --preset NAME         speed preset, the search's thoroughness: exhaustive (no early\n"
+    "                        termination), slower (default), slow, medium, fast; speed\n"
+    "                        flags above (--no-fast-inter-split, --search-range, ...) apply\n"
+    "                        on top of it. Never changes the coding tools\n"
     "  --nn MODEL            prune the partition search with the CNN: starts the predictor\n"
     "                        service (PYTHON -m vtm_accel.predictors.service) as a child\n"
     "  --nn-attach NAME      use a running shared service instead (its segment name)\n"
@@ -117,14 +122,12 @@ constexpr const char* kUsage =
     "  --help                this text\n"
     "Exit status: 0 success, 2 bad input or options (message on stderr), 1 internal error.\n";
 
-constexpr const char* kSpeedModes[] = {"exhaustive"};
-
 struct UsageError {
   std::string msg;
 };
 
 struct Options {
-  std::string input, bitstream, recon, log, split_log, speed = "exhaustive";
+  std::string input, bitstream, recon, log, split_log;
   int width = 0, height = 0, input_bit_depth = 0;
   int fps_num = 0, fps_den = 1;
   int frames = -1, frame_skip = 0, qp = -100, intra_period = 1;
@@ -145,6 +148,7 @@ struct Options {
   bool first_irap_given = false;
   bool intra_period_given = false, inter_as_intra = false, plan_only = false;
   GopConfig config = GopConfig::AllIntra;
+  Preset preset = kDefaultPreset;
   PredictorConfig nn;
   int nn_level = 2;
   bool nn_level_given = false;
@@ -305,11 +309,13 @@ Options parse_args(int argc, char** argv) {
       o.nn.timeout_ms = parse_int(flag, next(), 0, 3600000);  // 0: default
     } else if (flag == "--nn-first-timeout-ms") {
       o.nn.first_timeout_ms = parse_int(flag, next(), 1, 3600000);
+    } else if (flag == "--preset") {
+      const std::string v = next();
+      if (!parse_preset(v, o.preset))
+        throw UsageError{"unknown --preset '" + v + "' (known: " + preset_names() + ")"};
     } else if (flag == "--speed") {
-      o.speed = next();
-      const bool known = std::any_of(std::begin(kSpeedModes), std::end(kSpeedModes),
-                                     [&](const char* m) { return o.speed == m; });
-      if (!known) throw UsageError{"unknown --speed '" + o.speed + "' (known: exhaustive)"};
+      throw UsageError{"--speed is gone: use --preset NAME (" + preset_names() +
+                       "; the former --speed exhaustive is the default, slower)"};
     } else {
       throw UsageError{"unknown option '" + args[i] + "' (see --help)"};
     }
@@ -396,22 +402,16 @@ int run(const Options& opt) {
   cfg.bdof = opt.bdof;
   cfg.alf = opt.alf;
   cfg.dep_quant = opt.dep_quant;
-  cfg.speed.partition.fast_inter_split = opt.fast_inter_split;
-  cfg.speed.intra.pb_intra_fast = opt.pb_intra_fast;
-  cfg.speed.rdo.deblock_aware = opt.deblock_aware_rdo;
-  if (opt.config == GopConfig::RandomAccess) {
-    // encoder_randomaccess_vtm.cfg: SearchRange 384, ASR 1, MinSearchWindow 96
-    cfg.speed.inter.search_range = 384;
-    cfg.speed.inter.asr_min_window = 96;
-    cfg.speed.inter.asr_gop_size = gop_size(opt.config);
-  }
+  cfg.speed = speed_preset(opt.preset, opt.config);  // the explicit speed flags on top
+  if (!opt.fast_inter_split) cfg.speed.partition.fast_inter_split = false;
+  if (!opt.pb_intra_fast) cfg.speed.intra.pb_intra_fast = false;
+  if (!opt.deblock_aware_rdo) cfg.speed.rdo.deblock_aware = false;
   if (opt.search_range > 0) cfg.speed.inter.search_range = opt.search_range;
   cfg.md5_sei = opt.md5_sei;
   cfg.mctf = opt.mctf >= 0 ? opt.mctf == 1 : opt.config != GopConfig::AllIntra;
   cfg.bim = opt.bim >= 0 ? opt.bim == 1 : cfg.mctf;
   cfg.cu_qp_delta = cfg.bim;
   cfg.split_log_path = opt.split_log;
-  cfg.speed.mode = opt.speed;
   cfg.speed.nn.level = opt.nn_level;
   if (std::string err = validate_config(cfg); !err.empty()) throw UsageError{err};
 

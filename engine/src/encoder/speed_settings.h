@@ -5,8 +5,6 @@
 // EncoderConfig carries one (EncoderConfig::speed) beside the coded stream's parameters
 // (CodingConfig), which alone the parameter-set writers read.
 #pragma once
-#include <string>
-
 #include "search/early_term_rules.h"
 
 namespace vvc {
@@ -66,8 +64,8 @@ struct NnSpeed {
   int level = 2;
 };
 
+// The member defaults are the default preset's ('slower'); encoder/presets.h makes the others.
 struct SpeedSettings {
-  std::string mode = "exhaustive";  // --speed: the partition search mode
   PartitionSpeed partition;
   IntraSpeed intra;
   InterSpeed inter;
