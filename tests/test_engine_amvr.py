@@ -1,9 +1,11 @@
-"""AMVR in the engine (on by default; ``--no-amvr`` switches it off): AMVP CUs may code their
-MVD at integer or four-sample precision (amvr_flag / amvr_precision_idx, predictors rounded
-to that precision). FFmpeg's VVC decoder must reproduce the engine's reconstruction
-bit-exactly in random access and low delay, 8- and 10-bit, a size that is not a multiple of 8,
-QP 22 and 37; the SPS signals the tool; on content panned by whole samples the encoder really
-chooses it (the log's per-picture "amvr" area share), and with the tool off it never does.
+"""AMVR in the engine (``--amvr 1``; off by default until its search pays, see
+docs/inter-tools.md): AMVP CUs may code their MVD at integer or four-sample precision
+(amvr_flag / amvr_precision_idx, predictors rounded to that precision).
+
+FFmpeg's VVC decoder must reproduce the engine's reconstruction bit-exactly in random access
+and low delay, 8- and 10-bit, a size that is not a multiple of 8, QP 22 and 37; the SPS
+signals the tool; on content panned by whole samples the encoder really chooses it (the log's
+per-picture "amvr" area share), and with the tool off it never does.
 
 Content: a panned real photograph made at test time (tests/content.py), and a real clip of
 ../shared/data when present.
@@ -17,8 +19,9 @@ import pytest
 from content import make_clip
 from engine_check import Case, decode_clip, encode_and_compare, first_values, real_clip
 
-RA = ["--config", "ra", "--intra-period", "8"]
-LDB = ["--config", "ldb"]
+RA_OFF = ["--config", "ra", "--intra-period", "8"]
+RA = [*RA_OFF, "--amvr", "1"]
+LDB = ["--config", "ldb", "--amvr", "1"]
 
 CASES = [
     (Case("amvr_ra_96x64_8bit_qp22", 96, 64, 9, 8, 22), RA, (4, 2)),
@@ -49,7 +52,8 @@ def test_amvr_bit_exact(
 
 
 def test_amvr_is_chosen_and_switchable(engine_exe: Path, ffmpeg_exe: str, tmp_path: Path) -> None:
-    """Whole-sample motion: some AMVP CUs take an integer MVD; --no-amvr: none, SPS flag 0."""
+    """Whole-sample motion: some AMVP CUs take an integer MVD; off (the default): none, SPS
+    flag 0."""
     src = tmp_path / "pan.yuv"
     make_clip(src, 128, 96, 9, bit_depth=10, image="coffee", pan=(4, 2))
     on = encode_and_compare(
@@ -61,7 +65,7 @@ def test_amvr_is_chosen_and_switchable(engine_exe: Path, ffmpeg_exe: str, tmp_pa
         tmp_path,
         src,
         Case("amvr_off", 128, 96, 9, 10, 27),
-        [*RA, "--no-amvr"],
+        RA_OFF,
     )
     assert amvr_share(on.log) > 0, on.log
     assert amvr_share(off.log) == 0, off.log

@@ -30,7 +30,7 @@ constexpr const char* kUsage =
     "         [--qp-offsets o0,o1,...] --bitstream OUT.266 [--recon RECON.yuv]\n"
     "         [--log LOG.jsonl] [--md5-sei] [--no-deblock] [--intra-period N]\n"
     "         [--no-cclm]\n"
-    "         [--no-dmvr] [--no-bdof] [--no-amvr]\n"
+    "         [--no-dmvr] [--no-bdof] [--amvr 0|1]\n"
     "         [--no-alf]\n"
     "         [--no-dep-quant] [--no-fast-inter-split] [--no-pb-intra-fast]\n"
     "         [--no-deblock-rdo] [--bim 0|1]\n"
@@ -62,8 +62,9 @@ constexpr const char* kUsage =
     "  --no-cclm             switch cross-component linear model chroma intra prediction\n"
     "                        (CCLM: LT/L/T modes 81..83) off (sps flag 0)\n"
     "  --no-dmvr             switch decoder-side MV refinement (DMVR) off (sps flag 0)\n"
-    "  --no-amvr             switch adaptive MVD precision (AMVR: integer and four-sample\n"
-    "                        MVDs) off (sps_amvr_enabled_flag 0)\n"
+    "  --amvr 0|1            adaptive MVD precision (AMVR: integer and four-sample MVDs,\n"
+    "                        sps_amvr_enabled_flag); default 0: its search does not pay yet\n"
+    "                        (docs/inter-tools.md)\n"
     "  --no-bdof             switch bi-directional optical flow (BDOF) off (sps flag 0)\n"
     "  --no-alf              switch the adaptive loop filter (ALF, luma + chroma) off\n"
     "  --no-dep-quant        switch dependent quantization (4-state trellis quantizer) off;\n"
@@ -135,7 +136,7 @@ struct Options {
   bool md5_sei = false, deblock = true, help = false;
   bool cclm = true;
   bool dmvr = true, bdof = true;
-  bool amvr = true;
+  bool amvr = false;
   bool alf = true;
   bool dep_quant = true;
   bool fast_inter_split = true;
@@ -245,8 +246,8 @@ Options parse_args(int argc, char** argv) {
       o.deblock = false;
     } else if (flag == "--no-cclm") {
       o.cclm = false;
-    } else if (flag == "--no-amvr") {
-      o.amvr = false;
+    } else if (flag == "--amvr") {
+      o.amvr = parse_int(flag, next(), 0, 1) == 1;
     } else if (flag == "--no-dmvr") {
       o.dmvr = false;
     } else if (flag == "--no-bdof") {
