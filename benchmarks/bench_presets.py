@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_engine import decode_clip  # noqa: E402
 
+from vtm_accel.batch.store import write_json_atomic  # noqa: E402
 from vtm_accel.codecs.base import Decoder, EncodeJob, Encoder, EncodeResult  # noqa: E402
 from vtm_accel.codecs.registry import make_decoder, make_encoder  # noqa: E402
 from vtm_accel.core import VideoInfo  # noqa: E402
@@ -214,10 +215,7 @@ def main() -> int:
                     )
                     pt = {"clip": clip.name, "rung": rung, "qp": qp}
                     pt.update(measure(enc, job, clip, decoder))
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    tmp = path.with_suffix(".part")
-                    tmp.write_text(json.dumps(pt))
-                    tmp.replace(path)
+                    write_json_atomic(path, pt)
                 pts.append(pt)
                 print(
                     f"{clip.name:15s} {rung:16s} {qp:3d} {pt['kbps']:8.1f} {pt['psnr_yuv']:8.3f} "
@@ -246,10 +244,7 @@ def main() -> int:
         "summary": summary,
         "points": [p for r in rungs for c in names for p in results[r][c]],
     }
-    a.result.parent.mkdir(parents=True, exist_ok=True)
-    tmp = a.result.with_suffix(".part")
-    tmp.write_text(json.dumps(doc, indent=2) + "\n")
-    tmp.replace(a.result)
+    write_json_atomic(a.result, doc)
     return 0
 
 

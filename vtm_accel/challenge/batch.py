@@ -170,15 +170,7 @@ def assemble_batch(
         recs = [p["record"] or {} for p in points]
         seqs_out.append(
             {
-                "name": seq.name,
-                "input": str(seq.video.path),
-                "width": seq.video.width,
-                "height": seq.video.height,
-                "fps": seq.video.fps,
-                "bit_depth": seq.video.bit_depth,
-                "frames": seq.frames,
-                "frame_skip": seq.frame_skip,
-                "intra_period": seq.intra_period,
+                **seq.fields(),
                 "points": points,
                 "failed_points": sum(1 for r in recs if r.get("status") != "ok"),
                 "cpu_s": _total(recs, "cpu_s"),

@@ -59,6 +59,21 @@ class SequenceSpec:
     intra_period: int
     frame_skip: int = 0  # source frames skipped before the first coded one
 
+    def fields(self) -> dict:
+        """What a results document says of the sequence: name, source, geometry, frames."""
+        v = self.video
+        return {
+            "name": self.name,
+            "input": str(v.path),
+            "width": v.width,
+            "height": v.height,
+            "fps": v.fps,
+            "bit_depth": v.bit_depth,
+            "frames": self.frames,
+            "frame_skip": self.frame_skip,
+            "intra_period": self.intra_period,
+        }
+
 
 @dataclass(frozen=True)
 class ChallengeConfig:
@@ -410,15 +425,7 @@ def assemble(
         total_c += seq_c
         seqs_out.append(
             {
-                "name": seq.name,
-                "input": str(seq.video.path),
-                "width": seq.video.width,
-                "height": seq.video.height,
-                "fps": seq.video.fps,
-                "bit_depth": seq.video.bit_depth,
-                "frames": seq.frames,
-                "frame_skip": seq.frame_skip,
-                "intra_period": seq.intra_period,
+                **seq.fields(),
                 "points": points,
                 "bd_rate": rate,
                 "bd_psnr": psnr,

@@ -52,8 +52,8 @@ const Picture& SequenceEncoder::source(int poc) {
   return *p;
 }
 
-const Picture& SequenceEncoder::coding_input(const PicturePlan& pic, QpOffsetMap& bim) {
-  const Picture& orig = source(pic.poc);
+const Picture& SequenceEncoder::coding_input(const PicturePlan& pic, const Picture& orig,
+                                             QpOffsetMap& bim) {
   const auto t0 = std::chrono::steady_clock::now();
   if (cfg_.mctf && filter_source(
                        mctf_, pic.poc, [this](int poc) -> const Picture& { return source(poc); },
@@ -120,7 +120,7 @@ bool SequenceEncoder::encode_next(CodedPicture& out) {
   const auto t0 = std::chrono::steady_clock::now();
   // The encoder codes the filtered source of key pictures; PSNR stays against orig.
   QpOffsetMap bim;  // block importance: QP offsets of the picture and its CTUs
-  const Picture& input = coding_input(pic, bim);
+  const Picture& input = coding_input(pic, orig, bim);
   PictureCoding pc = describe(pic, bim);
 
   // DPB marking of the decoder (8.3.3): keep what the current lists name (and what still

@@ -88,9 +88,9 @@ class SequenceEncoder {
   // The picture's descriptor: slice parameters, QP and lambda (with the block importance's
   // offsets), the active reference pictures from the DPB.
   PictureCoding describe(const PicturePlan& pic, const QpOffsetMap& bim);
-  // The source the picture is coded from (its temporally filtered version for key pictures)
-  // and its block-importance QP offsets.
-  const Picture& coding_input(const PicturePlan& pic, QpOffsetMap& bim);
+  // The source the picture is coded from (orig, or its temporally filtered version for key
+  // pictures) and its block-importance QP offsets.
+  const Picture& coding_input(const PicturePlan& pic, const Picture& orig, QpOffsetMap& bim);
 
   EncoderConfig cfg_;
   GopConfig structure_;
